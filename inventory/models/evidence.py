@@ -1,0 +1,129 @@
+"""Facts collected from devices: configs, raw outputs, counters, log events, terminal counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import JSON, Field, SQLModel
+
+from .base import utcnow
+
+
+class CollectionRun(SQLModel, table=True):
+    __tablename__ = "collection_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+    status: str = Field(default="running", max_length=16)
+    trigger: str = Field(default="cli", max_length=32, description="cli | api | schedule | demo | import")
+    requested_by: str = Field(default="system", max_length=64)
+    params: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    total: int = Field(default=0)
+
+
+class DeviceResult(SQLModel, table=True):
+    __tablename__ = "device_result"
+    __table_args__ = (UniqueConstraint("run_id", "device_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="collection_run.id", index=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    status: str = Field(max_length=16, description="ok | failed | skipped")
+    error_code: str | None = Field(default=None, max_length=32)
+    error_message: str | None = Field(default=None, max_length=500)
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    duration_ms: int = Field(default=0)
+    attempts: int = Field(default=1)
+    config_changed: bool = Field(default=False)
+    snapshot_id: int | None = Field(default=None, foreign_key="config_snapshot.id")
+    worker: str | None = Field(default=None, max_length=64)
+
+
+class ConfigSnapshot(SQLModel, table=True):
+    """A running config as collected, scrubbed of volatile lines. Secrets stay in `text`; every read
+    path but the admin raw view goes through redaction."""
+
+    __tablename__ = "config_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    collected_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    sha256: str = Field(max_length=64, index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    previous_id: int | None = Field(default=None, foreign_key="config_snapshot.id")
+    run_id: int | None = Field(default=None, foreign_key="collection_run.id")
+    source: str = Field(default="ssh", max_length=16, description="ssh | import")
+
+
+class CommandOutput(SQLModel, table=True):
+    """Raw text of one command on one device in one run: the evidence parsers read from."""
+
+    __tablename__ = "command_output"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int | None = Field(default=None, foreign_key="collection_run.id", index=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    command: str = Field(max_length=128)
+    collected_at: dt.datetime = Field(default_factory=utcnow)
+    output: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str = Field(max_length=64)
+
+
+class CounterSample(SQLModel, table=True):
+    __tablename__ = "counter_sample"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interface_id: int = Field(foreign_key="interface.id", index=True)
+    sampled_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    in_octets: int = Field(default=0)
+    out_octets: int = Field(default=0)
+    in_errors: int = Field(default=0)
+    out_errors: int = Field(default=0)
+    run_id: int | None = Field(default=None, foreign_key="collection_run.id")
+
+
+class LinkEvent(SQLModel, table=True):
+    """A link state change seen in a device's log buffer."""
+
+    __tablename__ = "link_event"
+    __table_args__ = (UniqueConstraint("device_id", "interface_name", "occurred_at", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    interface_id: int | None = Field(default=None, foreign_key="interface.id", index=True)
+    interface_name: str = Field(max_length=64)
+    occurred_at: dt.datetime = Field(index=True)
+    state: str = Field(max_length=8, description="up | down")
+    message: str = Field(default="", max_length=500)
+    run_id: int | None = Field(default=None, foreign_key="collection_run.id")
+
+
+class TerminalCount(SQLModel, table=True):
+    """Terminals seen behind an access device (MAC table on access ports, ARP for addresses)."""
+
+    __tablename__ = "terminal_count"
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    counted_at: dt.datetime = Field(default_factory=utcnow)
+    mac_count: int = Field(default=0)
+    arp_count: int = Field(default=0)
+    run_id: int | None = Field(default=None, foreign_key="collection_run.id")
+
+
+class Alert(SQLModel, table=True):
+    """Something a person should look at: a config changed, a device stopped answering."""
+
+    __tablename__ = "alert"
+
+    id: int | None = Field(default=None, primary_key=True)
+    raised_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    kind: str = Field(max_length=32, description="config_changed | unreachable | ...")
+    device_id: int | None = Field(default=None, foreign_key="device.id", index=True)
+    run_id: int | None = Field(default=None, foreign_key="collection_run.id")
+    message: str = Field(default="", max_length=500)
+    acknowledged_by: str | None = Field(default=None, max_length=64)
+    acknowledged_at: dt.datetime | None = None
