@@ -3,15 +3,15 @@ only assembles them and turns user errors into one red line instead of a stack t
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import sys
 
 import typer
 
 from inventory.errors import ExtranetError
 
-from . import db as db_cmd
-from . import inventory as inventory_cmd
 from .console import console, err_console
 
 app = typer.Typer(
@@ -22,13 +22,12 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-db_cmd.register(app)
-inventory_cmd.register(app)
-
-# Registered last so it can call every step the other modules contribute.
-from . import demo as demo_cmd  # noqa: E402
-
-demo_cmd.register(app)
+# Every module of this package with a `register(app)` adds its commands; a new capability adds a
+# module here and touches nothing else. Sorted so command order is stable.
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    _module = importlib.import_module(f"{__name__}.{_info.name}")
+    if hasattr(_module, "register"):
+        _module.register(app)
 
 
 def main() -> None:

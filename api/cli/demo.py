@@ -27,20 +27,21 @@ class DemoContext:
 
 
 Step = Callable[[DemoContext], None]
-STEPS: list[tuple[str, Step]] = []
+STEPS: list[tuple[int, str, Step]] = []
 
 
-def step(title: str) -> Callable[[Step], Step]:
-    """Register a demo step; steps run in registration order."""
+def step(title: str, order: int) -> Callable[[Step], Step]:
+    """Register a demo step. Steps run by `order`: 10 load, 20 lab+collect, 30 topology, 40 money,
+    50 audit, 90 serve. Any module of api.cli may register steps; they are imported before the demo runs."""
 
     def wrap(fn: Step) -> Step:
-        STEPS.append((title, fn))
+        STEPS.append((order, title, fn))
         return fn
 
     return wrap
 
 
-@step("数据库与样例城市 Database and sample city")
+@step("数据库与样例城市 Database and sample city", order=10)
 def _load(ctx: DemoContext) -> None:
     started = time.perf_counter()
     reset(ctx.engine)
@@ -60,6 +61,10 @@ def register(app: typer.Typer) -> None:
         """Run the whole job on the embedded defaults: a fresh database with the sample city, then every
         analysis the project has."""
         ctx = DemoContext(engine=get_engine(), options={"serve": serve})
-        for number, (title, fn) in enumerate(STEPS, start=1):
-            console.rule(f"[bold]{number}. {title}")
-            fn(ctx)
+        try:
+            for number, (_order, title, fn) in enumerate(sorted(STEPS, key=lambda s: s[0]), start=1):
+                console.rule(f"[bold]{number}. {title}")
+                fn(ctx)
+        finally:
+            for cleanup in reversed(ctx.state.get("cleanups", [])):
+                cleanup()
