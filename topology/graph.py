@@ -1,0 +1,172 @@
+"""The topology graph (contract C1): a networkx MultiGraph of devices and circuits built from the
+inventory, cached per inventory version and shared read-only by every analysis.
+
+Nodes: ``device:<HOSTNAME>`` (kind="device") and ``external:<name>`` (kind="external", one per
+uplink target such as the provincial extranet). Edges: one per active circuit whose two ends are
+placed (a device interface, or a device plus an external network), key = circuit cid; plus one per
+discovered/manual link that no circuit explains, key = ``link:<id>``. Parallel circuits are kept.
+
+Rooms and units are annotations (``G.graph["rooms"]`` / ``G.graph["units"]``), never transit nodes:
+a room node joined to all its devices would invent paths that do not exist.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import networkx as nx
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from inventory.models import Carrier, ChangeLog, Circuit, Device, Interface, Link, Room, Unit
+
+DEVICE = "device:"
+EXTERNAL = "external:"
+
+_CACHE: dict[tuple[str, tuple[Any, ...], bool], nx.MultiGraph] = {}
+_LOCK = threading.Lock()
+
+
+def device_node(hostname: str) -> str:
+    return DEVICE + hostname
+
+
+def external_node(name: str) -> str:
+    return EXTERNAL + name
+
+
+def inventory_version(session: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of everything the graph is built from: the newest audit-trail row (every
+    inventory write leaves one) plus row counts, so deletes or writes that bypass the ORM hook still
+    invalidate the cache."""
+    newest = session.exec(select(func.max(ChangeLog.id))).one()
+    counts = tuple(session.exec(select(func.count()).select_from(t)).one()
+                   for t in (Device, Interface, Circuit, Link, Unit, Room, Carrier))
+    links_seen = session.exec(select(func.max(Link.id))).one()
+    return (newest, links_seen, *counts)
+
+
+def build_graph(session: Session, *, discovered: bool = True, use_cache: bool = True) -> nx.MultiGraph:
+    """The graph for the current inventory. The returned object is shared: callers must not mutate
+    it (scenarios evaluate failures on masks, never on copies). ``discovered=False`` leaves out links
+    known only from LLDP/subnets (the declared network alone)."""
+    bind = session.get_bind()
+    key = (str(getattr(bind, "url", id(bind))), inventory_version(session), discovered)
+    if use_cache:
+        with _LOCK:
+            cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+    graph = _build(session, discovered=discovered)
+    graph.graph["version"] = key[1]
+    if use_cache:
+        with _LOCK:
+            # Only the newest version per database is worth keeping.
+            for old in [k for k in _CACHE if k[0] == key[0] and k[2] == discovered]:
+                del _CACHE[old]
+            _CACHE[key] = graph
+    return graph
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _build(session: Session, *, discovered: bool) -> nx.MultiGraph:
+    carriers = {c.id: c for c in session.exec(select(Carrier))}
+    rooms = {r.id: r for r in session.exec(select(Room).order_by(Room.code))}
+    units = {u.id: u for u in session.exec(select(Unit).order_by(Unit.code))}
+    devices = {d.id: d for d in session.exec(select(Device).order_by(Device.hostname))}
+    interfaces = {i.id: i for i in session.exec(select(Interface))}
+
+    g = nx.MultiGraph()
+    g.graph["carriers"] = {c.code: {"name": c.name, "role": c.role} for c in carriers.values()}
+    g.graph["rooms"] = {r.code: {"name": r.name, "name_en": r.name_en, "is_core": r.is_core, "devices": [],
+                                 "terminals": 0} for r in rooms.values()}
+    g.graph["units"] = {u.code: {"name": u.name, "kind": u.kind, "group": u.group,
+                                 "terminals": u.declared_terminals, "devices": []} for u in units.values()}
+    g.graph["srlgs"] = {}
+    g.graph["unplaced"] = []  # circuits with an end we cannot put on a node: shown, not guessed
+
+    for d in devices.values():
+        room = rooms[d.room_id].code if d.room_id in rooms else None
+        unit = units[d.unit_id].code if d.unit_id in units else None
+        node = device_node(d.hostname)
+        g.add_node(node, kind="device", hostname=d.hostname, role=d.role, platform=d.platform, vendor=d.vendor,
+                   room=room, unit=unit, terminals=d.declared_terminals, enabled=d.enabled)
+        if room:
+            g.graph["rooms"][room]["devices"].append(node)
+            g.graph["rooms"][room]["terminals"] += d.declared_terminals
+        if unit:
+            g.graph["units"][unit]["devices"].append(node)
+
+    def end(iface_id: int | None, external: str | None, room_id: int | None,
+            unit_id: int | None) -> tuple[str | None, str | None]:
+        if iface_id in interfaces:
+            iface = interfaces[iface_id]
+            return device_node(devices[iface.device_id].hostname), iface.name
+        if external:
+            node = external_node(external)
+            if node not in g:
+                g.add_node(node, kind="external", name=external, role="external", platform=None, room=None,
+                           unit=None, terminals=0)
+            return node, None
+        return None, None
+
+    explained: set[frozenset[int]] = set()
+    for c in session.exec(select(Circuit).where(Circuit.status == "active").order_by(Circuit.cid)):
+        a, a_if = end(c.a_interface_id, c.a_external, c.a_room_id, c.a_unit_id)
+        z, z_if = end(c.z_interface_id, c.z_external, c.z_room_id, c.z_unit_id)
+        if c.a_interface_id and c.z_interface_id:
+            explained.add(frozenset((c.a_interface_id, c.z_interface_id)))
+        if a is None or z is None:
+            g.graph["unplaced"].append(c.cid)
+            continue
+        carrier = carriers[c.carrier_id].code if c.carrier_id in carriers else None
+        g.add_edge(a, z, key=c.cid, carrier=carrier, circuit=c.cid, role=c.role, bandwidth_mbps=c.bandwidth_mbps,
+                   srlg=c.srlg, source="declared", a_interface=a_if, z_interface=z_if,
+                   a_room=rooms[c.a_room_id].code if c.a_room_id in rooms else None,
+                   z_room=rooms[c.z_room_id].code if c.z_room_id in rooms else None,
+                   a_unit=units[c.a_unit_id].code if c.a_unit_id in units else None,
+                   z_unit=units[c.z_unit_id].code if c.z_unit_id in units else None)
+        if c.srlg:
+            g.graph["srlgs"].setdefault(c.srlg, []).append(c.cid)
+
+    # Circuit edges already say where their Link rows are; a link nobody declared becomes its own edge
+    # (one per interface pair, whatever number of sources saw it).
+    links = list(session.exec(select(Link).order_by(Link.id)))
+    for link in links:
+        if link.circuit_id is not None:
+            explained.add(frozenset((link.a_interface_id, link.z_interface_id)))
+    if discovered:
+        for link in links:
+            pair = frozenset((link.a_interface_id, link.z_interface_id))
+            if pair in explained or link.a_interface_id not in interfaces or link.z_interface_id not in interfaces:
+                continue
+            explained.add(pair)
+            ai, zi = interfaces[link.a_interface_id], interfaces[link.z_interface_id]
+            a, z = device_node(devices[ai.device_id].hostname), device_node(devices[zi.device_id].hostname)
+            speeds = [s for s in (ai.speed_mbps, zi.speed_mbps) if s]
+            g.add_edge(a, z, key=f"link:{link.id}", carrier=None, circuit=None, role="internal",
+                       bandwidth_mbps=min(speeds) if speeds else 0, srlg=None, source=link.source,
+                       a_interface=ai.name, z_interface=zi.name,
+                       a_room=g.nodes[a]["room"], z_room=g.nodes[z]["room"],
+                       a_unit=g.nodes[a]["unit"], z_unit=g.nodes[z]["unit"])
+
+    core_rooms = [code for code, r in g.graph["rooms"].items() if r["is_core"]]
+    g.graph["core_rooms"] = core_rooms
+    # The reachability target: every device of a core room, plus the external uplink networks.
+    g.graph["core"] = sorted([n for code in core_rooms for n in g.graph["rooms"][code]["devices"]]
+                             + [n for n, k in g.nodes(data="kind") if k == "external"])
+    return g
+
+
+def edge_index(g: nx.MultiGraph) -> dict[str, tuple[str, str]]:
+    """Edge key → its two end nodes (keys are unique across the graph)."""
+    cached = g.graph.get("_edge_index")
+    if cached is None:
+        cached = {k: (u, v) for u, v, k in g.edges(keys=True)}
+        g.graph["_edge_index"] = cached
+    return cached

@@ -1,0 +1,117 @@
+"""Sweeps over every single failure (N-1): links, devices, shared-risk groups, rooms, carriers.
+
+``sweep_single`` uses the one-pass method (topology.fast) for links and devices and one BFS pair per
+SRLG / room / carrier; ``sweep_single_naive`` evaluates every failure with the reference BFS and is
+the test oracle (and the benchmark baseline). Both return identical lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .net import Net, get_net, reach
+
+KINDS = ("link", "device", "srlg", "room", "carrier")
+
+
+@dataclass
+class SingleFailure:
+    kind: str  # link | device | srlg | room | carrier
+    element: str  # cid / link key, hostname, SRLG name, room code, carrier code
+    units_cut: list[int] = field(default_factory=list)  # unit indexes (net.units)
+    units_degraded: list[int] = field(default_factory=list)
+    terminals_lost: int = 0
+    units_failover: list[int] = field(default_factory=list)  # still up, but only over backup circuits
+    terminals_failover: int = 0
+
+    def key(self) -> tuple:
+        return (self.kind, self.element, sorted(self.units_cut), sorted(self.units_degraded), self.terminals_lost,
+                sorted(self.units_failover), self.terminals_failover)
+
+
+def elements(net: Net, kind: str) -> list[tuple[str, list[int], list[int]]]:
+    """Every candidate of one kind: (name, dead nodes, dead edges)."""
+    if kind == "link":
+        return [(k, [], [e]) for e, k in enumerate(net.keys) if not net.unit_internal[e]]
+    if kind == "device":
+        return [(net.nodes[i].split(":", 1)[1], [i], []) for i in range(len(net.nodes))
+                if net.nodes[i].startswith("device:") and net.owner[i] < 0]
+    if kind == "srlg":
+        groups: dict[str, list[int]] = {}
+        for e, s in enumerate(net.srlg):
+            if s:
+                groups.setdefault(s, []).append(e)
+        return [(s, [], es) for s, es in sorted(groups.items())]
+    if kind == "room":
+        return [(r, list(nodes), []) for r, nodes in zip(net.rooms, net.room_nodes, strict=True) if nodes]
+    if kind == "carrier":
+        by: dict[str, list[int]] = {}
+        for e, c in enumerate(net.carrier):
+            if c:
+                by.setdefault(c, []).append(e)
+        return [(c, [], es) for c, es in sorted(by.items())]
+    raise ValueError(f"unknown failure kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def evaluate(net: Net, kind: str, name: str, dead_nodes: Iterable[int], dead_edges: Iterable[int],
+             base: bytearray, base_p: bytearray) -> SingleFailure:
+    """One failure with the reference BFS (full view and primary view)."""
+    dn, de = list(dead_nodes), list(dead_edges)
+    full = reach(net, dn, de)
+    prim = reach(net, dn, de, primary_only=True)
+    return compare(net, kind, name, base, base_p, full, prim)
+
+
+def compare(net: Net, kind: str, name: str, base: bytearray, base_p: bytearray, full: bytearray,
+            prim: bytearray) -> SingleFailure:
+    f = SingleFailure(kind, name)
+    for ui, held in enumerate(net.holders):
+        had = [(d, t) for d, t in held if base[d]]
+        lost = [t for d, t in had if not full[d]]
+        if lost:
+            f.terminals_lost += sum(lost)
+            (f.units_cut if len(lost) == len(had) else f.units_degraded).append(ui)
+        moved = [t for d, t in held if base_p[d] and not prim[d] and full[d]]
+        if moved:
+            f.terminals_failover += sum(moved)
+            if len(lost) != len(had) or not had:
+                f.units_failover.append(ui)
+    return f
+
+
+def sweep_single_naive(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) -> list[SingleFailure]:
+    """Remove each element, BFS, compare: the oracle."""
+    net = get_net(g)
+    base, base_p = reach(net), reach(net, primary_only=True)
+    out = []
+    for kind in kinds:
+        for name, dn, de in elements(net, kind):
+            out.append(evaluate(net, kind, name, dn, de, base, base_p))
+    return out
+
+
+def sweep_single(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) -> list[SingleFailure]:
+    """Every single failure of the given kinds, links and devices in one pass."""
+    kinds = list(kinds)
+    for k in kinds:
+        if k not in KINDS:
+            raise ValueError(f"unknown failure kind {k!r}; expected one of {', '.join(KINDS)}")
+    try:
+        from .fast import n1_fast
+    except ImportError:  # pragma: no cover - the fast module is optional during development
+        n1_fast = None
+    net = get_net(g)
+    base, base_p = reach(net), reach(net, primary_only=True)
+    fast_kinds = [k for k in kinds if k in ("link", "device")] if n1_fast else []
+    fast = n1_fast(g, fast_kinds) if fast_kinds else {}
+    out = []
+    for kind in kinds:
+        if kind in fast:
+            out.extend(fast[kind])
+            continue
+        for name, dn, de in elements(net, kind):
+            out.append(evaluate(net, kind, name, dn, de, base, base_p))
+    return out
