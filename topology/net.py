@@ -106,7 +106,8 @@ def _make_net(g: nx.MultiGraph) -> Net:
     for i, r in enumerate(room):
         if r >= 0:
             room_nodes[r].append(i)
-    core = sorted(index[n] for n in g.graph.get("core", []) if n in index)
+    # Core nodes are infrastructure; a unit device can never be a target.
+    core = sorted(index[n] for n in g.graph.get("core", []) if n in index and owner[index[n]] < 0)
     return Net(nodes=nodes, index=index, owner=owner, room=room, edges=edges, keys=keys,
                eindex={k: i for i, k in enumerate(keys)}, adj=adj, core=core, units=units, unit_index=unit_index,
                unit_devices=unit_devices, holders=holders, unit_terminals=unit_terminals, rooms=rooms,
