@@ -24,6 +24,8 @@ from inventory.models import Carrier, ChangeLog, Circuit, Device, Interface, Lin
 DEVICE = "device:"
 EXTERNAL = "external:"
 
+# Audit-trail rows of these tables change the graph; saving a scenario or a map position does not.
+_GRAPH_TABLES = ("carrier", "room", "unit", "device", "interface", "circuit", "link")
 _CACHE: dict[tuple[str, tuple[Any, ...], bool], nx.MultiGraph] = {}
 _LOCK = threading.Lock()
 
@@ -40,7 +42,7 @@ def inventory_version(session: Session) -> tuple[Any, ...]:
     """A cheap fingerprint of everything the graph is built from: the newest audit-trail row (every
     inventory write leaves one) plus row counts, so deletes or writes that bypass the ORM hook still
     invalidate the cache."""
-    newest = session.exec(select(func.max(ChangeLog.id))).one()
+    newest = session.exec(select(func.max(ChangeLog.id)).where(ChangeLog.object_type.in_(_GRAPH_TABLES))).one()
     counts = tuple(session.exec(select(func.count()).select_from(t)).one()
                    for t in (Device, Interface, Circuit, Link, Unit, Room, Carrier))
     links_seen = session.exec(select(func.max(Link.id))).one()

@@ -1,0 +1,347 @@
+"""What-if scenarios: fail any set of links, devices, rooms, shared-risk groups and whole carriers, and
+say who loses the core, who keeps it only over a backup circuit, and which backup circuits overflow.
+
+Demand model (documented in docs/topology.md): a unit's demand is its measured peak rate where
+counters were collected on its access interfaces (see ``measured_demand``), else its terminals ×
+``mbps_per_terminal`` (declared, default 0.2 Mbps). Traffic follows one shortest-path tree from the
+core where a primary circuit costs 1 and a backup circuit (backup role or backup carrier) costs 100,
+i.e. backups carry traffic only when nothing else is left. ECMP and LAG load sharing are not
+modelled: a backup circuit is reported overloaded when the demand routed over it exceeds its
+bandwidth.
+"""
+
+from __future__ import annotations
+
+import difflib
+import heapq
+import time
+from dataclasses import asdict, dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import networkx as nx
+from sqlmodel import Session, select
+
+from inventory.errors import ExtranetError, NotFound
+from inventory.models import CounterSample, Interface, Scenario
+
+from .net import Net, get_net, reach
+from .sweep import SingleFailure, compare
+
+DEFAULT_MBPS_PER_TERMINAL = 0.2
+BACKUP_COST = 100
+
+
+@dataclass
+class FailureSpec:
+    links: list[str] = field(default_factory=list)
+    devices: list[str] = field(default_factory=list)
+    rooms: list[str] = field(default_factory=list)
+    srlgs: list[str] = field(default_factory=list)
+    carriers: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.links or self.devices or self.rooms or self.srlgs or self.carriers)
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in asdict(self).items() if v}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FailureSpec:
+        unknown = set(data) - {"links", "devices", "rooms", "srlgs", "carriers"}
+        if unknown:
+            raise ExtranetError(f"unknown failure kind(s) {', '.join(sorted(unknown))}; expected links, devices, "
+                                "rooms, srlgs, carriers", code="bad_scenario")
+        return cls(**{k: [str(x) for x in v] for k, v in data.items()})
+
+    def describe(self) -> str:
+        parts = [f"{k}: {', '.join(v)}" for k, v in self.to_dict().items()]
+        return "; ".join(parts)
+
+
+@dataclass
+class UnitImpact:
+    unit: str
+    name: str
+    terminals: int  # terminals lost (cut/degraded) or moved onto backups (failover)
+    via: list[str] = field(default_factory=list)  # backup circuits carrying it (failover)
+
+
+@dataclass
+class Overload:
+    circuit: str
+    carrier: str | None
+    bandwidth_mbps: int
+    demand_mbps: float
+    units: list[str]
+
+
+@dataclass
+class ScenarioResult:
+    spec: FailureSpec
+    failed_links: list[str]
+    failed_devices: list[str]
+    units_cut: list[UnitImpact]
+    units_degraded: list[UnitImpact]
+    terminals_lost: int
+    units_failover: list[UnitImpact]
+    terminals_failover: int
+    overloaded: list[Overload]
+    backup_load: dict[str, float]  # backup circuit → Mbps routed over it
+    already_down: list[str]  # units without the core before the failure
+    demand_source: dict[str, int]  # "measured"/"declared" → number of units
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {"units_cut": [u.unit for u in self.units_cut], "units_degraded": [u.unit for u in self.units_degraded],
+                "terminals_lost": self.terminals_lost, "units_failover": [u.unit for u in self.units_failover],
+                "terminals_failover": self.terminals_failover, "overloaded": [o.circuit for o in self.overloaded]}
+
+
+def _pick(kind: str, wanted: list[str], known: dict[str, Any], shown: list[str]) -> list[Any]:
+    out = []
+    for name in wanted:
+        if name not in known:
+            # Close spellings first, so the hint is useful when the list is long.
+            close = difflib.get_close_matches(name, shown, n=5, cutoff=0.5)
+            close += [s for s in shown if name.lower() in s.lower() and s not in close]
+            raise NotFound.of(kind, name, close + [s for s in shown if s not in close])
+        out.append(known[name])
+    return out
+
+
+def resolve(g: nx.MultiGraph, spec: FailureSpec) -> tuple[set[int], set[int]]:
+    """Names → failed node and edge indexes; unknown names raise with the valid ones listed."""
+    if spec.is_empty():
+        raise ExtranetError("empty failure set: name at least one link, device, room, srlg or carrier to fail",
+                            code="bad_scenario")
+    net = get_net(g)
+    dead_nodes: set[int] = set()
+    dead_edges: set[int] = set()
+    edges = {k: i for i, k in enumerate(net.keys)}
+    for e in _pick("link", spec.links, edges, sorted(edges)):
+        dead_edges.add(e)
+    devices = {n.split(":", 1)[1]: i for i, n in enumerate(net.nodes) if n.startswith("device:")}
+    devices.update({n: i for i, n in enumerate(net.nodes) if n.startswith("device:")})
+    dead_nodes.update(_pick("device", spec.devices, devices, sorted(k for k in devices if ":" not in k)))
+    rooms = {code: i for i, code in enumerate(net.rooms)}
+    rooms.update({d["name"]: rooms[code] for code, d in g.graph["rooms"].items()})
+    for r in _pick("room", spec.rooms, rooms, [f"{c} ({d['name']})" for c, d in g.graph["rooms"].items()]):
+        dead_nodes.update(net.room_nodes[r])
+    srlgs = g.graph.get("srlgs", {})
+    for members in _pick("srlg", spec.srlgs, srlgs, sorted(srlgs)):
+        dead_edges.update(edges[k] for k in members if k in edges)
+    carriers = {c: c for c in g.graph.get("carriers", {})}
+    carriers.update({d["name"]: c for c, d in g.graph.get("carriers", {}).items()})
+    for c in _pick("carrier", spec.carriers, carriers,
+                   [f"{c} ({d['name']})" for c, d in g.graph.get("carriers", {}).items()]):
+        dead_edges.update(i for i, ec in enumerate(net.carrier) if ec == c)
+    return dead_nodes, dead_edges
+
+
+def simulate(g: nx.MultiGraph, spec: FailureSpec, demand: dict[str, float] | None = None, *,
+             mbps_per_terminal: float = DEFAULT_MBPS_PER_TERMINAL,
+             demand_source: dict[str, str] | None = None) -> ScenarioResult:
+    """Evaluate one scenario. ``demand`` maps unit code → Mbps (see ``unit_demand``); missing units
+    get terminals × ``mbps_per_terminal``."""
+    started = time.perf_counter()
+    net = get_net(g)
+    dn, de = resolve(g, spec)
+    base, base_p = _baselines(g)
+    full = reach(net, dn, de)
+    prim = reach(net, dn, de, primary_only=True)
+    f: SingleFailure = compare(net, "scenario", spec.describe(), base, base_p, full, prim)
+    demand = dict(demand or {})
+    for ui, code in enumerate(net.units):
+        demand.setdefault(code, net.unit_terminals[ui] * mbps_per_terminal)
+    load, carried = route_load(net, full, dn, de, demand)
+    backup = {net.keys[e]: round(mb, 3) for e, mb in load.items() if not net.primary_edge[e]}
+    over = [Overload(net.keys[e], net.carrier[e], net.bandwidth[e], round(mb, 3), sorted(carried[e]))
+            for e, mb in sorted(load.items(), key=lambda x: -x[1])
+            if not net.primary_edge[e] and mb > net.bandwidth[e]]
+    names = g.graph["units"]
+
+    def impacts(units: list[int], lost_of: Any) -> list[UnitImpact]:
+        return [UnitImpact(net.units[u], names[net.units[u]]["name"], lost_of(u)) for u in sorted(units)]
+
+    def lost_terms(u: int) -> int:
+        return sum(t for d, t in net.holders[u] if base[d] and not full[d])
+
+    def moved_terms(u: int) -> int:
+        return sum(t for d, t in net.holders[u] if base_p[d] and not prim[d] and full[d])
+
+    fo = impacts(f.units_failover, moved_terms)
+    via: dict[str, list[str]] = {}
+    for e, units in carried.items():
+        if not net.primary_edge[e]:
+            for u in units:
+                via.setdefault(u, []).append(net.keys[e])
+    for imp in fo:
+        imp.via = sorted(via.get(imp.unit, []))
+    src = demand_source or {}
+    sources = {"measured": sum(1 for u in net.units if src.get(u) == "measured")}
+    sources["declared"] = len(net.units) - sources["measured"]
+    return ScenarioResult(
+        spec=spec, failed_links=sorted(net.keys[e] for e in de),
+        failed_devices=sorted(net.nodes[n].split(":", 1)[1] for n in dn),
+        units_cut=impacts(f.units_cut, lost_terms), units_degraded=impacts(f.units_degraded, lost_terms),
+        terminals_lost=f.terminals_lost, units_failover=fo, terminals_failover=f.terminals_failover,
+        overloaded=over, backup_load=backup,
+        already_down=[net.units[u] for u, held in enumerate(net.holders) if held and not any(base[d] for d, _ in held)],
+        demand_source=sources, seconds=time.perf_counter() - started)
+
+
+def _baselines(g: nx.MultiGraph) -> tuple[bytearray, bytearray]:
+    cached = g.graph.get("_baselines")
+    if cached is None:
+        net = get_net(g)
+        cached = (reach(net), reach(net, primary_only=True))
+        g.graph["_baselines"] = cached
+    return cached
+
+
+def route_load(net: Net, up: bytearray, dead_nodes: set[int], dead_edges: set[int],
+               demand: dict[str, float]) -> tuple[dict[int, float], dict[int, set[str]]]:
+    """Route each reachable unit's demand to the core over one least-cost tree (backup cost 100)."""
+    n = len(net.nodes)
+    dist = [float("inf")] * n
+    pedge = [-1] * n
+    heap: list[tuple[float, int]] = []
+    for c in net.core:
+        if c not in dead_nodes:
+            dist[c] = 0
+            heap.append((0, c))
+    heapq.heapify(heap)
+    owner = net.owner
+    while heap:
+        dx, x = heapq.heappop(heap)
+        if dx > dist[x]:
+            continue
+        ox = owner[x]
+        for y, e in net.adj[x]:
+            if y in dead_nodes or e in dead_edges or (ox >= 0 and owner[y] != ox):
+                continue
+            nd = dx + (1 if net.primary_edge[e] else BACKUP_COST)
+            if nd < dist[y]:
+                dist[y] = nd
+                pedge[y] = e
+                heapq.heappush(heap, (nd, y))
+    load: dict[int, float] = {}
+    carried: dict[int, set[str]] = {}
+    for ui, code in enumerate(net.units):
+        mbps = demand.get(code, 0.0)
+        devs = [d for d in net.unit_devices[ui] if up[d] and dist[d] < float("inf")]
+        if not devs or mbps <= 0:
+            continue
+        x = min(devs, key=lambda d: (dist[d], d))
+        while pedge[x] >= 0:
+            e = pedge[x]
+            load[e] = load.get(e, 0.0) + mbps
+            carried.setdefault(e, set()).add(code)
+            a, b = net.edges[e]
+            x = a if b == x else b
+    return load, carried
+
+
+def measured_demand(session: Session, g: nx.MultiGraph) -> dict[str, float]:
+    """Peak rate (Mbps, the busier direction) between consecutive counter samples on each unit's
+    access interfaces; units without two samples are absent (they fall back to declared demand)."""
+    net = get_net(g)
+    wanted: dict[tuple[str, str], str] = {}
+    for ui, code in enumerate(net.units):
+        for d in net.unit_devices[ui]:
+            for y, e in net.adj[d]:
+                if net.owner[y] == ui:
+                    continue
+                u, v = net.edges[e]
+                iface = g.edges[net.nodes[u], net.nodes[v], net.keys[e]]["a_interface" if u == d else "z_interface"]
+                if iface:
+                    wanted[(net.nodes[d].split(":", 1)[1], iface)] = code
+    if not wanted:
+        return {}
+    from inventory.models import Device
+
+    rows = session.exec(select(Device.hostname, Interface.name, CounterSample.sampled_at, CounterSample.in_octets,
+                               CounterSample.out_octets)
+                        .join(Interface, Interface.id == CounterSample.interface_id)
+                        .join(Device, Device.id == Interface.device_id)
+                        .order_by(CounterSample.interface_id, CounterSample.sampled_at)).all()
+    series: dict[tuple[str, str], list[tuple[Any, int, int]]] = {}
+    for host, iface, at, i, o in rows:
+        if (host, iface) in wanted:
+            series.setdefault((host, iface), []).append((at, i, o))
+    peak: dict[str, float] = {}
+    for key, pts in series.items():
+        best = None
+        for (t0, i0, o0), (t1, i1, o1) in pairwise(pts):
+            secs = (t1 - t0).total_seconds()
+            if secs <= 0 or i1 < i0 or o1 < o0:  # counter reset or clock step: skip the interval
+                continue
+            rate = max(i1 - i0, o1 - o0) * 8 / secs / 1e6
+            best = rate if best is None else max(best, rate)
+        if best is not None:
+            code = wanted[key]
+            peak[code] = max(peak.get(code, 0.0), best)
+    return peak
+
+
+def simulate_session(session: Session, g: nx.MultiGraph, spec: FailureSpec, *,
+                     mbps_per_terminal: float = DEFAULT_MBPS_PER_TERMINAL) -> ScenarioResult:
+    """simulate() with measured demand where the database has counters."""
+    measured = measured_demand(session, g)
+    return simulate(g, spec, measured, mbps_per_terminal=mbps_per_terminal,
+                    demand_source={u: "measured" for u in measured})
+
+
+# Saved scenarios ------------------------------------------------------------------------------------
+
+def save_scenario(session: Session, g: nx.MultiGraph, name: str, spec: FailureSpec, *, description: str = "",
+                  actor: str = "system", replace: bool = False) -> Scenario:
+    """Validate and store a named scenario, with the result it had when saved (for later comparison)."""
+    if not name.strip():
+        raise ExtranetError("a scenario needs a name", code="bad_scenario")
+    result = simulate_session(session, g, spec)
+    existing = session.exec(select(Scenario).where(Scenario.name == name)).first()
+    if existing and not replace:
+        raise ExtranetError(f"scenario {name!r} exists; choose another name or replace it", code="conflict")
+    row = existing or Scenario(name=name)
+    row.description = description
+    row.spec = {"fail": spec.to_dict(), "saved_result": result.summary()}
+    row.created_by = actor
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_scenarios(session: Session) -> list[Scenario]:
+    return list(session.exec(select(Scenario).order_by(Scenario.name)))
+
+
+def load_scenario(session: Session, name: str) -> tuple[Scenario, FailureSpec]:
+    row = session.exec(select(Scenario).where(Scenario.name == name)).first()
+    if row is None:
+        raise NotFound.of("scenario", name, [s.name for s in list_scenarios(session)])
+    return row, FailureSpec.from_dict(row.spec.get("fail", {}))
+
+
+@dataclass
+class Comparison:
+    name: str
+    now: ScenarioResult
+    saved: dict[str, Any]
+    newly_cut: list[str]
+    no_longer_cut: list[str]
+    terminals_lost_delta: int
+    newly_overloaded: list[str]
+
+
+def rerun(session: Session, g: nx.MultiGraph, name: str) -> Comparison:
+    """Run a saved scenario on today's inventory and compare with what it gave when saved."""
+    row, spec = load_scenario(session, name)
+    now = simulate_session(session, g, spec)
+    saved = row.spec.get("saved_result", {})
+    was = set(saved.get("units_cut", []))
+    cut = {u.unit for u in now.units_cut}
+    return Comparison(name=name, now=now, saved=saved, newly_cut=sorted(cut - was), no_longer_cut=sorted(was - cut),
+                      terminals_lost_delta=now.terminals_lost - int(saved.get("terminals_lost", 0)),
+                      newly_overloaded=sorted({o.circuit for o in now.overloaded} - set(saved.get("overloaded", []))))
