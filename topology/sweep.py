@@ -153,3 +153,41 @@ def sweep_single_naive_nx(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "dev
             out.append(compare(net, kind, name, base, base_p, _nx_reach(view, net, False),
                                _nx_reach(view, net, True)))
     return out
+
+
+def spof(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device", "srlg", "room"),
+         failures: list[SingleFailure] | None = None) -> list[SingleFailure]:
+    """Single points of failure: every element whose failure alone loses terminals, worst first."""
+    failures = failures if failures is not None else sweep_single(g, kinds)
+    hits = [f for f in failures if f.terminals_lost > 0]
+    hits.sort(key=lambda f: (-f.terminals_lost, -len(f.units_cut), f.kind, f.element))
+    return hits
+
+
+@dataclass
+class SweepReport:
+    singles: list[SingleFailure]
+    pairs: list  # topology.n2.PairImpact, worst first
+    candidates: dict[str, int]  # kind → elements swept
+    link_pairs: int  # pairs of links covered by the N-2 answer
+    seconds: dict[str, float]
+
+
+def full_sweep(g: nx.MultiGraph, *, n2: bool = True) -> SweepReport:
+    """Every single failure of links, devices, SRLGs and rooms, plus (n2) the link pairs whose impact
+    exceeds their two singles; every other pair's impact is the union of its singles."""
+    import time
+
+    from .n2 import candidate_links, n2_extra
+
+    net = get_net(g)
+    t0 = time.perf_counter()
+    singles = sweep_single(g, ("link", "device", "srlg", "room"))
+    t1 = time.perf_counter()
+    pairs = n2_extra(g) if n2 else []
+    t2 = time.perf_counter()
+    cand: dict[str, int] = {}
+    for f in singles:
+        cand[f.kind] = cand.get(f.kind, 0) + 1
+    m = len(candidate_links(net))
+    return SweepReport(singles, pairs, cand, m * (m - 1) // 2, {"n1": t1 - t0, "n2": t2 - t1})
