@@ -13,6 +13,7 @@ from sqlmodel import Session
 from inventory.db import session_scope
 from inventory.errors import ExtranetError
 from inventory.service import prepare
+from topology.discovery import drift, record_subnet_links
 from topology.graph import build_graph
 from topology.net import get_net
 from topology.protection import CLASSES, UnitProtection, classify, counts
@@ -211,6 +212,29 @@ def register(app: typer.Typer) -> None:
             for p in rep.pairs[:top]:
                 t.add_row(p.a, p.b, p.kind, f"{p.extra_terminals:,}",
                           ", ".join(p.units[:6]) + (" …" if len(p.units) > 6 else ""))
+            console.print(t)
+
+    @analyze.command("drift")
+    def drift_cmd(
+        record_subnets: bool = typer.Option(False, "--record-subnets",
+                                            help="first store subnet-derived adjacencies as links"),
+        limit: int = typer.Option(30, help="rows to show per kind"),
+    ) -> None:
+        """Reconcile seen links (LLDP, shared /30-/31 subnets) with the declared circuits."""
+        prepare()
+        with session_scope(actor="cli") as s:
+            if record_subnets:
+                console.print(f"{record_subnet_links(s)} new subnet links recorded")
+            report = drift(s)
+        console.print(f"declared adjacencies {report.declared}, seen {report.seen}; LLDP collected from "
+                      f"{len(report.lldp_scope)} devices; {len(report.unverifiable)} declared circuits unverifiable")
+        for kind, items in report.by_kind().items():
+            if not items:
+                console.print(f"[green]{kind}: none[/]")
+                continue
+            t = Table("线路 circuit", "A", "Z", "说明 detail", title=f"{kind}: {len(items)}")
+            for i in items[:limit]:
+                t.add_row(i.circuit or "—", i.a, i.z, i.detail)
             console.print(t)
 
     app.add_typer(analyze, name="analyze")

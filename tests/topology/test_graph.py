@@ -48,7 +48,7 @@ def test_cache_per_inventory_version(engine: Engine) -> None:
         assert build_graph(s) is g1  # same version: the very same object, never a copy
     with session_scope(engine) as s:
         c = s.exec(select(Circuit).where(Circuit.cid == "DX-U001-1")).one()
-        c.status = "cancelled"
+        c.status = "decommissioned"
     with session_scope(engine) as s:
         g2 = build_graph(s)
     assert g2 is not g1 and "DX-U001-1" not in {k for _, _, k in g2.edges(keys=True)}

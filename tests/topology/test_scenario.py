@@ -162,7 +162,7 @@ def test_saved_scenarios_rerun_and_compare(engine: Engine) -> None:
             rerun(s, build_graph(s), "nope")
     # The inventory changes (a Telecom backup is cancelled): the re-run shows the unit newly cut.
     with session_scope(engine) as s:
-        s.exec(select(Circuit).where(Circuit.cid == "DX-U001-1")).one().status = "cancelled"
+        s.exec(select(Circuit).where(Circuit.cid == "DX-U001-1")).one().status = "decommissioned"
     with session_scope(engine) as s:
         later = rerun(s, build_graph(s), "联通全断")
     assert later.newly_cut == ["U001"] and later.terminals_lost_delta > 0

@@ -1,0 +1,106 @@
+"""Discovery and drift: LLDP rows (as the collectors write them) and subnets against the register."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from inventory.db import session_scope
+from inventory.models import Circuit, Device, Interface, Link
+from topology.discovery import drift, port_key, record_lldp, record_subnet_links, subnet_pairs
+from topology.graph import build_graph
+
+SHORT = {"GigabitEthernet": "GE", "XGigabitEthernet": "XGE", "Ten-GigabitEthernet": "XGE"}
+
+
+def short(name: str) -> str:
+    for long, abbrev in SHORT.items():
+        if name.startswith(long):
+            return abbrev + name[len(long):]
+    return name
+
+
+def lldp_for_all_circuits(s, skip: set[str] = frozenset(), one_sided: set[str] = frozenset()):
+    """What an LLDP collection of the sample would report: both sides of every circuit, with the short
+    port names and domain-qualified upper/lower-case system names real devices use."""
+    ifaces = {i.id: i for i in s.exec(select(Interface))}
+    hosts = {d.id: d.hostname for d in s.exec(select(Device))}
+    rows = []
+    for c in s.exec(select(Circuit)):
+        if not (c.a_interface_id and c.z_interface_id) or c.cid in skip:
+            continue
+        a, z = ifaces[c.a_interface_id], ifaces[c.z_interface_id]
+        rows.append((hosts[a.device_id], short(a.name), hosts[z.device_id].lower() + ".qhd.gov", short(z.name)))
+        if c.cid not in one_sided:
+            rows.append((hosts[z.device_id], z.name, hosts[a.device_id], short(a.name)))
+    return rows
+
+
+def test_port_key_normalises_vendor_spellings() -> None:
+    assert port_key("GE0/0/1") == port_key("GigabitEthernet0/0/1") == port_key("Gi0/0/1")
+    assert port_key("XGE0/0/2") == port_key("XGigabitEthernet0/0/2") == port_key("Ten-GigabitEthernet0/0/2")
+    assert port_key("GE0/0/1") != port_key("GE0/0/10")
+
+
+def test_sample_register_is_consistent(sample_engine: Engine) -> None:
+    with session_scope(sample_engine) as s:
+        report = drift(s)
+        pairs = subnet_pairs(s.exec(select(Interface)))
+    assert report.items == [] and report.declared == len(pairs)
+
+
+def test_drift_finds_removed_added_one_sided_and_mismatches(engine: Engine) -> None:
+    from inventory.service import load_sample
+
+    load_sample(engine)
+    with session_scope(engine, actor="collector") as s:
+        # The lab: LT-U002-1 was unplugged; DX-U003-1 answers LLDP on one side only; a new cable
+        # joins U001-AR1 and QHD-CORE-SW2 on two new ports.
+        rows = lldp_for_all_circuits(s, skip={"LT-U002-1"}, one_sided={"DX-U003-1"})
+        ar = s.exec(select(Device).where(Device.hostname == "U001-AR1")).one()
+        sw = s.exec(select(Device).where(Device.hostname == "QHD-CORE-SW2")).one()
+        s.add(Interface(device_id=ar.id, name="GigabitEthernet0/0/9", speed_mbps=1000))
+        s.add(Interface(device_id=sw.id, name="GigabitEthernet0/0/99", speed_mbps=1000))
+        s.flush()
+        rows += [("U001-AR1", "GE0/0/9", "QHD-CORE-SW2", "GE0/0/99"),
+                 ("qhd-core-sw2", "GE0/0/99", "U001-AR1", "GE0/0/9")]
+        rows.append(("U001-AR1", "GE0/0/77", "NO-SUCH-HOST", "GE0/0/1"))
+        unresolved = record_lldp(s, rows)
+        assert unresolved == [("U001-AR1", "GE0/0/77", "NO-SUCH-HOST", "GE0/0/1")]
+        # The register: LT-U004-1 was removed although the cable is still there (LLDP sees it).
+        s.delete(s.exec(select(Link).where(Link.circuit_id == s.exec(
+            select(Circuit.id).where(Circuit.cid == "LT-U004-1")).one())).one())
+        s.exec(select(Circuit).where(Circuit.cid == "LT-U004-1")).one().status = "decommissioned"
+        # A port description naming the wrong carrier, and a circuit faster than its ports.
+        lt5 = s.exec(select(Circuit).where(Circuit.cid == "LT-U005-1")).one()
+        s.get(Interface, lt5.a_interface_id).description = "DX DX-U005-1 to QHD-CORE-SW1"
+        s.exec(select(Circuit).where(Circuit.cid == "LT-U006-1")).one().bandwidth_mbps = 2000
+    with session_scope(engine) as s:
+        report = drift(s).by_kind()
+        graph = build_graph(s)
+    assert [i.circuit for i in report["declared-not-seen"]] == ["LT-U002-1"]
+    assert "addressing still configured" in report["declared-not-seen"][0].detail
+    seen = {(i.a, i.z) for i in report["seen-not-declared"]}
+    assert ("U001-AR1:GigabitEthernet0/0/9", "QHD-CORE-SW2:GigabitEthernet0/0/99") in seen
+    assert any(i.detail == "seen by lldp+subnet, no circuit declared" and "U004-AR1" in i.a + i.z
+               for i in report["seen-not-declared"])
+    assert len(seen) == 2
+    # DX-U003-1: the unit router reports its neighbour, the aggregation switch does not.
+    assert [i.a.split(":")[0] for i in report["one-sided-lldp"]] == ["U003-AR2"]
+    assert [i.circuit for i in report["carrier-mismatch"]] == ["LT-U005-1"]
+    assert [i.circuit for i in report["bandwidth-mismatch"]] == ["LT-U006-1"]
+    # The undeclared cable is in the graph as a discovered edge (the removed circuit too, as seen by LLDP).
+    discovered = {(u, v) for u, v, k in graph.edges(keys=True) if k.startswith("link:")}
+    assert {"device:U001-AR1", "device:QHD-CORE-SW2"} in [set(p) for p in discovered]
+
+
+def test_subnet_links_are_recorded_once(engine: Engine) -> None:
+    from inventory.service import load_sample
+
+    load_sample(engine)
+    with session_scope(engine) as s:
+        first = record_subnet_links(s)
+    with session_scope(engine) as s:
+        assert record_subnet_links(s) == 0
+        assert first == len(s.exec(select(Link).where(Link.source == "subnet")).all()) > 200
+        assert drift(s).items == []

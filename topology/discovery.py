@@ -1,0 +1,245 @@
+"""Discovery and reconciliation: links seen on the network versus circuits declared in the inventory.
+
+Sources of observed adjacency:
+- LLDP: ``Link`` rows with source ``lldp``, one per reporting side (``a_interface`` = the interface of
+  the device that reported the neighbour). ``record_lldp`` writes them from raw neighbour tuples with
+  names normalised (``GE0/0/1`` = ``GigabitEthernet0/0/1``, ``XGE``/``Te``/``Ten-GigabitEthernet`` alike,
+  system names without domain, case-insensitive).
+- Subnets: two interfaces on different devices alone in one /30, /31 or small (≥ /29) subnet
+  (``subnet_pairs``; ``record_subnet_links`` stores them as ``Link`` rows with source ``subnet``).
+- Declared: active circuits with both interfaces, and ``manual`` links.
+
+The drift report (``drift``): declared-not-seen, seen-not-declared, carrier mismatch (the port
+description names another carrier or circuit than the register), bandwidth mismatch (a circuit
+faster than its ports, or two ends at different speeds) and one-sided LLDP (A sees B, B — whose
+neighbours were collected — does not see A).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from inventory.models import Carrier, Circuit, Device, Interface, Link, utcnow
+
+DRIFT_KINDS = ("declared-not-seen", "seen-not-declared", "carrier-mismatch", "bandwidth-mismatch", "one-sided-lldp")
+
+_FAMILIES = [
+    (("100ge", "hundredgige", "hundredgigabitethernet", "hu"), "100g"),
+    (("40ge", "fortygige", "fortygigabitethernet", "fo"), "40g"),
+    (("25ge", "twentyfivegige", "twentyfivegigabitethernet"), "25g"),
+    (("xge", "xgigabitethernet", "te", "tengige", "tengigabitethernet", "ten-gigabitethernet"), "10g"),
+    (("ge", "gi", "gige", "gigabitethernet"), "1g"),
+    (("fe", "fa", "fastethernet", "ethernet", "eth"), "100m"),
+    (("eth-trunk", "bagg", "bridge-aggregation", "po", "port-channel"), "lag"),
+]
+_PREFIX = {p: fam for prefixes, fam in _FAMILIES for p in prefixes}
+
+
+def port_key(name: str) -> str:
+    """A vendor-neutral key for an interface name: family + numbers (GE0/0/1 → 1g:0/0/1)."""
+    m = re.match(r"^\s*([A-Za-z][A-Za-z\-]*?)\s*(\d[\d/.:]*)\s*$", name)
+    if not m:
+        return name.strip().lower()
+    prefix, numbers = m.group(1).lower(), m.group(2)
+    return f"{_PREFIX.get(prefix, prefix)}:{numbers}"
+
+
+def host_key(name: str) -> str:
+    """LLDP system names may carry a domain or differ in case."""
+    return name.strip().split(".")[0].lower()
+
+
+@dataclass
+class DriftItem:
+    kind: str
+    a: str  # "HOST:interface"
+    z: str
+    circuit: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class DriftReport:
+    items: list[DriftItem]
+    declared: int  # declared adjacencies compared
+    seen: int  # observed adjacencies (any source)
+    lldp_scope: list[str]  # devices whose LLDP neighbours were collected
+    unverifiable: list[str] = field(default_factory=list)  # declared circuits no source can confirm
+
+    def by_kind(self) -> dict[str, list[DriftItem]]:
+        out: dict[str, list[DriftItem]] = {k: [] for k in DRIFT_KINDS}
+        for i in self.items:
+            out[i.kind].append(i)
+        return out
+
+
+# Writing observations ---------------------------------------------------------------------------------
+
+def record_lldp(session: Session, neighbours: Iterable[tuple[str, str, str, str]], *, run_at: Any = None,
+                ) -> list[tuple[str, str, str, str]]:
+    """Store LLDP neighbours (local host, local port, remote system name, remote port) as directional
+    ``lldp`` links. Returns the tuples that name an unknown device or port (not stored)."""
+    now = run_at or utcnow()
+    devices = {host_key(d.hostname): d for d in session.exec(select(Device))}
+    ports: dict[tuple[int, str], Interface] = {}
+    for i in session.exec(select(Interface)):
+        ports[(i.device_id, port_key(i.name))] = i
+    existing = {(lk.a_interface_id, lk.z_interface_id): lk
+                for lk in session.exec(select(Link).where(Link.source == "lldp"))}
+    unresolved = []
+    for local, lport, remote, rport in neighbours:
+        ld, rd = devices.get(host_key(local)), devices.get(host_key(remote))
+        li = ports.get((ld.id, port_key(lport))) if ld else None
+        ri = ports.get((rd.id, port_key(rport))) if rd else None
+        if li is None or ri is None:
+            unresolved.append((local, lport, remote, rport))
+            continue
+        row = existing.get((li.id, ri.id))
+        if row is None:
+            row = Link(a_interface_id=li.id, z_interface_id=ri.id, source="lldp", first_seen=now)
+            existing[(li.id, ri.id)] = row
+        row.last_seen = now
+        session.add(row)
+    session.flush()
+    return unresolved
+
+
+def subnet_pairs(interfaces: Iterable[Interface]) -> list[tuple[Interface, Interface, str]]:
+    """Interfaces of two different devices that are alone together in a /29 or smaller subnet."""
+    groups: dict[str, list[Interface]] = {}
+    for i in interfaces:
+        if not i.ip_address:
+            continue
+        try:
+            iface = ipaddress.ip_interface(i.ip_address if "/" in i.ip_address
+                                           else f"{i.ip_address}/{i.prefix_length or 32}")
+        except ValueError:
+            continue
+        net = iface.network
+        if net.version != 4 or net.prefixlen < 29 or net.prefixlen == 32:
+            continue
+        groups.setdefault(str(net), []).append(i)
+    out = []
+    for net, members in sorted(groups.items()):
+        if len(members) == 2 and members[0].device_id != members[1].device_id:
+            a, z = sorted(members, key=lambda x: x.id or 0)
+            out.append((a, z, net))
+    return out
+
+
+def record_subnet_links(session: Session) -> int:
+    """Store subnet-derived adjacencies as ``subnet`` links; returns how many are new."""
+    existing = {frozenset((lk.a_interface_id, lk.z_interface_id))
+                for lk in session.exec(select(Link).where(Link.source == "subnet"))}
+    now = utcnow()
+    new = 0
+    for a, z, _net in subnet_pairs(session.exec(select(Interface))):
+        if frozenset((a.id, z.id)) in existing:
+            continue
+        session.add(Link(a_interface_id=a.id, z_interface_id=z.id, source="subnet", first_seen=now, last_seen=now))
+        new += 1
+    session.flush()
+    return new
+
+
+# The drift report ------------------------------------------------------------------------------------
+
+_CARRIER_WORDS = {"unicom": ("lt", "联通", "unicom", "cucc"), "telecom": ("dx", "电信", "telecom", "ctcc", "chinanet")}
+
+
+def carrier_in_description(text: str) -> str | None:
+    low = text.lower()
+    for code, words in _CARRIER_WORDS.items():
+        for w in words:
+            if re.search(rf"(^|[^a-z]){re.escape(w)}([^a-z]|$)", low):
+                return code
+    return None
+
+
+def drift(session: Session) -> DriftReport:
+    devices = {d.id: d for d in session.exec(select(Device))}
+    ifaces = {i.id: i for i in session.exec(select(Interface))}
+    carriers = {c.id: c.code for c in session.exec(select(Carrier))}
+    circuits = list(session.exec(select(Circuit).where(Circuit.status == "active").order_by(Circuit.cid)))
+    links = list(session.exec(select(Link).order_by(Link.id)))
+
+    def label(iid: int) -> str:
+        i = ifaces[iid]
+        return f"{devices[i.device_id].hostname}:{i.name}"
+
+    lldp_dir = {(lk.a_interface_id, lk.z_interface_id) for lk in links if lk.source == "lldp"}
+    lldp_scope_ids = {ifaces[a].device_id for a, _ in lldp_dir if a in ifaces}
+    lldp = {frozenset(p) for p in lldp_dir}
+    subnet = {frozenset((a.id, z.id)) for a, z, _ in subnet_pairs(ifaces.values())}
+    subnet |= {frozenset((lk.a_interface_id, lk.z_interface_id)) for lk in links if lk.source == "subnet"}
+    declared: dict[frozenset[int], Circuit | None] = {}
+    for c in circuits:
+        if c.a_interface_id and c.z_interface_id:
+            declared[frozenset((c.a_interface_id, c.z_interface_id))] = c
+    for lk in links:
+        if lk.source == "manual":
+            declared.setdefault(frozenset((lk.a_interface_id, lk.z_interface_id)), None)
+
+    items: list[DriftItem] = []
+    unverifiable: list[str] = []
+    for pair, c in declared.items():
+        a, z = sorted(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
+        name = c.cid if c else None
+        in_scope = ifaces[a].device_id in lldp_scope_ids or ifaces[z].device_id in lldp_scope_ids
+        if in_scope:
+            if pair not in lldp:
+                extra = "; addressing still configured" if pair in subnet else ""
+                items.append(DriftItem("declared-not-seen", label(a), label(z), name,
+                                       f"no LLDP neighbour on either side{extra}"))
+        elif ifaces[a].ip_address and ifaces[z].ip_address:
+            if pair not in subnet:
+                items.append(DriftItem("declared-not-seen", label(a), label(z), name,
+                                       "the two ports share no point-to-point subnet"))
+        else:
+            unverifiable.append(name or f"{label(a)}–{label(z)}")
+    seen_pairs = lldp | subnet
+    for pair in sorted(seen_pairs - set(declared), key=lambda p: sorted(p)):
+        a, z = sorted(pair)
+        how = "+".join(s for s, found in (("lldp", pair in lldp), ("subnet", pair in subnet)) if found)
+        items.append(DriftItem("seen-not-declared", label(a), label(z), None, f"seen by {how}, no circuit declared"))
+    for a, z in sorted(lldp_dir):
+        if (z, a) not in lldp_dir and ifaces[z].device_id in lldp_scope_ids:
+            items.append(DriftItem("one-sided-lldp", label(a), label(z), None,
+                                   f"{devices[ifaces[a].device_id].hostname} sees the neighbour, "
+                                   f"{devices[ifaces[z].device_id].hostname} does not"))
+    for pair, c in declared.items():
+        if c is None:
+            continue
+        a, z = sorted(pair)
+        want = carriers.get(c.carrier_id)
+        for iid in (a, z):
+            desc = ifaces[iid].description or ""
+            said = carrier_in_description(desc)
+            if want and said and said != want:
+                items.append(DriftItem("carrier-mismatch", label(a), label(z), c.cid,
+                                       f"{label(iid)} description {desc!r} says {said}, register says {want}"))
+            elif not want and said:
+                items.append(DriftItem("carrier-mismatch", label(a), label(z), c.cid,
+                                       f"{label(iid)} description {desc!r} says {said}, register says own fibre"))
+            else:
+                named = re.findall(r"\b(?:LT|DX)-[A-Z0-9-]+", desc)
+                if named and c.cid not in named and want:
+                    items.append(DriftItem("carrier-mismatch", label(a), label(z), c.cid,
+                                           f"{label(iid)} description names {named[0]}, register says {c.cid}"))
+        speeds = [ifaces[i].speed_mbps for i in (a, z) if ifaces[i].speed_mbps]
+        if speeds and c.bandwidth_mbps > min(speeds):
+            items.append(DriftItem("bandwidth-mismatch", label(a), label(z), c.cid,
+                                   f"circuit {c.bandwidth_mbps} Mbps on a {min(speeds)} Mbps port"))
+        elif len(speeds) == 2 and speeds[0] != speeds[1]:
+            items.append(DriftItem("bandwidth-mismatch", label(a), label(z), c.cid,
+                                   f"port speeds differ: {speeds[0]} vs {speeds[1]} Mbps"))
+    order = {k: i for i, k in enumerate(DRIFT_KINDS)}
+    items.sort(key=lambda x: (order[x.kind], x.circuit or "", x.a, x.z))
+    return DriftReport(items=items, declared=len(declared), seen=len(seen_pairs),
+                       lldp_scope=sorted(devices[d].hostname for d in lldp_scope_ids), unverifiable=unverifiable)
