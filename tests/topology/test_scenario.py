@@ -166,3 +166,41 @@ def test_saved_scenarios_rerun_and_compare(engine: Engine) -> None:
     with session_scope(engine) as s:
         later = rerun(s, build_graph(s), "联通全断")
     assert later.newly_cut == ["U001"] and later.terminals_lost_delta > 0
+
+
+def test_measured_demand_from_counters(engine: Engine) -> None:
+    import datetime as dt
+
+    from sqlmodel import select
+
+    from inventory.models import Circuit, CounterSample
+    from inventory.service import load_sample
+    from topology.scenario import measured_demand, simulate_session
+
+    load_sample(engine)
+    t0 = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)
+    with session_scope(engine) as s:
+        lt = s.exec(select(Circuit).where(Circuit.cid == "LT-U001-1")).one()
+        # 60 s at 30 Mbps, then 60 s at 120 Mbps (the busier direction counts), then a counter reset.
+        # (Values stay below 2**31: counter_sample's octet columns are 32-bit INTEGER on PostgreSQL.)
+        for i, (inn, out) in enumerate([(0, 0), (225_000_000, 10), (225_000_000 + 900_000_000, 20), (5, 5)]):
+            s.add(CounterSample(interface_id=lt.a_interface_id, sampled_at=t0 + dt.timedelta(seconds=60 * i),
+                                in_octets=inn, out_octets=out))
+    with session_scope(engine) as s:
+        g = build_graph(s)
+        assert measured_demand(s, g) == pytest.approx({"U001": 120.0})
+        r = simulate_session(s, g, FailureSpec(carriers=["unicom"]))
+    assert r.demand_source == {"measured": 1, "declared": 96}
+    assert next(o for o in r.overloaded if o.circuit == "DX-U001-1").demand_mbps == pytest.approx(120.0)
+
+
+def test_demo_step_prints_the_headline(sample_sqlite: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    from api.cli.demo import DemoContext
+    from api.cli.topology import _demo
+
+    ctx = DemoContext(engine=sample_sqlite)
+    _demo(ctx)
+    out = capsys.readouterr().out
+    assert "Units by protection class" in out and "Single points of failure" in out
+    assert "What a whole-Unicom outage does" in out or "联通全网中断" in out
+    assert ctx.state["topology"]["classes"]["single-path"] == 58
