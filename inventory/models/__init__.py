@@ -1,5 +1,6 @@
 """Every inventory table. Import from here so SQLModel.metadata is complete."""
 
+from .auth import ApiToken, Setting, User, WebSession
 from .base import (
     CHINA_TZ,
     UNIT_KIND_ZH,
@@ -39,6 +40,7 @@ __all__ = [
     "CHINA_TZ",
     "UNIT_KIND_ZH",
     "Alert",
+    "ApiToken",
     "ApprovalState",
     "BillingPeriod",
     "BudgetLine",
@@ -70,9 +72,12 @@ __all__ = [
     "Room",
     "RunStatus",
     "Scenario",
+    "Setting",
     "TerminalCount",
     "Unit",
     "UnitKind",
+    "User",
+    "WebSession",
     "as_aware",
     "enum_values",
     "utcnow",
