@@ -48,7 +48,9 @@ class UnitProtection:
     access: list[Access] = field(default_factory=list)
     carriers: list[str] = field(default_factory=list)
     rooms: list[str] = field(default_factory=list)
-    paths: list[list[str]] = field(default_factory=list)
+    paths: list[list[str]] = field(default_factory=list)  # per access circuit: unit device → … → core
+    path_circuits: list[list[str]] = field(default_factory=list)  # the circuits along each path
+    path_carriers: list[list[str]] = field(default_factory=list)  # carriers along each path
     devices: list[str] = field(default_factory=list)
     shared_risks: list[str] = field(default_factory=list)  # e.g. "link:LT-U001-1", "srlg:duct:X-core"
 
@@ -64,7 +66,7 @@ def classify(g: nx.MultiGraph, failures: list[SingleFailure] | None = None) -> d
         for ui in f.units_cut + f.units_degraded:
             hits.setdefault(ui, []).append(f)
     base = _baseline(net)
-    parents = _bfs_tree(net)
+    trees: dict[str | None, tuple[list[int], list[int]]] = {None: _bfs_tree(net, None)}
     result: dict[str, UnitProtection] = {}
     for ui, code in enumerate(net.units):
         info = g.graph["units"][code]
@@ -84,15 +86,34 @@ def classify(g: nx.MultiGraph, failures: list[SingleFailure] | None = None) -> d
             cls = "dual-carrier"
         else:
             cls = "dual-carrier-room-diverse"
-        paths = [_path(net, parents, net.index[a.far_device]) for a in access]
+        # Each access circuit's path stays on its own carrier (plus own fibre) where it can, so a
+        # Telecom backup shows the Telecom backbone it depends on, not the shortest Unicom detour.
+        paths, path_edges = [], []
+        for a in access:
+            if a.carrier not in trees:
+                trees[a.carrier] = _bfs_tree(net, a.carrier)
+            start = net.index[a.far_device]
+            tree = trees[a.carrier] if trees[a.carrier][0][start] != -2 else trees[None]
+            nodes, edges = _path(net, tree, start)
+            paths.append(nodes)
+            path_edges.append([net.eindex[a.circuit], *edges])
         path_nodes = {n for p in paths for n in p}
         result[code] = UnitProtection(
             unit=code, name=info["name"], cls=cls, terminals=net.unit_terminals[ui], primary_room=primary_room,
             access=access, carriers=sorted({a.carrier for a in access if a.carrier}),
             rooms=sorted({net.rooms[net.room[net.index[n]]] for n in path_nodes if net.room[net.index[n]] >= 0}),
             paths=[[a.unit_device, *p] for a, p in zip(access, paths, strict=True)],
-            devices=sorted(path_nodes), shared_risks=[f"{f.kind}:{f.element}" for f in risks])
+            path_circuits=[[net.keys[e] for e in es] for es in path_edges],
+            path_carriers=[sorted({net.carrier[e] for e in es if net.carrier[e]}) for es in path_edges],
+            devices=sorted(path_nodes),
+            shared_risks=[f"{f.kind}:{f.element}" for f in risks] + _own_risks(access))
     return result
+
+
+def _own_risks(access: list[Access]) -> list[str]:
+    """The unit's own router when every access circuit ends on it (the sweep never fails unit devices)."""
+    ends = {a.unit_device for a in access}
+    return [f"own-device:{next(iter(ends)).split(':', 1)[1]}"] if len(access) > 1 and len(ends) == 1 else []
 
 
 def counts(protection: dict[str, UnitProtection]) -> dict[str, tuple[int, int]]:
@@ -125,27 +146,36 @@ def _access(net: Net, ui: int) -> list[Access]:
     return out
 
 
-def _bfs_tree(net: Net) -> list[int]:
-    """BFS parents from the core over the infrastructure (units excluded: they are not transit)."""
+def _bfs_tree(net: Net, carrier: str | None) -> tuple[list[int], list[int]]:
+    """BFS parents (and parent edges) from the core over the infrastructure (units are not transit),
+    using only edges of ``carrier`` and own fibre when a carrier is given."""
     parent = [-2] * len(net.nodes)
+    pedge = [-1] * len(net.nodes)
     queue: deque[int] = deque()
     for c in net.core:
         parent[c] = -1
         queue.append(c)
     while queue:
         x = queue.popleft()
-        for y, _e in net.adj[x]:
-            if parent[y] == -2 and net.owner[y] < 0:
-                parent[y] = x
-                queue.append(y)
-    return parent
+        for y, e in net.adj[x]:
+            if parent[y] != -2 or net.owner[y] >= 0:
+                continue
+            if carrier is not None and net.carrier[e] not in (carrier, None):
+                continue
+            parent[y] = x
+            pedge[y] = e
+            queue.append(y)
+    return parent, pedge
 
 
-def _path(net: Net, parent: list[int], start: int) -> list[str]:
+def _path(net: Net, tree: tuple[list[int], list[int]], start: int) -> tuple[list[str], list[int]]:
+    parent, pedge = tree
     if parent[start] == -2:
-        return [net.nodes[start]]
-    out, x = [], start
+        return [net.nodes[start]], []
+    nodes, edges, x = [], [], start
     while x >= 0:
-        out.append(net.nodes[x])
+        nodes.append(net.nodes[x])
+        if pedge[x] >= 0:
+            edges.append(pedge[x])
         x = parent[x]
-    return out
+    return nodes, edges

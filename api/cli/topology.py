@@ -139,9 +139,9 @@ def register(app: typer.Typer) -> None:
             console.print(f"[bold]{p.unit} {p.name}[/]: {CLASS_ZH[p.cls]}, {p.terminals} terminals, "
                           f"primary room {p.primary_room or '—'}")
             t = Table("线路 circuit", "运营商 carrier", "角色 role", "Mbps", "落地 lands on", "到核心路径 path to core")
-            for a, path in zip(p.access, p.paths, strict=True):
+            for a, path, via in zip(p.access, p.paths, p.path_circuits, strict=True):
                 t.add_row(a.circuit, a.carrier or "—", a.role, str(a.bandwidth_mbps), a.far_device.split(":", 1)[1],
-                          " → ".join(n.split(":", 1)[1] for n in path))
+                          " → ".join(n.split(":", 1)[1] for n in path) + f"\n[dim]via {', '.join(via)}[/]")
             console.print(t)
             console.print(f"rooms on its paths: {', '.join(p.rooms) or '—'}; carriers: {', '.join(p.carriers) or '—'}")
             console.print(f"shared risks (one failure takes terminals): {', '.join(p.shared_risks) or 'none'}")

@@ -73,6 +73,9 @@ def test_evidence(sample_graph: nx.MultiGraph) -> None:
     diverse = next(p for p in got.values() if p.cls == "dual-carrier-room-diverse")
     assert diverse.carriers == ["telecom", "unicom"] and len(diverse.rooms) >= 3
     assert "carrier:unicom" not in diverse.shared_risks and "room:CORE" in diverse.shared_risks
+    # The Telecom backup's path stays on Telecom: the access circuit, then the room's Telecom backbone.
+    dx = next(i for i, a in enumerate(diverse.access) if a.carrier == "telecom")
+    assert diverse.path_carriers[dx] == ["telecom"] and diverse.path_circuits[dx][1].startswith("DX-BB-")
     same = next(p for p in got.values() if p.cls == "same-carrier-redundant")
     assert "carrier:unicom" in same.shared_risks
 
