@@ -1,0 +1,205 @@
+"""Plain, detached copies of the inventory rows the money analyses read.
+
+The analyses never touch a session: ``load_rows`` reads once, and tests can build ``MoneyRows`` by
+hand for the cases the sample does not contain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from inventory.models import BudgetLine, Carrier, Circuit, Contract, Incident, Payment, Room, Unit
+
+
+@dataclass(frozen=True)
+class CarrierRow:
+    code: str
+    name: str
+    role: str  # primary | backup
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    code: str
+    name: str
+    carrier: str
+    kind: str  # contract | arrangement
+    start: dt.date | None
+    end: dt.date | None
+    total: Decimal | None
+    annual_fee: Decimal | None
+    states_quantities: bool
+    states_unit_prices: bool
+    carries_on_after_expiry: bool
+    assessment_scheme: str = ""
+    signed_on: dt.date | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        """A signed deed covering ``day`` (an arrangement with no deed is never 'in force')."""
+        if self.kind != "contract" or self.start is None:
+            return False
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    year: int
+    line: str
+    carrier: str | None
+    is_total: bool
+    before: Decimal
+    after: Decimal
+    actual: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    voucher: str
+    carrier: str
+    contract: str | None
+    budget_year: int | None
+    budget_line: str | None
+    amount: Decimal
+    paid_on: dt.date
+    service_start: dt.date
+    service_end: dt.date
+    approval_state: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    carrier: str
+    circuit: str | None
+    category: str
+    severity: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    description: str = ""
+    points_deducted: Decimal | None = None
+
+    @property
+    def hours(self) -> float | None:
+        if self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class CircuitRow:
+    cid: str
+    carrier: str | None
+    role: str
+    bandwidth_mbps: int
+    a_room: str | None
+    a_unit: str | None
+    a_external: str | None
+    z_room: str | None
+    z_unit: str | None
+    z_external: str | None
+    cost: Decimal | None
+    install_date: dt.date | None
+    end_date: dt.date | None
+    status: str = "active"
+
+    @property
+    def unit(self) -> str | None:
+        """The unit this circuit gives access to (its unit end), if any."""
+        return self.a_unit or self.z_unit
+
+    @property
+    def rooms(self) -> tuple[str, ...]:
+        return tuple(r for r in (self.a_room, self.z_room) if r)
+
+    def in_service(self, year: int) -> bool:
+        if self.status == "decommissioned":
+            return False
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return (self.install_date is None or self.install_date <= end) and (self.end_date is None
+                                                                            or self.end_date >= start)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    code: str
+    name: str
+    terminals: int
+    group: str = ""
+
+
+@dataclass
+class MoneyRows:
+    carriers: dict[str, CarrierRow] = field(default_factory=dict)
+    contracts: list[ContractRow] = field(default_factory=list)
+    budget: list[BudgetRow] = field(default_factory=list)
+    payments: list[PaymentRow] = field(default_factory=list)
+    incidents: list[IncidentRow] = field(default_factory=list)
+    circuits: list[CircuitRow] = field(default_factory=list)
+    units: dict[str, UnitRow] = field(default_factory=dict)
+    core_rooms: list[str] = field(default_factory=list)
+
+    def carrier_name(self, code: str | None) -> str:
+        if code is None:
+            return "自建"
+        row = self.carriers.get(code)
+        return row.name if row else code
+
+    def years(self) -> list[int]:
+        """Every year the ledger speaks of, paid or served."""
+        ys = {b.year for b in self.budget} | {p.paid_on.year for p in self.payments}
+        ys |= {p.service_start.year for p in self.payments}
+        return sorted(ys)
+
+
+def load_rows(session: Session) -> MoneyRows:
+    carriers = {c.id: c for c in session.exec(select(Carrier))}
+    code = {i: c.code for i, c in carriers.items()}
+    contracts = {c.id: c for c in session.exec(select(Contract).order_by(Contract.code))}
+    budget = {b.id: b for b in session.exec(select(BudgetLine).order_by(BudgetLine.year, BudgetLine.line))}
+    rooms = {r.id: r for r in session.exec(select(Room))}
+    units = {u.id: u for u in session.exec(select(Unit).order_by(Unit.code))}
+    circuits = {c.id: c for c in session.exec(select(Circuit).order_by(Circuit.cid))}
+    rows = MoneyRows(
+        carriers={c.code: CarrierRow(c.code, c.name, c.role) for c in carriers.values()},
+        contracts=[ContractRow(c.code, c.name, code[c.carrier_id], c.kind, c.start_date, c.end_date, c.total,
+                               c.annual_fee, c.states_quantities, c.states_unit_prices, c.carries_on_after_expiry,
+                               c.assessment_scheme, c.signed_on) for c in contracts.values()],
+        budget=[BudgetRow(b.year, b.line, code.get(b.carrier_id) if b.carrier_id else None, b.is_total,
+                          b.before_adjustment, b.after_adjustment, b.actual, b.note) for b in budget.values()],
+        units={u.code: UnitRow(u.code, u.name, u.declared_terminals, u.group) for u in units.values()},
+        core_rooms=sorted(r.code for r in rooms.values() if r.is_core),
+    )
+    for p in session.exec(select(Payment).order_by(Payment.paid_on, Payment.voucher)):
+        bl = budget.get(p.budget_line_id) if p.budget_line_id else None
+        rows.payments.append(PaymentRow(
+            p.voucher, code[p.carrier_id], contracts[p.contract_id].code if p.contract_id in contracts else None,
+            bl.year if bl else None, bl.line if bl else None, p.amount, p.paid_on, p.service_start, p.service_end,
+            p.approval_state, p.description))
+    for i in session.exec(select(Incident).order_by(Incident.started_at)):
+        rows.incidents.append(IncidentRow(
+            code[i.carrier_id], circuits[i.circuit_id].cid if i.circuit_id in circuits else None, i.category,
+            i.severity, _aware(i.started_at), _aware(i.ended_at) if i.ended_at else None, i.description,
+            i.points_deducted))
+
+    def room(i: int | None) -> str | None:
+        return rooms[i].code if i in rooms else None
+
+    def unit(i: int | None) -> str | None:
+        return units[i].code if i in units else None
+
+    for c in circuits.values():
+        rows.circuits.append(CircuitRow(
+            c.cid, code.get(c.carrier_id) if c.carrier_id else None, c.role, c.bandwidth_mbps, room(c.a_room_id),
+            unit(c.a_unit_id), c.a_external, room(c.z_room_id), unit(c.z_unit_id), c.z_external, c.cost,
+            c.install_date, c.end_date, c.status))
+    return rows
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; the database stores UTC.
+    return value if value.utcoffset() is not None else value.replace(tzinfo=dt.UTC)
