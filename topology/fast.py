@@ -154,6 +154,33 @@ class _View:
             return [ci]
         return []
 
+    def lost_by_unit_device(self, d: int) -> list[int]:
+        """Devices of d's unit that go down with d (units are not transit, so nothing else changes)."""
+        net = self.net
+        if not self.base_up(d):
+            return []
+        ui = net.owner[d]
+        others = [x for x in net.unit_devices[ui] if x != d]
+        root = {x: x for x in others}
+
+        def find(x: int) -> int:
+            while root[x] != x:
+                root[x] = root[root[x]]
+                x = root[x]
+            return x
+
+        attached = set()
+        for x in others:
+            for y, e in net.adj[x]:
+                if not self.ok[e]:
+                    continue
+                if net.owner[y] == ui and y != d:
+                    root[find(x)] = find(y)
+                elif net.owner[y] < 0 and self.tin[y] >= 0:
+                    attached.add(x)
+        live = {find(x) for x in attached}
+        return [d] + [x for x in others if self.base_up(x) and find(x) not in live]
+
     def lost_by_device(self, v: int) -> list[int]:
         tin, low = self.tin, self.low
         if tin[v] < 0:
@@ -199,14 +226,25 @@ def n1_fast(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) -> dict
 
     had_all = [dict(held) for held in net.holders]
 
+    def holders_of_devices(devices: list[int]) -> dict[int, dict[int, int]]:
+        out: dict[int, dict[int, int]] = {}
+        for d in devices:
+            ui = net.owner[d]
+            t = had_all[ui].get(d) if ui >= 0 else None
+            if t is not None:
+                out.setdefault(ui, {})[d] = t
+        return out
+
     def build(kind: str, name: str, lost_full: list[int], lost_prim: list[int]) -> SingleFailure:
+        return build_from(kind, name, holders_of(full, lost_full), holders_of(prim, lost_prim))
+
+    def build_from(kind: str, name: str, lf: dict[int, dict[int, int]],
+                   lp: dict[int, dict[int, int]]) -> SingleFailure:
         f = SingleFailure(kind, name)
-        lf = holders_of(full, lost_full)
         for ui in sorted(lf):
             lost = lf[ui]
             f.terminals_lost += sum(lost.values())
             (f.units_cut if len(lost) == len(had[ui]) else f.units_degraded).append(ui)
-        lp = holders_of(prim, lost_prim)
         for ui in sorted(lp):
             gone = lf.get(ui, {})
             moved = [t for d, t in lp[ui].items() if d not in gone]
@@ -225,6 +263,11 @@ def n1_fast(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) -> dict
         out["device"] = [build("device", net.nodes[v].split(":", 1)[1], full.lost_by_device(v),
                                prim.lost_by_device(v))
                          for v in range(len(net.nodes)) if net.nodes[v].startswith("device:") and net.owner[v] < 0]
+    if "unit-device" in kinds:
+        out["unit-device"] = [build_from("unit-device", net.nodes[v].split(":", 1)[1],
+                                         holders_of_devices(full.lost_by_unit_device(v)),
+                                         holders_of_devices(prim.lost_by_unit_device(v)))
+                              for v in range(len(net.nodes)) if net.owner[v] >= 0]
     return out
 
 

@@ -60,7 +60,7 @@ def classify(g: nx.MultiGraph, failures: list[SingleFailure] | None = None) -> d
     single-failure sweep (links, devices, SRLGs, rooms, carriers) to avoid recomputing it."""
     net = get_net(g)
     if failures is None:
-        failures = sweep_single(g, kinds=("link", "device", "srlg", "room", "carrier"))
+        failures = sweep_single(g, kinds=("link", "device", "unit-device", "srlg", "room", "carrier"))
     hits: dict[int, list[SingleFailure]] = {}
     for f in failures:
         for ui in f.units_cut + f.units_degraded:
@@ -74,7 +74,7 @@ def classify(g: nx.MultiGraph, failures: list[SingleFailure] | None = None) -> d
         primary = next((a for a in access if a.role == "primary"), access[0] if access else None)
         primary_room = primary.far_room if primary else None
         up = any(base[d] for d, _ in net.holders[ui]) if net.holders[ui] else False
-        risks = hits.get(ui, [])  # the sweep never fails a unit's own devices or LAN links
+        risks = hits.get(ui, [])
         kinds = {f.kind for f in risks}
         if not up:
             cls = "isolated"
@@ -106,14 +106,8 @@ def classify(g: nx.MultiGraph, failures: list[SingleFailure] | None = None) -> d
             path_circuits=[[net.keys[e] for e in es] for es in path_edges],
             path_carriers=[sorted({net.carrier[e] for e in es if net.carrier[e]}) for es in path_edges],
             devices=sorted(path_nodes),
-            shared_risks=[f"{f.kind}:{f.element}" for f in risks] + _own_risks(access))
+            shared_risks=[f"{f.kind}:{f.element}" for f in risks])
     return result
-
-
-def _own_risks(access: list[Access]) -> list[str]:
-    """The unit's own router when every access circuit ends on it (the sweep never fails unit devices)."""
-    ends = {a.unit_device for a in access}
-    return [f"own-device:{next(iter(ends)).split(':', 1)[1]}"] if len(access) > 1 and len(ends) == 1 else []
 
 
 def counts(protection: dict[str, UnitProtection]) -> dict[str, tuple[int, int]]:

@@ -26,7 +26,10 @@ from inventory.errors import ExtranetError, NotFound
 from inventory.models import CounterSample, Interface, Scenario
 
 from .net import Net, get_net, reach
-from .sweep import SingleFailure, compare
+from .sweep import SingleFailure, compare, full_sweep, spof, sweep_single
+
+# C1 names spof() and the sweeps next to simulate(); they live in topology.sweep.
+__all__ = ["FailureSpec", "ScenarioResult", "full_sweep", "simulate", "spof", "sweep_single"]
 
 DEFAULT_MBPS_PER_TERMINAL = 0.2
 BACKUP_COST = 100

@@ -14,12 +14,12 @@ import networkx as nx
 
 from .net import Net, get_net, reach
 
-KINDS = ("link", "device", "srlg", "room", "carrier")
+KINDS = ("link", "device", "unit-device", "srlg", "room", "carrier")
 
 
 @dataclass
 class SingleFailure:
-    kind: str  # link | device | srlg | room | carrier
+    kind: str  # link | device | unit-device | srlg | room | carrier
     element: str  # cid / link key, hostname, SRLG name, room code, carrier code
     units_cut: list[int] = field(default_factory=list)  # unit indexes (net.units)
     units_degraded: list[int] = field(default_factory=list)
@@ -39,6 +39,8 @@ def elements(net: Net, kind: str) -> list[tuple[str, list[int], list[int]]]:
     if kind == "device":
         return [(net.nodes[i].split(":", 1)[1], [i], []) for i in range(len(net.nodes))
                 if net.nodes[i].startswith("device:") and net.owner[i] < 0]
+    if kind == "unit-device":
+        return [(net.nodes[i].split(":", 1)[1], [i], []) for i in range(len(net.nodes)) if net.owner[i] >= 0]
     if kind == "srlg":
         groups: dict[str, list[int]] = {}
         for e, s in enumerate(net.srlg):
@@ -105,7 +107,7 @@ def sweep_single(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) ->
         n1_fast = None
     net = get_net(g)
     base, base_p = reach(net), reach(net, primary_only=True)
-    fast_kinds = [k for k in kinds if k in ("link", "device")] if n1_fast else []
+    fast_kinds = [k for k in kinds if k in ("link", "device", "unit-device")] if n1_fast else []
     fast = n1_fast(g, fast_kinds) if fast_kinds else {}
     out = []
     for kind in kinds:
@@ -155,7 +157,7 @@ def sweep_single_naive_nx(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "dev
     return out
 
 
-def spof(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device", "srlg", "room"),
+def spof(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device", "unit-device", "srlg", "room"),
          failures: list[SingleFailure] | None = None) -> list[SingleFailure]:
     """Single points of failure: every element whose failure alone loses terminals, worst first."""
     failures = failures if failures is not None else sweep_single(g, kinds)
@@ -174,7 +176,7 @@ class SweepReport:
 
 
 def full_sweep(g: nx.MultiGraph, *, n2: bool = True) -> SweepReport:
-    """Every single failure of links, devices, SRLGs and rooms, plus (n2) the link pairs whose impact
+    """Every single failure of links, devices (network and unit), SRLGs and rooms, plus (n2) the link pairs whose impact
     exceeds their two singles; every other pair's impact is the union of its singles."""
     import time
 
@@ -182,7 +184,7 @@ def full_sweep(g: nx.MultiGraph, *, n2: bool = True) -> SweepReport:
 
     net = get_net(g)
     t0 = time.perf_counter()
-    singles = sweep_single(g, ("link", "device", "srlg", "room"))
+    singles = sweep_single(g, ("link", "device", "unit-device", "srlg", "room"))
     t1 = time.perf_counter()
     pairs = n2_extra(g) if n2 else []
     t2 = time.perf_counter()

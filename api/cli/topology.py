@@ -38,7 +38,8 @@ CLASS_ZH = {
     "dual-carrier": "双运营商 dual-carrier",
     "dual-carrier-room-diverse": "双运营商+机房分离 dual-carrier-room-diverse",
 }
-KIND_ZH = {"link": "线路 link", "device": "设备 device", "srlg": "共享风险 SRLG", "room": "机房 room",
+KIND_ZH = {"link": "线路 link", "device": "设备 device", "unit-device": "单位设备 unit device",
+           "srlg": "共享风险 SRLG", "room": "机房 room",
            "carrier": "运营商 carrier"}
 FAIL_KINDS = {"link": "links", "links": "links", "device": "devices", "devices": "devices", "room": "rooms",
               "rooms": "rooms", "srlg": "srlgs", "srlgs": "srlgs", "carrier": "carriers", "carriers": "carriers"}
@@ -161,16 +162,17 @@ def register(app: typer.Typer) -> None:
     @analyze.command("spof")
     def spof_cmd(
         top: int = typer.Option(20, help="rows to show"),
-        kind: list[str] = typer.Option(["link", "device", "srlg", "room"], "--kind",
-                                       help="element kinds: link, device, srlg, room"),
+        kind: list[str] = typer.Option(["link", "device", "unit-device", "srlg", "room"], "--kind",
+                                       help="element kinds: link, device, unit-device, srlg, room"),
     ) -> None:
         """Single points of failure ranked by terminals lost."""
         prepare()
         with session_scope() as s:
             g = _graph(s)
         for k in kind:
-            if k not in ("link", "device", "srlg", "room"):
-                raise ExtranetError(f"unknown kind {k!r}; expected link, device, srlg or room", code="bad_input")
+            if k not in ("link", "device", "unit-device", "srlg", "room"):
+                raise ExtranetError(f"unknown kind {k!r}; expected link, device, unit-device, srlg or room",
+                                    code="bad_input")
         print_spofs(g, spof(g, kind), top)
 
     @analyze.command("sweep")
@@ -294,7 +296,7 @@ def _demo(ctx: DemoContext) -> None:
         g = build_graph(s)
         built = time.perf_counter() - started
         started = time.perf_counter()
-        singles = sweep_single(g, ("link", "device", "srlg", "room", "carrier"))
+        singles = sweep_single(g, ("link", "device", "unit-device", "srlg", "room", "carrier"))
         prot = classify(g, singles)
         swept = time.perf_counter() - started
         unicom = simulate_session(s, g, FailureSpec(carriers=["unicom"]))

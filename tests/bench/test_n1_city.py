@@ -1,4 +1,4 @@
-"""n1-city: every single failure of the sample city (links, devices, SRLGs, rooms) with the one-pass
+"""n1-city: every single failure of the sample city (links, network and unit devices, SRLGs, rooms) with the one-pass
 method, against the naive networkx loop (restricted view + BFS per failure, both views) in the same
 run. Both give identical results (asserted); the naive loop is measured in full, not sampled."""
 
@@ -11,7 +11,7 @@ from tests.bench._util import write_result
 from topology.sweep import sweep_single, sweep_single_naive, sweep_single_naive_nx
 from topology.synth import city_graph
 
-KINDS = ("link", "device", "srlg", "room")
+KINDS = ("link", "device", "unit-device", "srlg", "room")
 
 
 def _cold(g) -> None:

@@ -1,5 +1,5 @@
 """n1-province: 11 sample-shaped cities under a provincial core; time = building the networkx graph
-from the generated city documents + every single failure (links, devices, SRLGs, rooms) in one pass.
+from the generated city documents + every single failure (links, network and unit devices, SRLGs, rooms) in one pass.
 Baseline: the naive networkx loop, timed on a random sample of the failures and extrapolated (stated
 in the JSON); the fast answers are checked against the integer-BFS naive loop for every failure."""
 
@@ -16,7 +16,7 @@ from topology.net import get_net, reach
 from topology.sweep import _nx_reach, compare, elements, sweep_single, sweep_single_naive
 from topology.synth import province_docs, province_graph
 
-KINDS = ("link", "device", "srlg", "room")
+KINDS = ("link", "device", "unit-device", "srlg", "room")
 SAMPLE = 250
 
 

@@ -63,7 +63,7 @@ FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 @given(st.integers(0, 2**31))
 def test_n1_fast_equals_naive(seed: int) -> None:
     g = random_graph(seed)
-    kinds = ("link", "device", "srlg", "room", "carrier")
+    kinds = ("link", "device", "unit-device", "srlg", "room", "carrier")
     fast = [f.key() for f in sweep_single(g, kinds)]
     assert fast == [f.key() for f in sweep_single_naive(g, kinds)]
     assert fast == [f.key() for f in sweep_single_naive_nx(g, kinds)]
