@@ -79,7 +79,7 @@ def print_spofs(g: nx.MultiGraph, hits: list[SingleFailure], top: int) -> None:
     t = Table("#", "类型 kind", "元素 element", "断开单位 units cut", "受损 degraded", "终端 terminals lost",
               "切换备份 failover", title=title)
     for i, f in enumerate(hits[:top], start=1):
-        names = ", ".join(net.units[u] for u in f.units_cut[:6]) + (" …" if len(f.units_cut) > 6 else "")
+        names = ", ".join(net.units[u] for u in f.units_cut[:4]) + (" …" if len(f.units_cut) > 4 else "")
         t.add_row(str(i), KIND_ZH[f.kind], f.element, f"{len(f.units_cut)} ({names})" if f.units_cut else "0",
                   str(len(f.units_degraded)), f"{f.terminals_lost:,}", str(len(f.units_failover)))
     console.print(t)
@@ -95,13 +95,17 @@ def print_result(g: nx.MultiGraph, r: ScenarioResult, limit: int = 25) -> None:
     if r.already_down:
         console.print(f"[dim]already without the core before the failure: {', '.join(r.already_down)}[/]")
     if r.units_cut or r.units_degraded:
-        t = Table("单位 unit", "名称 name", "状态 state", "终端 terminals lost", title="断开的单位 Units cut")
-        for u in (r.units_cut + r.units_degraded)[:limit]:
+        hit = r.units_cut + r.units_degraded
+        t = Table("单位 unit", "名称 name", "状态 state", "终端 terminals lost", title="断开的单位 Units cut",
+                  caption=f"showing {min(limit, len(hit))} of {len(hit)}" if len(hit) > limit else None)
+        for u in hit[:limit]:
             t.add_row(u.unit, u.name, "cut" if u in r.units_cut else "degraded", str(u.terminals))
         console.print(t)
     if r.units_failover:
+        n = len(r.units_failover)
         t = Table("单位 unit", "名称 name", "终端 terminals", "经由备份线路 via backup circuits",
-                  title="切换到备份的单位 Units on backup circuits")
+                  title="切换到备份的单位 Units on backup circuits",
+                  caption=f"showing {min(limit, n)} of {n}" if n > limit else None)
         for u in r.units_failover[:limit]:
             t.add_row(u.unit, u.name, str(u.terminals), ", ".join(u.via) or "—")
         console.print(t)
