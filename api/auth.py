@@ -1,0 +1,490 @@
+"""Identity and access: users, roles, API tokens, web sessions, CSRF, lock-out and idle timeout.
+
+Two ways to authenticate a request:
+- `Authorization: Bearer ext_...` — an API token (scripts, other systems). Tokens are shown once
+  when created and stored as SHA-256 digests.
+- the `extranet_session` cookie set by `POST /api/v1/auth/login` (the web UI). HttpOnly,
+  SameSite=Strict, Secure over HTTPS (or always, with EXTRANET_COOKIE_SECURE=1). Every mutating
+  request made with the cookie must carry the session's CSRF token in `X-CSRF-Token`.
+
+Roles follow the 等保 level-3 separation of administrators: the system admin manages accounts
+and system settings, the security admin grants roles and sets the security policy, the audit
+admin reads the audit trail and nothing else. PERMISSIONS below is the single role matrix; the
+docs and tests are derived from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Depends, Request
+from sqlmodel import Session, select
+
+from inventory.models import ApiToken, Setting, User, WebSession, utcnow
+
+from .errors import ApiError
+from .trail import record_event
+
+ROLES: tuple[str, ...] = ("viewer", "engineer", "planner", "finance", "auditor", "sysadmin", "secadmin", "auditadmin")
+ADMIN_ROLES = frozenset({"sysadmin", "secadmin", "auditadmin"})
+ROLE_ZH = {
+    "viewer": "只读用户", "engineer": "网络工程师", "planner": "规划人员", "finance": "财务人员",
+    "auditor": "测评/审计人员", "sysadmin": "系统管理员", "secadmin": "安全管理员", "auditadmin": "审计管理员",
+}
+_OPERATORS = ("viewer", "engineer", "planner", "finance", "auditor")
+
+# permission -> roles holding it. The audit admin appears only under audit.read on purpose.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "inventory.read": frozenset({*_OPERATORS, "sysadmin", "secadmin"}),
+    "inventory.write": frozenset({"engineer"}),
+    "inventory.import": frozenset({"engineer"}),
+    "money.read": frozenset({"finance", "planner", "auditor"}),
+    "money.write": frozenset({"finance"}),
+    "config.read": frozenset({"engineer", "auditor", "secadmin"}),
+    "config.raw": frozenset({"secadmin"}),
+    "collect.run": frozenset({"engineer"}),
+    "topology.read": frozenset({*_OPERATORS, "sysadmin", "secadmin"}),
+    "map.write": frozenset({"engineer", "planner"}),
+    "analysis.run": frozenset({"engineer", "planner", "auditor"}),
+    "scenario.write": frozenset({"engineer", "planner"}),
+    "compliance.read": frozenset({"auditor", "engineer", "secadmin"}),
+    "export.read": frozenset({"engineer", "planner", "finance", "auditor"}),
+    "users.read": frozenset({"sysadmin", "secadmin"}),
+    "users.manage": frozenset({"sysadmin"}),
+    "roles.assign": frozenset({"secadmin"}),
+    "settings.system": frozenset({"sysadmin"}),
+    "settings.security": frozenset({"secadmin"}),
+    "audit.read": frozenset({"auditadmin"}),
+}
+PERMISSION_ZH = {
+    "inventory.read": "读取资产台账", "inventory.write": "修改资产台账", "inventory.import": "批量导入台账",
+    "money.read": "读取合同、付款、预算", "money.write": "修改合同、付款、预算、事故",
+    "config.read": "读取设备配置（已脱敏）", "config.raw": "读取设备配置原文（含密钥）",
+    "collect.run": "启动采集", "topology.read": "读取拓扑", "map.write": "保存地图位置",
+    "analysis.run": "运行分析和场景", "scenario.write": "保存场景", "compliance.read": "读取等保核查结果",
+    "export.read": "下载导出文件", "users.read": "查看用户", "users.manage": "创建/停用用户、重置口令",
+    "roles.assign": "分配角色", "settings.system": "系统设置", "settings.security": "安全策略",
+    "audit.read": "读取审计日志",
+}
+
+SESSION_COOKIE = "extranet_session"
+CSRF_HEADER = "X-CSRF-Token"
+TOKEN_PREFIX = "ext_"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
+    # system settings (sysadmin)
+    "system": {"idle_timeout_minutes": 10, "session_max_hours": 12, "organisation": "电子政务外网管理中心"},
+    # security policy (secadmin); thresholds from GB/T 22239-2019 8.1.4.1 as read in research/mlps.md
+    "security": {"password_min_length": 10, "password_min_classes": 3, "lockout_threshold": 5,
+                 "lockout_minutes": 15, "token_max_days": 365},
+}
+SETTING_LIMITS: dict[str, dict[str, tuple[int, int]]] = {
+    "system": {"idle_timeout_minutes": (1, 30), "session_max_hours": (1, 24)},
+    "security": {"password_min_length": (8, 128), "password_min_classes": (2, 4), "lockout_threshold": (3, 10),
+                 "lockout_minutes": (1, 1440), "token_max_days": (1, 3650)},
+}
+
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so timing does not reveal which usernames exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# ---------------------------------------------------------------- settings
+
+
+_settings_cache: dict[str, tuple[float, dict[str, Any]]] = {}
+_SETTINGS_TTL = 15.0
+
+
+def get_settings(session: Session, group: str) -> dict[str, Any]:
+    cached = _settings_cache.get(group)
+    if cached and time.monotonic() - cached[0] < _SETTINGS_TTL:
+        return cached[1]
+    row = session.get(Setting, group)
+    values = {**DEFAULT_SETTINGS[group], **(row.value if row else {})}
+    _settings_cache[group] = (time.monotonic(), values)
+    return values
+
+
+def update_settings(session: Session, group: str, changes: dict[str, Any], actor: str) -> dict[str, Any]:
+    limits = SETTING_LIMITS[group]
+    for key, value in changes.items():
+        if key not in DEFAULT_SETTINGS[group]:
+            raise ApiError(422, "validation_error", f"unknown {group} setting {key!r}; known: "
+                           f"{', '.join(DEFAULT_SETTINGS[group])}", {"field": key})
+        if key in limits:
+            low, high = limits[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise ApiError(422, "validation_error", f"{group}.{key} must be an integer from {low} to {high}",
+                               {"field": key, "min": low, "max": high})
+    row = session.get(Setting, group)
+    before = dict(row.value) if row else {}
+    if row is None:
+        row = Setting(key=group, value={})
+    row.value = {**before, **changes}
+    row.updated_by = actor
+    row.updated_at = utcnow()
+    session.add(row)
+    record_event(session, "update", "app_setting", None, group, before, row.value)
+    _settings_cache.pop(group, None)
+    return {**DEFAULT_SETTINGS[group], **row.value}
+
+
+# ---------------------------------------------------------------- passwords and users
+
+
+def check_password_policy(session: Session, username: str, password: str) -> None:
+    policy = get_settings(session, "security")
+    problems = []
+    if len(password) < policy["password_min_length"]:
+        problems.append(f"at least {policy['password_min_length']} characters")
+    classes = sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]"))
+    if classes < policy["password_min_classes"]:
+        problems.append(f"at least {policy['password_min_classes']} of: lower case, upper case, digits, symbols")
+    if username.lower() in password.lower():
+        problems.append("must not contain the username")
+    if problems:
+        raise ApiError(422, "weak_password", "password too weak: " + "; ".join(problems), {"field": "password"})
+
+
+def generate_password() -> str:
+    """A random password that satisfies any allowed policy (for demo users and resets)."""
+    return secrets.token_urlsafe(12) + "-Aa1"
+
+
+def public_user(user: User) -> dict[str, Any]:
+    """The user as shown to others: never the hash."""
+    return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role,
+            "role_zh": ROLE_ZH.get(user.role, user.role), "active": user.active,
+            "locked": bool(user.locked_until and _aware(user.locked_until) > utcnow()),
+            "failed_logins": user.failed_logins, "last_login_at": user.last_login_at,
+            "created_at": user.created_at, "created_by": user.created_by}
+
+
+def create_user(session: Session, username: str, password: str, role: str, actor: str,
+                display_name: str = "") -> User:
+    if role not in ROLES:
+        raise ApiError(422, "validation_error", f"unknown role {role!r}; expected one of {', '.join(ROLES)}",
+                       {"field": "role"})
+    if not re.fullmatch(r"[A-Za-z0-9._-]{2,64}", username):
+        raise ApiError(422, "validation_error", "username must be 2-64 letters, digits, '.', '_' or '-'",
+                       {"field": "username"})
+    if session.exec(select(User).where(User.username == username)).first():
+        raise ApiError(409, "conflict", f"user {username!r} already exists", {"field": "username"})
+    check_password_policy(session, username, password)
+    user = User(username=username, display_name=display_name, password_hash=hash_password(password), role=role,
+                created_by=actor)
+    session.add(user)
+    session.flush()
+    record_event(session, "create", "app_user", user.id, username, None, _audited(user))
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    check_password_policy(session, user.username, password)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    record_event(session, "password", "app_user", user.id, user.username, None, None)
+
+
+def _audited(user: User) -> dict[str, Any]:
+    return {"username": user.username, "display_name": user.display_name, "role": user.role, "active": user.active}
+
+
+def update_user(session: Session, user: User, changes: dict[str, Any]) -> User:
+    before = _audited(user)
+    for key, value in changes.items():
+        setattr(user, key, value)
+    if changes.get("active") is True:
+        user.failed_logins = 0
+        user.locked_until = None
+    session.add(user)
+    record_event(session, "update", "app_user", user.id, user.username, before, _audited(user))
+    if changes.get("active") is False or "role" in changes:
+        revoke_all(session, user)
+    return user
+
+
+def revoke_all(session: Session, user: User) -> None:
+    """End every session and token of a user (disabled, or role changed: re-authenticate)."""
+    for tok in session.exec(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))):
+        tok.revoked = True
+        session.add(tok)
+    for ws in session.exec(select(WebSession).where(WebSession.user_id == user.id,
+                                                    WebSession.ended.is_(False))):
+        ws.ended = True
+        session.add(ws)
+    _principal_cache.clear()
+
+
+# ---------------------------------------------------------------- login
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """Check a username and password; count failures and lock the account at the policy's threshold.
+    Raises ApiError 401 invalid_credentials (same for unknown users) or 423 account_locked."""
+    policy = get_settings(session, "security")
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        record_event(session, "login_failed", "app_user", None, username[:64], None, {"reason": "unknown user"})
+        raise ApiError(401, "invalid_credentials", "wrong username or password")
+    now = utcnow()
+    if user.locked_until and _aware(user.locked_until) > now:
+        record_event(session, "login_failed", "app_user", user.id, user.username, None, {"reason": "locked"})
+        raise ApiError(423, "account_locked", f"account locked after {policy['lockout_threshold']} failed logins; "
+                       f"try again after {_aware(user.locked_until).isoformat(timespec='seconds')} or ask the "
+                       "system administrator", {"locked_until": _aware(user.locked_until).isoformat()})
+    if not verify_password(user.password_hash, password) or not user.active:
+        if user.active:
+            user.failed_logins += 1
+        reason = "disabled" if not user.active else "wrong password"
+        if user.failed_logins >= policy["lockout_threshold"]:
+            user.locked_until = now + dt.timedelta(minutes=policy["lockout_minutes"])
+            user.failed_logins = 0
+            reason = "locked out"
+        session.add(user)
+        record_event(session, "login_failed", "app_user", user.id, user.username, None, {"reason": reason})
+        raise ApiError(401, "invalid_credentials", "wrong username or password")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    session.add(user)
+    record_event(session, "login", "app_user", user.id, user.username, None, None)
+    return user
+
+
+def csrf_token_for(cookie_value: str) -> str:
+    """The CSRF token is derived from the session secret, so it needs no storage; a page script
+    cannot compute it (the cookie is HttpOnly) and gets it from the login response or /auth/me."""
+    return hmac.new(cookie_value.encode(), b"extranet-csrf", hashlib.sha256).hexdigest()
+
+
+def check_csrf(cookie_value: str | None, supplied: str | None) -> None:
+    """Raise 403 csrf_failed unless `supplied` is the token of the session `cookie_value`."""
+    if not cookie_value or not supplied or not hmac.compare_digest(csrf_token_for(cookie_value), supplied):
+        raise ApiError(403, "csrf_failed", f"missing or wrong CSRF token: send the {CSRF_HEADER} header "
+                       "(from the login response or GET /api/v1/auth/me) with every change")
+
+
+def create_web_session(session: Session, user: User, remote_addr: str | None = None) -> tuple[str, str, dt.datetime]:
+    """Start a web session; return (cookie value, csrf token, absolute expiry)."""
+    system = get_settings(session, "system")
+    value = secrets.token_urlsafe(32)
+    expires = utcnow() + dt.timedelta(hours=system["session_max_hours"])
+    session.add(WebSession(user_id=user.id, session_hash=digest(value), expires_at=expires,
+                           remote_addr=(remote_addr or "")[:64] or None))
+    return value, csrf_token_for(value), expires
+
+
+def end_web_session(session: Session, cookie_value: str) -> None:
+    ws = session.exec(select(WebSession).where(WebSession.session_hash == digest(cookie_value))).first()
+    if ws and not ws.ended:
+        ws.ended = True
+        session.add(ws)
+        record_event(session, "logout", "app_user", ws.user_id, None, None, None)
+    _principal_cache.pop(("s", digest(cookie_value)), None)
+
+
+def create_token(session: Session, user: User, name: str, days: int | None = None) -> tuple[str, ApiToken]:
+    """Create an API token; the plaintext is returned here once and never again."""
+    max_days = get_settings(session, "security")["token_max_days"]
+    days = min(days or max_days, max_days)
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    tok = ApiToken(user_id=user.id, name=name, token_hash=digest(plain), prefix=plain[:10],
+                   expires_at=utcnow() + dt.timedelta(days=days))
+    session.add(tok)
+    session.flush()
+    record_event(session, "create", "api_token", tok.id, f"{user.username}:{name}"[:200], None,
+                 {"name": name, "prefix": tok.prefix, "expires_at": tok.expires_at.isoformat()})
+    return plain, tok
+
+
+def revoke_token(session: Session, tok: ApiToken) -> None:
+    tok.revoked = True
+    session.add(tok)
+    record_event(session, "revoke", "api_token", tok.id, tok.prefix, None, None)
+    _principal_cache.pop(("t", tok.token_hash), None)
+
+
+# ---------------------------------------------------------------- resolving a request
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    username: str
+    role: str
+    via: str  # token | session
+    cookie: str | None = None  # the session cookie value, to check CSRF
+
+    def can(self, permission: str) -> bool:
+        return self.role in PERMISSIONS[permission]
+
+
+# A short cache keeps the per-request cost of auth to a dict lookup under load; revocation,
+# role changes and logout in this process clear it, and entries expire after a few seconds.
+_principal_cache: dict[tuple[str, str], tuple[float, Principal]] = {}
+_PRINCIPAL_TTL = 5.0
+_TOUCH_EVERY = dt.timedelta(seconds=30)
+
+
+def _from_token(session: Session, plain: str) -> Principal | None:
+    key = ("t", digest(plain))
+    hit = _principal_cache.get(key)
+    if hit and time.monotonic() - hit[0] < _PRINCIPAL_TTL:
+        return hit[1]
+    row = session.exec(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                       .where(ApiToken.token_hash == key[1])).first()
+    if row is None:
+        return None
+    tok, user = row
+    now = utcnow()
+    if tok.revoked or not user.active or (tok.expires_at and _aware(tok.expires_at) <= now):
+        return None
+    if tok.last_used_at is None or now - _aware(tok.last_used_at) > _TOUCH_EVERY:
+        tok.last_used_at = now
+        session.add(tok)
+        session.commit()
+    principal = Principal(user.id, user.username, user.role, "token")
+    _principal_cache[key] = (time.monotonic(), principal)
+    return principal
+
+
+def _from_cookie(session: Session, value: str) -> Principal | None:
+    key = ("s", digest(value))
+    hit = _principal_cache.get(key)
+    if hit and time.monotonic() - hit[0] < _PRINCIPAL_TTL:
+        return hit[1]
+    row = session.exec(select(WebSession, User).join(User, User.id == WebSession.user_id)
+                       .where(WebSession.session_hash == key[1])).first()
+    if row is None:
+        return None
+    ws, user = row
+    now = utcnow()
+    idle = dt.timedelta(minutes=get_settings(session, "system")["idle_timeout_minutes"])
+    if ws.ended or not user.active or _aware(ws.expires_at) <= now or now - _aware(ws.last_seen_at) > idle:
+        if not ws.ended:
+            ws.ended = True
+            session.add(ws)
+            session.commit()
+        return None
+    if now - _aware(ws.last_seen_at) > _TOUCH_EVERY:
+        ws.last_seen_at = now
+        session.add(ws)
+        session.commit()
+    principal = Principal(user.id, user.username, user.role, "session", cookie=value)
+    # Idle timeout is checked against last_seen, touched every 30 s; the cache is shorter than that.
+    _principal_cache[key] = (time.monotonic(), principal)
+    return principal
+
+
+def resolve(session: Session, authorization: str | None, cookie: str | None) -> Principal | None:
+    if authorization:
+        scheme, _, credential = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not credential.strip():
+            raise ApiError(401, "unauthorized", "expected 'Authorization: Bearer <token>'",
+                           headers={"WWW-Authenticate": "Bearer"})
+        principal = _from_token(session, credential.strip())
+        if principal is None:
+            raise ApiError(401, "invalid_token", "the token is unknown, revoked or expired",
+                           headers={"WWW-Authenticate": "Bearer"})
+        return principal
+    if cookie:
+        return _from_cookie(session, cookie)
+    return None
+
+
+def remote_addr(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def current_user(request: Request) -> Principal:
+    """FastAPI dependency: the authenticated caller (bearer token or session cookie), with CSRF
+    enforced for cookie-authenticated changes. 401 when there is no valid credential."""
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    engine = request.app.state.engine
+    with Session(engine) as session:
+        principal = resolve(session, request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE))
+    if principal is None:
+        raise ApiError(401, "unauthorized", "log in (POST /api/v1/auth/login) or send 'Authorization: Bearer "
+                       "<token>'; web sessions end after the idle timeout", headers={"WWW-Authenticate": "Bearer"})
+    if principal.via == "session" and request.method not in SAFE_METHODS:
+        check_csrf(principal.cookie, request.headers.get(CSRF_HEADER))
+    request.state.principal = principal
+    return principal
+
+
+def _deny(request: Request, principal: Principal, what: str) -> ApiError:
+    if request.method not in SAFE_METHODS:
+        # Refused changes are security events (8.1.4.3): record them, in their own transaction.
+        from inventory.db import session_scope
+
+        with session_scope(request.app.state.engine, actor=principal.username,
+                           request_id=getattr(request.state, "request_id", None),
+                           remote_addr=remote_addr(request)) as s:
+            record_event(s, "denied", "request", None, f"{request.method} {request.url.path}"[:200], None,
+                         {"role": principal.role, "needs": what})
+    return ApiError(403, "forbidden", f"role {principal.role!r} may not do this ({what})",
+                    {"role": principal.role, "needs": what})
+
+
+def require_roles(*roles: str) -> Callable[..., Principal]:
+    """FastAPI dependency factory: the caller must hold one of `roles`."""
+    allowed = frozenset(roles)
+
+    def dependency(request: Request, principal: Principal = Depends(current_user)) -> Principal:
+        if principal.role not in allowed:
+            raise _deny(request, principal, "one of roles " + ", ".join(sorted(allowed)))
+        return principal
+
+    return dependency
+
+
+def require(permission: str) -> Callable[..., Principal]:
+    """FastAPI dependency factory: the caller's role must hold `permission` (see PERMISSIONS)."""
+    allowed = PERMISSIONS[permission]
+
+    def dependency(request: Request, principal: Principal = Depends(current_user)) -> Principal:
+        if principal.role not in allowed:
+            raise _deny(request, principal, permission)
+        return principal
+
+    return dependency
