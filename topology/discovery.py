@@ -5,8 +5,9 @@ Sources of observed adjacency:
   the device that reported the neighbour). ``record_lldp`` writes them from raw neighbour tuples with
   names normalised (``GE0/0/1`` = ``GigabitEthernet0/0/1``, ``XGE``/``Te``/``Ten-GigabitEthernet`` alike,
   system names without domain, case-insensitive).
-- Subnets: two interfaces on different devices alone in one /30, /31 or small (≥ /29) subnet
-  (``subnet_pairs``; ``record_subnet_links`` stores them as ``Link`` rows with source ``subnet``).
+- Subnets: two interfaces on different devices alone in one /29-/31 subnet, or the devices sharing a
+  small segment (≤ /27, ≤ 6 members) pairwise (``subnet_pairs``; ``record_subnet_links`` stores them
+  as ``Link`` rows with source ``subnet``).
 - Declared: active circuits with both interfaces, and ``manual`` links.
 
 The drift report (``drift``): declared-not-seen, seen-not-declared, carrier mismatch (the port
@@ -110,8 +111,14 @@ def record_lldp(session: Session, neighbours: Iterable[tuple[str, str, str, str]
     return unresolved
 
 
+SHARED_SUBNET_MIN_PREFIX = 27  # a /27 or smaller segment shared by a few routers counts as adjacency
+SHARED_SUBNET_MAX_MEMBERS = 6
+
+
 def subnet_pairs(interfaces: Iterable[Interface]) -> list[tuple[Interface, Interface, str]]:
-    """Interfaces of two different devices that are alone together in a /29 or smaller subnet."""
+    """Adjacencies implied by addressing: two interfaces of different devices alone in a /29-/31
+    (point-to-point), and every pair of devices on a small shared segment (≤ /27, at most six
+    members, e.g. a VRRP pair and its uplink router)."""
     groups: dict[str, list[Interface]] = {}
     for i in interfaces:
         if not i.ip_address:
@@ -122,14 +129,22 @@ def subnet_pairs(interfaces: Iterable[Interface]) -> list[tuple[Interface, Inter
         except ValueError:
             continue
         net = iface.network
-        if net.version != 4 or net.prefixlen < 29 or net.prefixlen == 32:
+        if net.version != 4 or net.prefixlen < SHARED_SUBNET_MIN_PREFIX or net.prefixlen == 32:
             continue
         groups.setdefault(str(net), []).append(i)
     out = []
     for net, members in sorted(groups.items()):
-        if len(members) == 2 and members[0].device_id != members[1].device_id:
-            a, z = sorted(members, key=lambda x: x.id or 0)
-            out.append((a, z, net))
+        if len({m.device_id for m in members}) < 2:
+            continue
+        if ipaddress.ip_network(net).prefixlen < 29 and len(members) > SHARED_SUBNET_MAX_MEMBERS:
+            continue
+        if ipaddress.ip_network(net).prefixlen >= 29 and len(members) != 2:
+            continue
+        ordered = sorted(members, key=lambda x: x.id or 0)
+        for k, a in enumerate(ordered):
+            for z in ordered[k + 1:]:
+                if a.device_id != z.device_id:
+                    out.append((a, z, net))
     return out
 
 
