@@ -125,3 +125,20 @@ def test_room_and_carrier_scenarios_match_networkx(seed: int) -> None:
             continue
         after = independent_cut(g, set(), lambda k, d, c=carrier: d["carrier"] == c)
         assert {u.unit for u in simulate(g, FailureSpec(carriers=[carrier])).units_cut} == _cut_units(g, before, after)
+
+
+def test_sample_shaped_cities_fast_equals_naive() -> None:
+    """Realistic shapes too: cities generated like the sample with other seeds, every single failure
+    and every link pair."""
+    from topology.synth import city_graph
+
+    kinds = ("link", "device", "unit-device", "srlg", "room", "carrier")
+    for seed in (1, 2, 3):
+        g = city_graph(seed)
+        assert [f.key() for f in sweep_single(g, kinds)] == [f.key() for f in sweep_single_naive(g, kinds)]
+        net = get_net(g)
+        base = reach(net)
+        extra, singles = n2_extra_comps(g), single_lost(g)
+        cand = candidate_links(net)
+        assert all(pair_lost_fast(g, a, b, extra, singles) == pair_lost_naive(net, a, b, base)
+                   for a, b in combinations(cand, 2))
