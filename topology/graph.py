@@ -6,6 +6,10 @@ uplink target such as the provincial extranet). Edges: one per active circuit wh
 placed (a device interface, or a device plus an external network), key = circuit cid; plus one per
 discovered/manual link that no circuit explains, key = ``link:<id>``. Parallel circuits are kept.
 
+Observed state where collected: edge ``oper_up`` (False when a port was collected down; listed in
+``G.graph["down_links"]``) and node ``terminals_measured`` (newest MAC/ARP count). Analyses use the
+declared ``terminals``; the measured counts are shown next to them.
+
 Rooms and units are annotations (``G.graph["rooms"]`` / ``G.graph["units"]``), never transit nodes:
 a room node joined to all its devices would invent paths that do not exist.
 """
@@ -19,7 +23,7 @@ import networkx as nx
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from inventory.models import Carrier, ChangeLog, Circuit, Device, Interface, Link, Room, Unit
+from inventory.models import Carrier, ChangeLog, Circuit, Device, Interface, Link, Room, TerminalCount, Unit
 
 DEVICE = "device:"
 EXTERNAL = "external:"
@@ -46,7 +50,8 @@ def inventory_version(session: Session) -> tuple[Any, ...]:
     counts = tuple(session.exec(select(func.count()).select_from(t)).one()
                    for t in (Device, Interface, Circuit, Link, Unit, Room, Carrier))
     links_seen = session.exec(select(func.max(Link.id))).one()
-    return (newest, links_seen, *counts)
+    counted = session.exec(select(func.max(TerminalCount.id))).one()  # evidence rows leave no audit trail
+    return (newest, links_seen, counted, *counts)
 
 
 def build_graph(session: Session, *, discovered: bool = True, use_cache: bool = True) -> nx.MultiGraph:
@@ -91,13 +96,15 @@ def _build(session: Session, *, discovered: bool) -> nx.MultiGraph:
                                  "terminals": u.declared_terminals, "devices": []} for u in units.values()}
     g.graph["srlgs"] = {}
     g.graph["unplaced"] = []  # circuits with an end we cannot put on a node: shown, not guessed
+    measured = _measured_terminals(session)
 
     for d in devices.values():
         room = rooms[d.room_id].code if d.room_id in rooms else None
         unit = units[d.unit_id].code if d.unit_id in units else None
         node = device_node(d.hostname)
         g.add_node(node, kind="device", hostname=d.hostname, role=d.role, platform=d.platform, vendor=d.vendor,
-                   room=room, unit=unit, terminals=d.declared_terminals, enabled=d.enabled)
+                   room=room, unit=unit, terminals=d.declared_terminals, enabled=d.enabled,
+                   terminals_measured=measured.get(d.id))
         if room:
             g.graph["rooms"][room]["devices"].append(node)
             g.graph["rooms"][room]["terminals"] += d.declared_terminals
@@ -129,6 +136,7 @@ def _build(session: Session, *, discovered: bool) -> nx.MultiGraph:
         carrier = carriers[c.carrier_id].code if c.carrier_id in carriers else None
         g.add_edge(a, z, key=c.cid, carrier=carrier, circuit=c.cid, role=c.role, bandwidth_mbps=c.bandwidth_mbps,
                    srlg=c.srlg, source="declared", a_interface=a_if, z_interface=z_if,
+                   oper_up=_oper(interfaces.get(c.a_interface_id), interfaces.get(c.z_interface_id)),
                    a_room=rooms[c.a_room_id].code if c.a_room_id in rooms else None,
                    z_room=rooms[c.z_room_id].code if c.z_room_id in rooms else None,
                    a_unit=units[c.a_unit_id].code if c.a_unit_id in units else None,
@@ -153,16 +161,34 @@ def _build(session: Session, *, discovered: bool) -> nx.MultiGraph:
             speeds = [s for s in (ai.speed_mbps, zi.speed_mbps) if s]
             g.add_edge(a, z, key=f"link:{link.id}", carrier=None, circuit=None, role="internal",
                        bandwidth_mbps=min(speeds) if speeds else 0, srlg=None, source=link.source,
-                       a_interface=ai.name, z_interface=zi.name,
+                       a_interface=ai.name, z_interface=zi.name, oper_up=_oper(ai, zi),
                        a_room=g.nodes[a]["room"], z_room=g.nodes[z]["room"],
                        a_unit=g.nodes[a]["unit"], z_unit=g.nodes[z]["unit"])
 
+    # Circuits whose port was collected as down: `simulate --with-current-outages` fails them.
+    g.graph["down_links"] = sorted(k for _, _, k, up in g.edges(keys=True, data="oper_up") if up is False)
     core_rooms = [code for code, r in g.graph["rooms"].items() if r["is_core"]]
     g.graph["core_rooms"] = core_rooms
     # The reachability target: every device of a core room, plus the external uplink networks.
     g.graph["core"] = sorted([n for code in core_rooms for n in g.graph["rooms"][code]["devices"]]
                              + [n for n, k in g.nodes(data="kind") if k == "external"])
     return g
+
+
+def _oper(a: Interface | None, z: Interface | None) -> bool | None:
+    """False when either collected end is down, True when both are up, None when not collected."""
+    states = [i.oper_up for i in (a, z) if i is not None and i.oper_up is not None]
+    if any(st is False for st in states):
+        return False
+    return True if states and len(states) == sum(1 for i in (a, z) if i is not None) else None
+
+
+def _measured_terminals(session: Session) -> dict[int, int]:
+    """Device id → terminals counted at the newest collection (MAC table on switches, else ARP)."""
+    newest: dict[int, TerminalCount] = {}
+    for row in session.exec(select(TerminalCount).order_by(TerminalCount.counted_at, TerminalCount.id)):
+        newest[row.device_id] = row
+    return {d: (r.mac_count or r.arp_count) for d, r in newest.items()}
 
 
 def edge_index(g: nx.MultiGraph) -> dict[str, tuple[str, str]]:

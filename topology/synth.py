@@ -37,7 +37,7 @@ class Builder:
         node = device_node(host)
         role = role or ("access-router" if unit else "aggregation")
         self.g.add_node(node, kind="device", hostname=host, role=role, platform=platform, vendor="Huawei",
-                        room=room, unit=unit, terminals=terminals, enabled=True)
+                        room=room, unit=unit, terminals=terminals, enabled=True, terminals_measured=None)
         if room:
             if room not in self.g.graph["rooms"]:
                 self.room(room)
@@ -62,7 +62,7 @@ class Builder:
         nb = b if ":" in b else device_node(b)
         ga, gb = self.g.nodes[na], self.g.nodes[nb]
         self.g.add_edge(na, nb, key=key, carrier=carrier, circuit=key, role=role, bandwidth_mbps=bandwidth,
-                        srlg=srlg, source="declared", a_interface=None, z_interface=None,
+                        srlg=srlg, source="declared", a_interface=None, z_interface=None, oper_up=None,
                         a_room=ga.get("room"), z_room=gb.get("room"), a_unit=ga.get("unit"), z_unit=gb.get("unit"))
         if srlg:
             self.g.graph["srlgs"].setdefault(srlg, []).append(key)
@@ -72,6 +72,7 @@ class Builder:
         g = self.g
         core_rooms = [c for c, r in g.graph["rooms"].items() if r["is_core"]]
         g.graph["core_rooms"] = core_rooms
+        g.graph["down_links"] = []
         g.graph["core"] = sorted([n for c in core_rooms for n in g.graph["rooms"][c]["devices"]]
                                  + [n for n, k in g.nodes(data="kind") if k == "external"])
         return g

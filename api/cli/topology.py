@@ -256,6 +256,8 @@ def register(app: typer.Typer) -> None:
         list_: bool = typer.Option(False, "--list", help="list saved scenarios"),
         mbps: float = typer.Option(DEFAULT_MBPS_PER_TERMINAL, "--mbps-per-terminal",
                                    help="declared demand per terminal where no counters were collected"),
+        current: bool = typer.Option(False, "--with-current-outages",
+                                     help="also fail every circuit whose port was collected as down"),
     ) -> None:
         """What if: fail links, devices, rooms, shared-risk groups or whole carriers."""
         prepare()
@@ -283,6 +285,8 @@ def register(app: typer.Typer) -> None:
         spec = parse_fail(fail)
         with session_scope(actor="cli") as s:
             g = _graph(s)
+            if current:
+                spec.links.extend(k for k in g.graph.get("down_links", []) if k not in spec.links)
             result = simulate_session(s, g, spec, mbps_per_terminal=mbps)
             if save:
                 save_scenario(s, g, save, spec, description=description, actor="cli")

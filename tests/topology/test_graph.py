@@ -63,3 +63,32 @@ def test_cache_per_inventory_version(engine: Engine) -> None:
     extra = [d for _, _, k, d in g3.edges(keys=True, data=True) if k.startswith("link:")]
     assert len(extra) == 1 and extra[0]["source"] == "lldp" and extra[0]["carrier"] is None
     assert declared_only.number_of_edges() == g3.number_of_edges() - 1
+
+
+def test_observed_state_from_collection(engine: Engine) -> None:
+    import datetime as dt
+
+    from inventory.models import Device, TerminalCount
+    from inventory.service import load_sample
+    from topology.scenario import FailureSpec, simulate
+
+    load_sample(engine)
+    with session_scope(engine) as s:
+        g0 = build_graph(s)
+        assert g0.graph["down_links"] == [] and g0.nodes["device:U001-AR1"]["terminals_measured"] is None
+    with session_scope(engine, actor="collector") as s:
+        lt = s.exec(select(Circuit).where(Circuit.cid == "LT-U002-1")).one()
+        s.get(Interface, lt.a_interface_id).oper_up = False
+        s.get(Interface, lt.z_interface_id).oper_up = True
+        ar = s.exec(select(Device).where(Device.hostname == "U001-AR1")).one()
+        t = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+        s.add(TerminalCount(device_id=ar.id, counted_at=t, mac_count=250, arp_count=260))
+        s.add(TerminalCount(device_id=ar.id, counted_at=t + dt.timedelta(hours=1), mac_count=0, arp_count=240))
+    with session_scope(engine) as s:
+        g = build_graph(s)
+    assert g is not g0  # a collection changes the version (terminal counts leave no audit row)
+    assert g.graph["down_links"] == ["LT-U002-1"]
+    assert g.nodes["device:U001-AR1"]["terminals_measured"] == 240
+    # U002 is dual-carrier: with its primary down it is already on the Telecom backup.
+    r = simulate(g, FailureSpec(links=g.graph["down_links"]))
+    assert r.units_cut == [] and [u.unit for u in r.units_failover] == ["U002"]
