@@ -93,8 +93,8 @@ class Allocation:
         return (amount / n).quantize(Decimal("0.000001")) if n else None
 
     def per_unit(self, carrier: str | None = None) -> Decimal | None:
-        """Average cost per unit served (by the carrier, or by the network)."""
-        served = [u for u in self.units if (u.by_carrier.get(carrier) if carrier else u.total)]
+        """Average cost per unit: over the units the carrier serves, or over every unit for the network."""
+        served = [u for u in self.units if u.by_carrier.get(carrier)] if carrier else self.units
         amount = self.fees.get(carrier, ZERO) if carrier else self.total
         return (amount / len(served)).quantize(Decimal("0.000001")) if served else None
 

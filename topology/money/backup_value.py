@@ -315,14 +315,17 @@ def availability_model(rows: MoneyRows, g: nx.MultiGraph, prot: Protection, year
 
 def backup_value(rows: MoneyRows, ledger: Ledger, g: nx.MultiGraph, evidence: Evidence, *,
                  years: list[int] | None = None, assumed_availability: Decimal = DEFAULT_AVAILABILITY,
-                 classes: dict[str, UnitProtection] | None = None) -> BackupValue:
+                 classes: dict[str, UnitProtection] | None = None, include_year: int | None = None) -> BackupValue:
+    """The whole analysis; ``years`` defaults to every service year the backup carrier was paid for,
+    every year with link events, and ``include_year``."""
     prot = protection(g, classes)
     spans = intervals(g, evidence)
     use = usage(g, evidence.counters)
     last_seen = max((e.occurred_at for e in evidence.events), default=None)
     if years is None:
         years = sorted({a.service_year for a in ledger.accrual if a.carrier in prot.backup_carriers and a.amount}
-                       | {i.start.astimezone(CHINA_TZ).year for i in spans})
+                       | {i.start.astimezone(CHINA_TZ).year for i in spans}
+                       | ({include_year} if include_year else set()))
     out = []
     for year in years:
         fee, basis = _fee(rows, ledger, prot.backup_carriers, year)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from netutils.interface import canonical_interface_name
 from sqlmodel import Session, select
 
-from inventory.models import Circuit, CounterSample, Device, Interface, LinkEvent
+from inventory.models import CHINA_TZ, Circuit, CounterSample, Device, Interface, LinkEvent, TerminalCount
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,10 @@ class Evidence:
     events: list[EventRow] = field(default_factory=list)
     counters: list[CounterRow] = field(default_factory=list)
     unmatched_events: int = 0  # events on interfaces that carry no known circuit
+    terminals_by_year: dict[int, int] = field(default_factory=dict)  # Σ over devices of the year's last MAC count
+
+    def measured_terminals(self, year: int) -> int | None:
+        return self.terminals_by_year.get(year)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -84,4 +88,12 @@ def load_evidence(session: Session) -> Evidence:
             i = ifaces[s.interface_id]
             ev.counters.append(CounterRow(cid, end, devices.get(i.device_id, ""), i.name, _aware(s.sampled_at),
                                           s.in_octets, s.out_octets))
+    latest: dict[tuple[int, int], tuple[dt.datetime, int]] = {}
+    for t in session.exec(select(TerminalCount)):
+        at = _aware(t.counted_at)
+        key = (at.astimezone(CHINA_TZ).year, t.device_id)
+        if key not in latest or at > latest[key][0]:
+            latest[key] = (at, t.mac_count)
+    for (year, _), (_, n) in latest.items():
+        ev.terminals_by_year[year] = ev.terminals_by_year.get(year, 0) + n
     return ev

@@ -1,0 +1,72 @@
+"""Everything the money view needs for one year, computed once from a session: the ledger, the cost
+allocation, what the backup buys, the assessment and the indicators. The CLI, the workbook and the
+API all read this, so they show the same numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import networkx as nx
+from sqlmodel import Session
+
+from topology.graph import build_graph
+
+from .allocation import Allocation, allocate, fees_for
+from .assessment import Assessment, assess, load_rules
+from .backup_value import DEFAULT_AVAILABILITY, BackupValue, backup_value
+from .evidence import Evidence, load_evidence
+from .indicators import Indicator, indicators
+from .ledger import Ledger, build_ledger
+from .rows import MoneyRows, load_rows
+
+
+@dataclass
+class MoneyReport:
+    year: int
+    rows: MoneyRows
+    ledger: Ledger
+    allocation: Allocation
+    allocations: dict[str, Allocation]  # every rule, for comparison
+    backup: BackupValue
+    assessment: Assessment
+    indicators: list[Indicator]
+    evidence: Evidence
+
+
+def default_year(rows: MoneyRows) -> int:
+    """The latest service year something was paid for."""
+    years = sorted({p.service_start.year for p in rows.payments})
+    return years[-1] if years else 2022
+
+
+def money_report(session: Session, year: int | None = None, *, rule: str = "circuits", basis: str = "paid",
+                 rules_path: str | Path | None = None, availability: Decimal = DEFAULT_AVAILABILITY,
+                 graph: nx.MultiGraph | None = None) -> MoneyReport:
+    rows = load_rows(session)
+    g = graph if graph is not None else build_graph(session)
+    evidence = load_evidence(session)
+    return compute(rows, g, evidence, year, rule=rule, basis=basis, rules_path=rules_path,
+                   availability=availability)
+
+
+def compute(rows: MoneyRows, g: nx.MultiGraph, evidence: Evidence, year: int | None = None, *,
+            rule: str = "circuits", basis: str = "paid", rules_path: str | Path | None = None,
+            availability: Decimal = DEFAULT_AVAILABILITY) -> MoneyReport:
+    from .allocation import RULES
+
+    year = year or default_year(rows)
+    ledger = build_ledger(rows)
+    fees = fees_for(rows, ledger, year, basis)
+    allocations = {r: allocate(rows, year, fees, r) for r in RULES}
+    if rule not in allocations:
+        allocations[rule] = allocate(rows, year, fees, rule)  # raises the clear error
+    rules = load_rules(rules_path)
+    bv = backup_value(rows, ledger, g, evidence, assumed_availability=availability, include_year=year)
+    grace = rules.categories.get("access_quality")
+    target = float(grace.grace_hours) if grace and grace.grace_hours is not None else 4.0
+    inds = indicators(rows, year, allocations[rule], bv, rooms=len(g.graph.get("rooms", {})),
+                      measured_terminals=evidence.measured_terminals(year), restore_target_hours=target)
+    return MoneyReport(year, rows, ledger, allocations[rule], allocations, bv, assess(rows, ledger, year, rules),
+                       inds, evidence)
