@@ -1,0 +1,491 @@
+"""The SSH lab: one asyncssh process, one listener per device, vendor personalities and faults.
+
+`Lab` runs inside an asyncio loop; `LabThread` runs one in a background thread for tests and the
+demo; `python -m collectors.lab.server SPEC.json OUT_DIR` (or `extranet lab start`) runs it in the
+foreground and prints `READY <inventory.json>` once every listener is bound."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import socket
+import struct
+import sys
+import threading
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from . import render
+from .model import LabDevice, LabLogEvent, LabSpec
+
+# Command table per personality: full command words -> renderer key. Abbreviations work the VRP way
+# (every typed word is a prefix of the full word), which netmiko never needs but engineers type.
+COMMANDS: dict[str, dict[str, str]] = {
+    "huawei_vrp": {"display current-configuration": "config", "display version": "version", "display esn": "serial",
+                   "display interface": "interfaces", "display lldp neighbor brief": "lldp",
+                   "display arp all": "arp", "display mac-address": "mac", "display logbuffer": "log"},
+    "hp_comware": {"display current-configuration": "config", "display version": "version",
+                   "display device manuinfo": "serial", "display interface": "interfaces",
+                   "display lldp neighbor-information list": "lldp", "display arp": "arp",
+                   "display mac-address": "mac", "display logbuffer": "log"},
+    "cisco_ios": {"show running-config": "config", "show version": "version", "show interfaces": "interfaces",
+                  "show lldp neighbors": "lldp", "show ip arp": "arp", "show mac address-table": "mac",
+                  "show logging": "log"},
+}
+PAGING_OFF = {"huawei_vrp": ["screen-length 0 temporary"], "hp_comware": ["screen-length disable"],
+              "cisco_ios": ["terminal length 0"]}
+OTHER_OK = {"cisco_ios": {"terminal width 511": ""}, "huawei_vrp": {}, "hp_comware": {}}
+LOGOUT = {"huawei_vrp": "quit", "hp_comware": "quit", "cisco_ios": "exit"}
+PAGE_LINES = 24
+MORE = {"huawei_vrp": "  ---- More ----", "hp_comware": "  ---- More ----", "cisco_ios": " --More-- "}
+ERASE = "\x1b[42D" + " " * 42 + "\x1b[42D"
+
+# The legacy-crypto devices exist to offer finite-field DH; the library's deprecation notice is expected.
+warnings.filterwarnings("ignore", message="Diffie-Hellman over finite fields")
+
+LEGACY = {"kex_algs": ["diffie-hellman-group14-sha1", "diffie-hellman-group1-sha1"],
+          "encryption_algs": ["aes128-cbc", "3des-cbc"], "mac_algs": ["hmac-sha1"],
+          "signature_algs": ["ssh-rsa"]}
+
+
+def prompt_of(dev: LabDevice) -> str:
+    return f"{dev.hostname}#" if dev.platform == "cisco_ios" else f"<{dev.hostname}>"
+
+
+def _match(platform: str, line: str) -> tuple[str, str] | None:
+    """(kind, key) for a typed line: kind is cmd | paging | ok | logout."""
+    words = line.split()
+    if not words:
+        return None
+    table: list[tuple[str, str, str]] = [(c, "cmd", k) for c, k in COMMANDS[platform].items()]
+    table += [(c, "paging", "") for c in PAGING_OFF[platform]] + [(c, "ok", "") for c in OTHER_OK[platform]]
+    table += [(LOGOUT[platform], "logout", "")]
+    best = None
+    for full, kind, key in table:
+        fw = full.split()
+        if len(words) == len(fw) and all(f.startswith(w) for w, f in zip(words, fw, strict=True)):
+            if line.strip() == full:
+                return kind, key
+            best = best or (kind, key)
+    return best
+
+
+@dataclass
+class LabOptions:
+    chunk: int = 0  # stream output in chunks of this many bytes (0: in one write)
+    chunk_gap: float = 0.0
+    slow_seconds: float = 30.0  # the "slow" fault answers after this long
+    username: str = "admin"
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    bind: str = "127.0.0.1"  # "spread": each device on 127.<mgmt octets 2-4>, port 2222
+
+
+class DeviceSession(asyncssh.SSHServerSession):
+    def __init__(self, lab: Lab, dev: LabDevice, conn: asyncssh.SSHServerConnection) -> None:
+        self.lab, self.dev, self.conn = lab, dev, conn
+        self.chan: asyncssh.SSHServerChannel | None = None
+        self.inbox: asyncio.Queue[bytes] = asyncio.Queue()
+        self.pending = b""
+        self.paging = True
+        self.task: asyncio.Task | None = None
+        self.last_cr = False
+
+    # asyncssh callbacks
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size: Any, term_modes: Any) -> bool:
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def session_started(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def data_received(self, data: bytes, datatype: Any) -> None:
+        self.inbox.put_nowait(data)
+
+    def eof_received(self) -> bool:
+        self.inbox.put_nowait(b"")
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.task:
+            self.task.cancel()
+
+    # I/O helpers
+    def _send(self, text: str) -> None:
+        if self.chan is not None and not self.chan.is_closing():
+            self.chan.write(text.replace("\r\n", "\n").replace("\n", "\r\n").encode(self.dev.encoding, "replace"))
+
+    async def _stream(self, text: str) -> None:
+        chunk = self.lab.options.chunk or (512 if self.dev.fault == "fake_prompt" else 0)
+        gap = self.lab.options.chunk_gap or (0.005 if self.dev.fault == "fake_prompt" else 0.0)
+        if not chunk:
+            self._send(text)
+            return
+        for i in range(0, len(text), chunk):
+            self._send(text[i:i + chunk])
+            await asyncio.sleep(gap)
+
+    async def _byte(self) -> bytes:
+        if not self.pending:
+            self.pending = await self.inbox.get()
+            if self.pending == b"":
+                raise EOFError
+        ch, self.pending = self.pending[:1], self.pending[1:]
+        return ch
+
+    async def _readline(self) -> str:
+        buf = bytearray()
+        while True:
+            ch = await self._byte()
+            if ch in (b"\r", b"\n"):
+                if ch == b"\n" and self.last_cr and not buf:
+                    self.last_cr = False
+                    continue
+                self.last_cr = ch == b"\r"
+                self._send("\n")
+                return buf.decode(self.dev.encoding, "replace")
+            self.last_cr = False
+            if ch in (b"\x08", b"\x7f"):
+                if buf:
+                    buf.pop()
+                    self._send("\b \b")
+                continue
+            if ch == b"\x03":
+                buf.clear()
+                self._send("^C\n")
+                return ""
+            buf += ch
+            self._send(ch.decode("latin-1"))
+
+    # the CLI
+    async def _run(self) -> None:
+        dev = self.dev
+        try:
+            if dev.platform == "huawei_vrp":
+                self._send("\nInfo: The max number of VTY users is 10, and the number\n"
+                           "      of current VTY users on line is 1.\n"
+                           "      The current login time is 2026-11-25 21:00:00+08:00.\n")
+            elif dev.platform == "hp_comware":
+                self._send(f"\n******************************************************************************\n"
+                           f"* {render.LOGIN_NOTICE}\n"
+                           "******************************************************************************\n")
+            self._send("\n" + prompt_of(dev))
+            while True:
+                line = await self._readline()
+                if not await self._handle(line.strip()):
+                    break
+        except (EOFError, asyncio.CancelledError, BrokenPipeError, ConnectionError):
+            return
+        if self.chan is not None:
+            self.chan.close()
+
+    async def _handle(self, line: str) -> bool:
+        dev, p = self.dev, prompt_of(self.dev)
+        if not line:
+            self._send(p)
+            return True
+        found = _match(dev.platform, line)
+        if found is None:
+            self._send(self._error(line) + "\n" + p)
+            return True
+        kind, key = found
+        if kind == "logout":
+            return False
+        if kind == "paging":
+            if dev.fault == "paging_stuck":
+                self._send(self._error(line, at=len(line.split()[0]) + 1) + "\n" + p)
+            else:
+                self.paging = False
+                if dev.platform == "huawei_vrp":
+                    self._send("Info: The configuration takes effect on the current user terminal interface only.\n")
+                self._send(p)
+            return True
+        if kind == "ok":
+            self._send(p)
+            return True
+        if dev.fault == "slow":
+            await asyncio.sleep(self.lab.options.slow_seconds)
+        text = render.RENDERERS[key](dev)
+        if key == "config" and dev.fault in ("hang", "reset"):
+            self._send(text[: len(text) // 3])
+            await asyncio.sleep(0.05)
+            if dev.fault == "hang":
+                await asyncio.Future()  # never answers; the client's read timeout must end this
+            self._reset()
+            return False
+        if key == "config" and dev.fault == "garbage":
+            noise = bytes(b % 200 + 1 for b in render._h(dev.hostname, "garbage") * 40)
+            self._send(noise.decode("latin-1") + "\n" + p)
+            return True
+        await self._output(text)
+        self._send(p)
+        return True
+
+    async def _output(self, text: str) -> None:
+        lines = text.replace("\r\n", "\n").split("\n")
+        if text.endswith("\n"):
+            lines = lines[:-1]
+        if not self.paging or len(lines) <= PAGE_LINES:
+            await self._stream("\n".join(lines) + "\n")
+            return
+        i = 0
+        while i < len(lines):
+            page = lines[i:i + PAGE_LINES]
+            i += PAGE_LINES
+            await self._stream("\n".join(page) + "\n")
+            if i >= len(lines):
+                return
+            self._send(MORE[self.dev.platform])
+            key = await self._byte()
+            self._send(ERASE)
+            if key not in (b" ", b"\r", b"\n"):
+                return
+
+    def _error(self, line: str, at: int = 0) -> str:
+        caret = " " * (len(prompt_of(self.dev)) + at) + "^"
+        if self.dev.platform == "cisco_ios":
+            return f"{caret}\n% Invalid input detected at '^' marker.\n"
+        return f"{caret}\nError: Unrecognized command found at '^' position.\n"
+
+    def _reset(self) -> None:
+        transport = getattr(self.conn, "_transport", None)
+        sock = transport.get_extra_info("socket") if transport else None
+        if sock is not None:
+            try:  # linger 0 makes close() send a RST, as a crashed box or a firewall would
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            except OSError:
+                pass
+        self.conn.abort()
+
+
+class DeviceServer(asyncssh.SSHServer):
+    def __init__(self, lab: Lab, dev: LabDevice) -> None:
+        self.lab, self.dev = lab, dev
+        self.conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        if self.dev.fault == "auth_fail":
+            return False
+        o = self.lab.options
+        return secrets.compare_digest(username, o.username) and secrets.compare_digest(password, o.password)
+
+    def session_requested(self) -> DeviceSession:
+        assert self.conn is not None
+        return DeviceSession(self.lab, self.dev, self.conn)
+
+
+class Lab:
+    def __init__(self, spec: LabSpec, options: LabOptions | None = None) -> None:
+        self.spec = spec
+        self.options = options or LabOptions()
+        self.endpoints: dict[str, tuple[str, int]] = {}
+        self._servers: list[Any] = []
+        self._keys: dict[str, asyncssh.SSHKey] = {}
+        self.control: tuple[str, int] | None = None
+
+    async def start(self) -> None:
+        self._keys["modern"] = asyncssh.generate_private_key("ssh-ed25519")
+        self._keys["legacy"] = asyncssh.generate_private_key("ssh-rsa", 2048)
+        for dev in self.spec.devices:
+            await self._listen(dev)
+        ctl = await asyncio.start_server(self._control, "127.0.0.1", 0)
+        self._servers.append(ctl)
+        self.control = ctl.sockets[0].getsockname()[:2]
+
+    def _addr(self, dev: LabDevice) -> tuple[str, int]:
+        if self.options.bind == "spread" and dev.mgmt_address.count(".") == 3:
+            return "127." + dev.mgmt_address.split(".", 1)[1], 2222
+        return self.options.bind if self.options.bind != "spread" else "127.0.0.1", 0
+
+    async def _listen(self, dev: LabDevice) -> None:
+        host, port = self._addr(dev)
+        if dev.fault == "refused":  # a port nobody listens on: bind, note, close
+            with socket.socket() as s:
+                s.bind((host, port))
+                self.endpoints[dev.hostname] = s.getsockname()[:2]
+            return
+        if dev.fault == "no_banner":  # TCP accepts, SSH never speaks
+
+            async def tarpit(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                try:
+                    await reader.read()
+                finally:
+                    writer.close()
+
+            srv = await asyncio.start_server(tarpit, host, port)
+        else:
+            kwargs: dict[str, Any] = dict(LEGACY) if dev.legacy_crypto else {}
+            key = self._keys["legacy" if dev.legacy_crypto else "modern"]
+            srv = await asyncssh.create_server(lambda d=dev: DeviceServer(self, d), host, port,
+                                               server_host_keys=[key], encoding=None, line_editor=False,
+                                               **kwargs)
+        self._servers.append(srv)
+        self.endpoints[dev.hostname] = srv.sockets[0].getsockname()[:2]
+
+    async def stop(self) -> None:
+        for srv in self._servers:
+            srv.close()
+        for srv in self._servers:
+            with contextlib.suppress(TimeoutError, Exception):
+                await asyncio.wait_for(srv.wait_closed(), 2)
+        self._servers.clear()
+
+    # ---- control: the same operations in-process and over the JSON-lines socket
+    def flip_link(self, hostname: str, interface: str, state: str, at: Any = None) -> None:
+        import datetime as dt
+
+        dev = self.spec.device(hostname)
+        dev.interface(interface).up = state == "up"
+        dev.log_events.append(LabLogEvent(at=at or dt.datetime.now(dt.UTC), interface=interface,
+                                          state=state))
+
+    def append_log(self, hostname: str, line: str) -> None:
+        self.spec.device(hostname).extra_log.append(line)
+
+    def add_config_line(self, hostname: str, line: str) -> None:
+        self.spec.device(hostname).extra_config.append(line)
+
+    def set_fault(self, hostname: str, fault: str | None) -> None:
+        self.spec.device(hostname).fault = fault
+
+    def apply(self, req: dict[str, Any]) -> dict[str, Any]:
+        op = req.get("op")
+        try:
+            if op == "flip_link":
+                self.flip_link(req["device"], req["interface"], req.get("state", "down"))
+            elif op == "append_log":
+                self.append_log(req["device"], req["line"])
+            elif op == "config_line":
+                self.add_config_line(req["device"], req["line"])
+            elif op == "fault":
+                self.set_fault(req["device"], req.get("fault"))
+            elif op != "ping":
+                return {"ok": False, "error": f"unknown op {op!r}; known: ping flip_link append_log config_line fault"}
+        except KeyError as exc:
+            return {"ok": False, "error": str(exc)}
+        return {"ok": True}
+
+    async def _control(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while line := await reader.readline():
+                try:
+                    reply = self.apply(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    reply = {"ok": False, "error": f"bad JSON: {exc}"}
+                writer.write((json.dumps(reply) + "\n").encode())
+                await writer.drain()
+        finally:
+            writer.close()
+
+    def inventory(self, credentials_file: str = "") -> dict[str, Any]:
+        return {
+            "devices": [{"hostname": d.hostname, "platform": d.platform, "host": self.endpoints[d.hostname][0],
+                         "port": self.endpoints[d.hostname][1], "encoding": d.encoding,
+                         "legacy_crypto": d.legacy_crypto, "fault": d.fault} for d in self.spec.devices],
+            "credentials_file": credentials_file,
+            "control": list(self.control or ()),
+        }
+
+    def write_files(self, out_dir: Path) -> Path:
+        """inventory.json (endpoints, no secrets) and credentials.json (mode 600)."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        cred = out_dir / "credentials.json"
+        fd = os.open(cred, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump({"username": self.options.username, "password": self.options.password}, fh)
+        inv = out_dir / "inventory.json"
+        inv.write_text(json.dumps(self.inventory(str(cred)), ensure_ascii=False, indent=1), encoding="utf-8")
+        return inv
+
+
+class LabThread:
+    """A lab in a background thread with its own event loop (tests, the demo)."""
+
+    def __init__(self, spec: LabSpec, options: LabOptions | None = None) -> None:
+        self.lab = Lab(spec, options)
+        self.loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name="extranet-lab", daemon=True)
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self.lab.start())
+        except BaseException as exc:  # surfaced to start()
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        self.loop.run_forever()
+        self.loop.run_until_complete(self.lab.stop())
+        self.loop.close()
+
+    def start(self, timeout: float = 60) -> LabThread:
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise TimeoutError("lab did not become ready")
+        if self._error:
+            raise self._error
+        return self
+
+    def call(self, fn: Any, *args: Any) -> Any:
+        """Run a control method on the lab's loop thread."""
+        fut: asyncio.Future = asyncio.run_coroutine_threadsafe(self._wrap(fn, *args), self.loop)
+        return fut.result(10)
+
+    @staticmethod
+    async def _wrap(fn: Any, *args: Any) -> Any:
+        return fn(*args)
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m collectors.lab.server SPEC.json OUT_DIR [--spread]"""
+    args = list(sys.argv[1:] if argv is None else argv)
+    spread = "--spread" in args
+    args = [a for a in args if a != "--spread"]
+    if len(args) != 2:
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    spec = LabSpec.from_dict(json.loads(Path(args[0]).read_text(encoding="utf-8")))
+    lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1"))
+
+    async def run() -> None:
+        await lab.start()
+        inv = lab.write_files(Path(args[1]))
+        print(f"READY {inv} devices={len(spec.devices)} control={lab.control[0]}:{lab.control[1]} pid={os.getpid()}",
+              flush=True)
+        await asyncio.Future()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,193 @@
+"""What the SSH lab plays, built from the inventory (contract C2).
+
+`build_lab_spec(session)` turns the database into the lab's plain dataclasses; `WEAK_DEVICES` says
+which sample devices the lab renders with which weaknesses (the audit checks use the same truth);
+`expected_failover_hours` / `expected_backup_octets` say what the lab's logs and counters show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from collections import defaultdict
+
+from sqlmodel import Session, select
+
+from collectors.lab.model import WEAKNESS_CODES, LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabSpec
+from collectors.lab.render import short_name
+
+from .models import Carrier, Circuit, Device, Incident, Interface, Room, Unit
+from .sample import SEED, build_sample
+
+# Backup circuits carry this share of their bandwidth while covering a primary outage.
+FAILOVER_UTILISATION = 0.35
+ACCESS_PORT_NAME = {"huawei_vrp": "GigabitEthernet0/0/24", "hp_comware": "GigabitEthernet1/0/24",
+                    "cisco_ios": "GigabitEthernet0/0/24"}
+ACCESS_PORT_DESCRIPTION = "终端接入"
+
+
+def _weak_devices() -> dict[str, set[str]]:
+    """~10 % of the sample's devices, every code on at least two devices on two platforms."""
+    by_platform: dict[str, list[str]] = defaultdict(list)
+    for d in build_sample()["devices"]:
+        by_platform[d["platform"]].append(d["hostname"])
+    rng = random.Random(SEED + 7)
+    picks = {p: rng.sample(sorted(hosts), n) for p, hosts, n in
+             (("huawei_vrp", by_platform["huawei_vrp"], 8), ("hp_comware", by_platform["hp_comware"], 8),
+              ("cisco_ios", by_platform["cisco_ios"], 6))}
+    codes = list(WEAKNESS_CODES)
+    weak: dict[str, set[str]] = {}
+    for platform, hosts in picks.items():
+        shift = {"huawei_vrp": 0, "hp_comware": 3, "cisco_ios": 5}[platform]
+        for i, host in enumerate(hosts):
+            weak[host] = {codes[(i + shift) % len(codes)]}
+            if i % 3 == 2:  # some devices are weak in two ways
+                weak[host].add(codes[(i + shift + 4) % len(codes)])
+    return weak
+
+
+WEAK_DEVICES: dict[str, set[str]] = _weak_devices()
+
+
+def _n(*parts: object) -> int:
+    return int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:6], "big")
+
+
+def _incident_windows(session: Session) -> list[tuple[Circuit, dt.datetime, dt.datetime]]:
+    out = []
+    for inc in session.exec(select(Incident)).all():
+        if inc.circuit_id is None or inc.started_at is None or inc.ended_at is None:
+            continue
+        circuit = session.get(Circuit, inc.circuit_id)
+        if circuit is not None:
+            out.append((circuit, _aware(inc.started_at), _aware(inc.ended_at)))
+    return out
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+def _telecom_backups(session: Session) -> dict[int, list[Circuit]]:
+    """unit id -> its Telecom backup circuits."""
+    telecom = session.exec(select(Carrier).where(Carrier.code == "telecom")).first()
+    out: dict[int, list[Circuit]] = defaultdict(list)
+    if telecom is None:
+        return out
+    for c in session.exec(select(Circuit).where(Circuit.carrier_id == telecom.id, Circuit.role == "backup")).all():
+        for unit_id in (c.a_unit_id, c.z_unit_id):
+            if unit_id is not None:
+                out[unit_id].append(c)
+    return out
+
+
+def expected_failover_hours(session: Session) -> dict[str, float]:
+    """Backup circuit cid -> hours it carried a unit's traffic because a Unicom primary was down
+    (the lab logs the primary's down/up at both ends; the backup's counters show the traffic)."""
+    backups = _telecom_backups(session)
+    unicom = session.exec(select(Carrier).where(Carrier.code == "unicom")).first()
+    hours: dict[str, float] = {c.cid: 0.0 for cs in backups.values() for c in cs}
+    for circuit, start, end in _incident_windows(session):
+        if unicom is None or circuit.carrier_id != unicom.id or circuit.role != "primary":
+            continue
+        for unit_id in (circuit.a_unit_id, circuit.z_unit_id):
+            for backup in backups.get(unit_id or -1, []):
+                hours[backup.cid] += (end - start).total_seconds() / 3600
+    return hours
+
+
+def expected_backup_octets(session: Session) -> dict[str, int]:
+    """Backup circuit cid -> in+out octets its unit-side interface counters show."""
+    hours = expected_failover_hours(session)
+    out = {}
+    for cid, h in hours.items():
+        circuit = session.exec(select(Circuit).where(Circuit.cid == cid)).one()
+        out[cid] = _backup_octets(circuit, h)
+    return out
+
+
+def _backup_octets(circuit: Circuit, hours: float) -> int:
+    idle = 20_000 + _n(circuit.cid, "idle") % 80_000  # LLDP and keepalives: a few dozen KB
+    carried = int(hours * 3600 * circuit.bandwidth_mbps * 1e6 / 8 * FAILOVER_UTILISATION)
+    return idle + carried
+
+
+def build_lab_spec(session: Session) -> LabSpec:
+    rooms = {r.id: r.code for r in session.exec(select(Room)).all()}
+    units = {u.id: u.code for u in session.exec(select(Unit)).all()}
+    devices = session.exec(select(Device).where(Device.enabled == True).order_by(Device.id)).all()  # noqa: E712
+    ifaces = session.exec(select(Interface).order_by(Interface.id)).all()
+    by_dev: dict[int, list[Interface]] = defaultdict(list)
+    for i in ifaces:
+        by_dev[i.device_id].append(i)
+    iface_by_id = {i.id: i for i in ifaces}
+    dev_by_id = {d.id: d for d in devices}
+    hours = expected_failover_hours(session)
+
+    lab_ifaces: dict[int, LabInterface] = {}
+    lab_devs: dict[int, LabDevice] = {}
+    for d in devices:
+        ld = LabDevice(hostname=d.hostname, platform=d.platform, model=d.model, serial=d.serial,
+                       os_version=d.os_version, role=d.role, room=rooms.get(d.room_id), unit=units.get(d.unit_id),
+                       encoding=d.encoding, legacy_crypto=d.legacy_crypto, mgmt_address=d.mgmt_address,
+                       terminals=d.declared_terminals, weaknesses=set(WEAK_DEVICES.get(d.hostname, set())))
+        for i in by_dev[d.id]:
+            ip = f"{i.ip_address}/{i.prefix_length}" if i.ip_address and i.prefix_length is not None else i.ip_address
+            li = LabInterface(name=i.name, description=i.description, ip=ip, speed_mbps=i.speed_mbps,
+                              up=i.enabled)
+            if not i.name.lower().startswith("loopback"):
+                li.in_octets = 10**9 + _n(d.hostname, i.name, "in") % 10**12
+                li.out_octets = 10**9 + _n(d.hostname, i.name, "out") % 10**12
+                li.in_errors = _n(d.hostname, i.name, "err") % 3
+            ld.interfaces.append(li)
+            lab_ifaces[i.id] = li
+        if ld.terminals and not any("局域网" in i.description for i in ld.interfaces):
+            ld.interfaces.append(LabInterface(name=ACCESS_PORT_NAME[d.platform], description=ACCESS_PORT_DESCRIPTION,
+                                              speed_mbps=1000, in_octets=10**10 + _n(d.hostname, "acc") % 10**11,
+                                              out_octets=10**10 + _n(d.hostname, "acc2") % 10**11))
+        lab_devs[d.id] = ld
+
+    # Terminal addresses come from the unit LAN (the first access router's /24).
+    lan_of_unit: dict[str, str] = {}
+    for ld in lab_devs.values():
+        for li in ld.interfaces:
+            if "局域网" in li.description and li.ip and ld.unit:
+                lan_of_unit[ld.unit] = li.ip.split("/")[0].rsplit(".", 1)[0]
+    for ld in lab_devs.values():
+        ld.lan_prefix = lan_of_unit.get(ld.unit or "", "10.200.0")
+
+    # LLDP on both ends of every circuit with two device interfaces; backup counters per failover hours.
+    for c in session.exec(select(Circuit).order_by(Circuit.id)).all():
+        a, z = iface_by_id.get(c.a_interface_id or -1), iface_by_id.get(c.z_interface_id or -1)
+        if c.cid in hours:
+            for end in (a, z):
+                if end is not None and end.id in lab_ifaces:
+                    total = _backup_octets(c, hours[c.cid])
+                    lab_ifaces[end.id].in_octets = total // 2
+                    lab_ifaces[end.id].out_octets = total - total // 2
+        if a is None or z is None or a.device_id not in lab_devs or z.device_id not in lab_devs:
+            continue
+        da, dz = dev_by_id[a.device_id], dev_by_id[z.device_id]
+        lab_devs[a.device_id].neighbors.append(LabNeighbor(a.name, dz.hostname, z.name))
+        lab_devs[z.device_id].neighbors.append(LabNeighbor(z.name, da.hostname, a.name))
+
+    # Link down/up at both ends of every incident's circuit.
+    for circuit, start, end in _incident_windows(session):
+        for iid in (circuit.a_interface_id, circuit.z_interface_id):
+            i = iface_by_id.get(iid or -1)
+            if i is None or i.device_id not in lab_devs:
+                continue
+            ev = lab_devs[i.device_id].log_events
+            ev += [LabLogEvent(at=start, interface=i.name, state="down"), LabLogEvent(at=end, interface=i.name,
+                                                                                      state="up")]
+    return LabSpec(devices=list(lab_devs.values()), seed=SEED)
+
+
+__all__ = [
+    "ACCESS_PORT_NAME",
+    "WEAK_DEVICES",
+    "build_lab_spec",
+    "expected_backup_octets",
+    "expected_failover_hours",
+    "short_name",
+]
