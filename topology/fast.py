@@ -206,8 +206,14 @@ class _View:
         return out
 
 
-def n1_fast(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) -> dict[str, list[SingleFailure]]:
-    """Impact of every single link and/or device failure; equal to sweep_single_naive."""
+# Below this many rooms one BFS pair per room is cheaper than building the contracted graph.
+CONTRACT_ROOMS_FROM = 20
+
+
+def n1_fast(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device"), *,
+            rooms: str = "auto") -> dict[str, list[SingleFailure]]:
+    """Impact of every single link, device, unit device and (``rooms``: "auto", "contract", "bfs")
+    room failure; equal to sweep_single_naive. Kinds it cannot do exactly are left out of the result."""
     net = get_net(g)
     full, prim = get_views(g)
     # Per unit: the terminal holders that are up now, for the cut/degraded decision.
@@ -263,11 +269,80 @@ def n1_fast(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) -> dict
         out["device"] = [build("device", net.nodes[v].split(":", 1)[1], full.lost_by_device(v),
                                prim.lost_by_device(v))
                          for v in range(len(net.nodes)) if net.nodes[v].startswith("device:") and net.owner[v] < 0]
+    many = sum(1 for r in net.room_nodes if r) >= CONTRACT_ROOMS_FROM
+    if "room" in kinds and (rooms == "contract" or (rooms == "auto" and many)):
+        room_failures = _rooms_by_contraction(g, net, build_from, had_all)
+        if room_failures is not None:
+            out["room"] = room_failures
     if "unit-device" in kinds:
         out["unit-device"] = [build_from("unit-device", net.nodes[v].split(":", 1)[1],
                                          holders_of_devices(full.lost_by_unit_device(v)),
                                          holders_of_devices(prim.lost_by_unit_device(v)))
                               for v in range(len(net.nodes)) if net.owner[v] >= 0]
+    return out
+
+
+def _room_contraction_exact(net: Net, primary: bool) -> bool:
+    """Contracting rooms is exact when every room's devices are joined by the room's own links (in
+    this view) and no unit device sits in a room; otherwise the contraction would invent paths."""
+    for nodes in net.room_nodes:
+        if not nodes:
+            continue
+        if any(net.owner[x] >= 0 for x in nodes):
+            return False
+        inside = set(nodes)
+        seen = {nodes[0]}
+        stack = [nodes[0]]
+        while stack:
+            x = stack.pop()
+            for y, e in net.adj[x]:
+                if y in inside and y not in seen and (net.primary_edge[e] or not primary):
+                    seen.add(y)
+                    stack.append(y)
+        if len(seen) != len(nodes):
+            return False
+    return True
+
+
+def _rooms_by_contraction(g: nx.MultiGraph, net: Net, build_from, had_all) -> list[SingleFailure] | None:
+    """All room failures in one pass: contract each room into one vertex, then a room failure is that
+    vertex's device failure in the contracted graph (Farina-style impact of every articulation point)."""
+    if not _room_contraction_exact(net, False) or not _room_contraction_exact(net, True):
+        return None
+    rep = {i: f"room:{net.rooms[net.room[i]]}" if net.room[i] >= 0 else n for i, n in enumerate(net.nodes)}
+    h = nx.MultiGraph()
+    h.graph.update(carriers=g.graph.get("carriers", {}), srlgs={}, rooms={}, core=sorted({rep[c] for c in net.core}),
+                   units={u: {**g.graph["units"][u], "devices": [rep[d] for d in net.unit_devices[ui]]}
+                          for ui, u in enumerate(net.units)})
+    for i, n in enumerate(net.nodes):
+        if rep[i] not in h:
+            h.add_node(rep[i], **({"unit": None, "room": None, "terminals": 0} if rep[i] != n else g.nodes[n]))
+    for e, (a, b) in enumerate(net.edges):
+        if rep[a] == rep[b] and net.room[a] >= 0:
+            continue  # inside one room
+        u, v = net.nodes[a], net.nodes[b]
+        h.add_edge(rep[a], rep[b], key=net.keys[e], **g.edges[u, v, net.keys[e]])
+    hnet = get_net(h)
+    hfull, hprim = _View(hnet, primary=False), _View(hnet, primary=True)
+    back = {hnet.index[rep[i]]: i for i in range(len(net.nodes)) if net.owner[i] >= 0}
+
+    def holders(view: _View, comps: list[int]) -> dict[int, dict[int, int]]:
+        out: dict[int, dict[int, int]] = {}
+        for ci in comps:
+            for hd in view.comps[ci]["devices"]:
+                d = back[hd]
+                t = had_all[net.owner[d]].get(d)
+                if t is not None:
+                    out.setdefault(net.owner[d], {})[d] = t
+        return out
+
+    out = []
+    for r, nodes in enumerate(net.room_nodes):
+        if not nodes:
+            continue
+        v = hnet.index[f"room:{net.rooms[r]}"]
+        out.append(build_from("room", net.rooms[r], holders(hfull, hfull.lost_by_device(v)),
+                              holders(hprim, hprim.lost_by_device(v))))
     return out
 
 

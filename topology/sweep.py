@@ -95,8 +95,11 @@ def sweep_single_naive(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device
     return out
 
 
-def sweep_single(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) -> list[SingleFailure]:
-    """Every single failure of the given kinds, links and devices in one pass."""
+def sweep_single(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device"), *,
+                 rooms: str = "auto") -> list[SingleFailure]:
+    """Every single failure of the given kinds: links and devices in one pass, rooms in one pass on
+    the room-contracted graph when there are many (``rooms``="contract" forces it, "bfs" avoids it),
+    SRLGs and carriers one BFS pair each."""
     kinds = list(kinds)
     for k in kinds:
         if k not in KINDS:
@@ -107,8 +110,8 @@ def sweep_single(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) ->
         n1_fast = None
     net = get_net(g)
     base, base_p = reach(net), reach(net, primary_only=True)
-    fast_kinds = [k for k in kinds if k in ("link", "device", "unit-device")] if n1_fast else []
-    fast = n1_fast(g, fast_kinds) if fast_kinds else {}
+    fast_kinds = [k for k in kinds if k in ("link", "device", "unit-device", "room")] if n1_fast else []
+    fast = n1_fast(g, fast_kinds, rooms=rooms) if fast_kinds else {}
     out = []
     for kind in kinds:
         if kind in fast:

@@ -66,6 +66,8 @@ def test_n1_fast_equals_naive(seed: int) -> None:
     kinds = ("link", "device", "unit-device", "srlg", "room", "carrier")
     fast = [f.key() for f in sweep_single(g, kinds)]
     assert fast == [f.key() for f in sweep_single_naive(g, kinds)]
+    # Rooms by contraction (used from 20 rooms up): exact whenever it applies.
+    assert [f.key() for f in sweep_single(g, kinds, rooms="contract")] == fast
     assert fast == [f.key() for f in sweep_single_naive_nx(g, kinds)]
 
 
@@ -135,7 +137,9 @@ def test_sample_shaped_cities_fast_equals_naive() -> None:
     kinds = ("link", "device", "unit-device", "srlg", "room", "carrier")
     for seed in (1, 2, 3):
         g = city_graph(seed)
-        assert [f.key() for f in sweep_single(g, kinds)] == [f.key() for f in sweep_single_naive(g, kinds)]
+        naive = [f.key() for f in sweep_single_naive(g, kinds)]
+        assert [f.key() for f in sweep_single(g, kinds)] == naive
+        assert [f.key() for f in sweep_single(g, kinds, rooms="contract")] == naive
         net = get_net(g)
         base = reach(net)
         extra, singles = n2_extra_comps(g), single_lost(g)
