@@ -4,6 +4,7 @@ API all read this, so they show the same numbers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -36,9 +37,16 @@ class MoneyReport:
 
 
 def default_year(rows: MoneyRows) -> int:
-    """The latest service year something was paid for."""
-    years = sorted({p.service_start.year for p in rows.payments})
-    return years[-1] if years else 2022
+    """The latest service year every paid carrier was paid for (a year half paid makes poor unit
+    costs), else the latest service year anything was paid for."""
+    paid: dict[int, set[str]] = {}
+    for p in rows.payments:
+        paid.setdefault(p.service_start.year, set()).add(p.carrier)
+    carriers = {p.carrier for p in rows.payments}
+    complete = [y for y, cs in paid.items() if cs == carriers]
+    if complete:
+        return max(complete)
+    return max(paid) if paid else dt.date.today().year - 1
 
 
 def money_report(session: Session, year: int | None = None, *, rule: str = "circuits", basis: str = "paid",
