@@ -1,0 +1,264 @@
+"""Map coordinates computed on the server (the browser never runs physics).
+
+Three levels of the same network, each a plain list of nodes and edges with x/y:
+- ``rooms``: the node rooms (core in the centre, the others on a ring) and the external networks;
+  edges are the circuits between rooms (every circuit its own edge, so parallel circuits show).
+- ``units``: the rooms plus every unit, placed on an arc around its primary room (the room its
+  primary circuit lands in), facing away from the core; edges are unit access circuits and backbone
+  circuits.
+- ``devices``: every device near its room or unit; edges are every circuit and link.
+
+The layout is O(nodes + edges) and deterministic; positions an engineer saved (``MapPosition``
+rows, passed in as ``saved``) override the computed ones. Semantics only (carrier, role, protection
+class, single point of failure): colours and fonts belong to the web layer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+LEVELS = ("rooms", "units", "devices")
+
+ROOM_RING = 1150.0  # radius of the room ring at the units level, for up to ~8 rooms
+UNIT_RADIUS = 360.0  # distance of a room's units from the room
+UNIT_ROW = 120.0  # extra distance of the staggered second row
+CORE_UNIT_RADIUS = 430.0
+MIN_UNIT_GAP = 95.0  # arc length per unit, about one Chinese label
+
+
+@dataclass
+class MapNode:
+    id: str  # room:CODE | unit:CODE | device:HOST | external:NAME
+    kind: str  # room | unit | device | external
+    label: str
+    x: float
+    y: float
+    room: str | None = None
+    unit: str | None = None
+    terminals: int = 0
+    units: int = 0  # units homed here (rooms)
+    cls: str | None = None  # protection class (units)
+    spof: bool = False  # its failure alone cuts terminals
+    is_core: bool = False
+    role: str | None = None
+    platform: str | None = None
+    saved: bool = False  # position comes from a saved MapPosition
+
+
+@dataclass
+class MapEdge:
+    id: str  # circuit id or link key
+    source: str
+    target: str
+    carrier: str | None
+    role: str
+    bandwidth_mbps: int
+    srlg: str | None
+    source_kind: str  # declared | lldp | subnet | manual
+    spof: bool = False
+    parallel: int = 0  # index among the edges between the same two nodes (0 = first)
+
+
+@dataclass
+class MapLevel:
+    level: str
+    nodes: list[MapNode] = field(default_factory=list)
+    edges: list[MapEdge] = field(default_factory=list)
+
+    def node(self, node_id: str) -> MapNode:
+        return next(n for n in self.nodes if n.id == node_id)
+
+
+def compute(g: nx.MultiGraph, level: str, *, classes: dict[str, str] | None = None,
+            primary_rooms: dict[str, str | None] | None = None, spof: set[str] | None = None,
+            saved: dict[str, tuple[float, float]] | None = None) -> MapLevel:
+    """The map at one level.
+
+    ``classes``: unit code → protection class; ``primary_rooms``: unit code → room code (from
+    ``topology.protection.classify``; without it a unit goes to the room its devices connect to
+    most). ``spof``: failure names as ``kind:element`` (``room:CORE``, ``device:X``, ``link:CID``,
+    ``srlg:S``). ``saved``: node id → (x, y) for this level.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown map level {level!r}; expected one of {', '.join(LEVELS)}")
+    spof = spof or set()
+    classes = classes or {}
+    rooms: dict[str, dict[str, Any]] = g.graph.get("rooms", {})
+    units: dict[str, dict[str, Any]] = g.graph.get("units", {})
+    homes = _homes(g, units, primary_rooms)
+    room_pos = _room_positions(rooms)
+    unit_pos = _unit_positions(rooms, room_pos, homes)
+    externals = [n for n, k in g.nodes(data="kind") if k == "external"]
+    ext_pos = {n: (0.0 + 260.0 * i, -200.0 - 60.0 * i) for i, n in enumerate(sorted(externals))}
+    scale = {"rooms": 0.55, "units": 1.0, "devices": 1.6}[level]
+    out = MapLevel(level)
+
+    def add(node: MapNode) -> None:
+        node.x, node.y = round(node.x * scale, 1), round(node.y * scale, 1)
+        out.nodes.append(node)
+
+    homed: dict[str, int] = {}
+    for home in homes.values():
+        if home:
+            homed[home] = homed.get(home, 0) + 1
+    unit_terms = {code: int(u.get("terminals") or 0) for code, u in units.items()}
+    room_terms: dict[str, int] = {}
+    for code, home in homes.items():
+        if home:
+            room_terms[home] = room_terms.get(home, 0) + unit_terms.get(code, 0)
+    for n in sorted(externals):
+        x, y = ext_pos[n]
+        add(MapNode(n, "external", g.nodes[n].get("name") or n.split(":", 1)[1], x, y, role="external"))
+
+    if level in ("rooms", "units"):
+        for code, r in rooms.items():
+            x, y = room_pos[code]
+            add(MapNode(f"room:{code}", "room", r.get("name") or code, x, y, room=code,
+                        terminals=room_terms.get(code, 0), units=homed.get(code, 0),
+                        spof=f"room:{code}" in spof, is_core=bool(r.get("is_core"))))
+    if level == "units":
+        for code, u in units.items():
+            x, y = unit_pos[code]
+            add(MapNode(f"unit:{code}", "unit", u.get("name") or code, x, y, room=homes.get(code), unit=code,
+                        terminals=unit_terms.get(code, 0), cls=classes.get(code)))
+    if level == "devices":
+        _device_nodes(g, rooms, units, room_pos, unit_pos, homes, spof, classes, add)
+
+    # Each graph node is drawn as the map node it belongs to at this level.
+    def owner(node: str) -> str | None:
+        data = g.nodes[node]
+        if data.get("kind") == "external" or level == "devices":
+            return node
+        if level == "units" and data.get("unit"):
+            return f"unit:{data['unit']}"
+        if data.get("room"):
+            return f"room:{data['room']}"
+        return None  # a unit device at the rooms level: its circuits are summarised on the room
+
+    seen: dict[frozenset[str], int] = {}
+    for u, v, key, d in sorted(g.edges(keys=True, data=True), key=lambda e: str(e[2])):
+        a, b = owner(u), owner(v)
+        if a is None or b is None or a == b:
+            continue
+        pair = frozenset((a, b))
+        index = seen.get(pair, 0)
+        seen[pair] = index + 1
+        srlg = d.get("srlg")
+        out.edges.append(MapEdge(str(key), a, b, d.get("carrier"), d.get("role") or "internal",
+                                 int(d.get("bandwidth_mbps") or 0), srlg, d.get("source") or "declared",
+                                 spof=f"link:{key}" in spof or (bool(srlg) and f"srlg:{srlg}" in spof),
+                                 parallel=index))
+
+    for node in out.nodes:
+        if saved and node.id in saved:
+            node.x, node.y = saved[node.id]
+            node.saved = True
+    return out
+
+
+def _homes(g: nx.MultiGraph, units: dict[str, dict[str, Any]],
+           primary_rooms: dict[str, str | None] | None) -> dict[str, str | None]:
+    """Unit → the room it is drawn around."""
+    homes: dict[str, str | None] = {}
+    for code, u in units.items():
+        if primary_rooms and primary_rooms.get(code):
+            homes[code] = primary_rooms[code]
+            continue
+        votes: dict[str, int] = {}
+        for dev in u.get("devices", []):
+            for nb in g.neighbors(dev) if dev in g else ():
+                room = g.nodes[nb].get("room")
+                if room:
+                    votes[room] = votes.get(room, 0) + 1
+        homes[code] = max(sorted(votes), key=lambda r: votes[r]) if votes else None
+    return homes
+
+
+def _room_positions(rooms: dict[str, dict[str, Any]]) -> dict[str, tuple[float, float]]:
+    core = [c for c, r in rooms.items() if r.get("is_core")]
+    ring = [c for c in rooms if c not in core]
+    pos: dict[str, tuple[float, float]] = {}
+    for i, code in enumerate(core):
+        angle = 2 * math.pi * i / max(len(core), 1)
+        pos[code] = (0.0, 0.0) if len(core) == 1 else (160.0 * math.cos(angle), 160.0 * math.sin(angle))
+    # A bigger ring when there are many rooms (a province), so the unit arcs do not overlap.
+    radius = max(ROOM_RING, len(ring) * 2 * (UNIT_RADIUS + UNIT_ROW) * 1.1 / (2 * math.pi))
+    for i, code in enumerate(ring):
+        angle = -math.pi / 2 + 2 * math.pi * (i + 0.5) / max(len(ring), 1)
+        pos[code] = (radius * math.cos(angle), radius * math.sin(angle))
+    return pos
+
+
+def _unit_positions(rooms: dict[str, dict[str, Any]], room_pos: dict[str, tuple[float, float]],
+                    homes: dict[str, str | None]) -> dict[str, tuple[float, float]]:
+    by_room: dict[str | None, list[str]] = {}
+    for code, home in homes.items():
+        by_room.setdefault(home if home in room_pos else None, []).append(code)
+    pos: dict[str, tuple[float, float]] = {}
+    for home, codes in by_room.items():
+        codes.sort()
+        if home is None:  # no access circuit: a row under the map, so they are visible, not guessed
+            for i, code in enumerate(codes):
+                pos[code] = (-600.0 + 120.0 * (i % 12), ROOM_RING + 700.0 + 90.0 * (i // 12))
+            continue
+        hx, hy = room_pos[home]
+        k = len(codes)
+        if rooms.get(home, {}).get("is_core") and hx == 0 and hy == 0:
+            # Around the core: a full circle, offset by half a step from the room spokes.
+            radius = max(CORE_UNIT_RADIUS, k * MIN_UNIT_GAP / (2 * math.pi))
+            for i, code in enumerate(codes):
+                angle = -math.pi / 2 + 2 * math.pi * (i + 0.25) / k
+                pos[code] = (hx + radius * math.cos(angle), hy + radius * math.sin(angle))
+            continue
+        outward = math.atan2(hy, hx) if (hx or hy) else -math.pi / 2
+        rows = 1 if k <= 10 else 2
+        per_row = math.ceil(k / rows)
+        spread = min(math.radians(260), per_row * MIN_UNIT_GAP / UNIT_RADIUS)
+        for i, code in enumerate(codes):
+            row, slot = i % rows, i // rows
+            radius = UNIT_RADIUS + row * UNIT_ROW
+            frac = 0.5 if per_row == 1 else slot / (per_row - 1)
+            angle = outward - spread / 2 + spread * frac + (row * spread / per_row / 2 if rows > 1 else 0)
+            pos[code] = (hx + radius * math.cos(angle), hy + radius * math.sin(angle))
+    return pos
+
+
+def _device_nodes(g: nx.MultiGraph, rooms: dict[str, dict[str, Any]], units: dict[str, dict[str, Any]],
+                  room_pos: dict[str, tuple[float, float]], unit_pos: dict[str, tuple[float, float]],
+                  homes: dict[str, str | None], spof: set[str], classes: dict[str, str], add: Any) -> None:
+    """Room devices on a small circle at their room, unit devices on a smaller one at their unit."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    loose: list[str] = []
+    for n, d in g.nodes(data=True):
+        if d.get("kind") != "device":
+            continue
+        if d.get("unit") and d["unit"] in unit_pos:
+            groups.setdefault(("unit", d["unit"]), []).append(n)
+        elif d.get("room") and d["room"] in room_pos:
+            groups.setdefault(("room", d["room"]), []).append(n)
+        else:
+            loose.append(n)
+    for (kind, code), members in groups.items():
+        members.sort()
+        cx, cy = (unit_pos if kind == "unit" else room_pos)[code]
+        radius = (22.0 if kind == "unit" else 70.0) * (1 if len(members) > 1 else 0) + 6.0 * max(0, len(members) - 4)
+        for i, n in enumerate(members):
+            angle = 2 * math.pi * i / len(members) - math.pi / 2
+            _add_device(g, n, cx + radius * math.cos(angle), cy + radius * math.sin(angle), spof, classes, add)
+    for i, n in enumerate(sorted(loose)):
+        _add_device(g, n, -600.0 + 140.0 * (i % 10), -ROOM_RING - 400.0 - 80.0 * (i // 10), spof, classes, add)
+
+
+def _add_device(g: nx.MultiGraph, n: str, x: float, y: float, spof: set[str], classes: dict[str, str],
+                add: Any) -> None:
+    d = g.nodes[n]
+    host = d.get("hostname") or n.split(":", 1)[1]
+    add(MapNode(n, "device", host, x, y, room=d.get("room"), unit=d.get("unit"),
+                terminals=int(d.get("terminals") or 0),
+                cls=classes.get(d["unit"]) if d.get("unit") else None,
+                spof=f"device:{host}" in spof,  # a unit's own router shows as its class
+                role=d.get("role"), platform=d.get("platform")))

@@ -1,0 +1,101 @@
+"""UI labels in Chinese (default) and English, and Chinese conventions for money and dates.
+
+The language is a cookie (`lang`), switched from every page. Labels are looked up by a short
+English key; a key missing from the table is shown as itself, so a missing translation is visible
+rather than an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from inventory.models.base import CHINA_TZ
+
+LANGS = ("zh", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    "app": ("电子政务外网管理平台", "E-government extranet"),
+    "login": ("登录", "Log in"), "logout": ("退出", "Log out"), "username": ("用户名", "Username"),
+    "password": ("口令", "Password"), "login_failed": ("登录失败", "Login failed"),
+    "map": ("拓扑地图", "Map"), "rooms": ("节点机房", "Rooms"), "units": ("接入单位", "Units"),
+    "devices": ("设备", "Devices"), "simulate": ("故障模拟", "Failure simulator"), "money": ("费用", "Money"),
+    "collection": ("采集", "Collection"), "exports": ("导出", "Exports"),
+    "level_rooms": ("机房", "Rooms"), "level_units": ("机房+单位", "Rooms + units"),
+    "level_devices": ("设备", "Devices"), "search": ("搜索单位或设备", "Search a unit or device"),
+    "save_layout": ("保存布局", "Save layout"), "layout_saved": ("布局已保存", "Layout saved"),
+    "reset_layout": ("恢复自动布局", "Reset layout"),
+    "unicom": ("联通", "Unicom"), "telecom": ("电信", "Telecom"), "internal": ("自建/内部", "Own/internal"),
+    "primary": ("主用", "primary"), "backup": ("备用", "backup"), "uplink": ("上联", "uplink"),
+    "spof": ("单点故障", "Single point of failure"), "terminals": ("终端", "terminals"),
+    "terminals_n": ("终端数", "Terminals"), "name": ("名称", "Name"), "code": ("编号", "Code"),
+    "kind": ("类型", "Kind"), "group": ("分组", "Group"), "room": ("机房", "Room"), "unit": ("单位", "Unit"),
+    "device": ("设备", "Device"), "platform": ("平台", "Platform"), "vendor": ("厂商", "Vendor"),
+    "model": ("型号", "Model"), "serial": ("序列号", "Serial"), "os": ("系统版本", "OS version"),
+    "role": ("角色", "Role"), "mgmt": ("管理地址", "Management address"), "core": ("核心", "core"),
+    "protection": ("保护等级", "Protection"), "primary_room": ("主用机房", "Primary room"),
+    "circuits": ("线路", "Circuits"), "circuit": ("线路", "Circuit"), "carrier": ("运营商", "Carrier"),
+    "bandwidth": ("带宽", "Bandwidth"), "srlg": ("共享风险组", "Shared-risk group"), "paths": ("路径", "Paths"),
+    "evidence": ("依据", "Evidence"), "shared_risks": ("共同风险点", "Shared risks"), "cost": ("费用", "Cost"),
+    "interfaces": ("接口", "Interfaces"), "lldp": ("LLDP 邻居", "LLDP neighbours"),
+    "config_history": ("配置历史", "Config history"), "diff": ("对比", "Diff"),
+    "facts": ("基本信息", "Facts"), "filter": ("筛选", "Filter"), "all": ("全部", "All"),
+    "not_available": ("该功能尚未提供", "Not available yet"), "forbidden": ("无权访问", "Not permitted"),
+    "no_data": ("暂无数据", "No data"), "run": ("运行", "Run"), "save": ("保存", "Save"),
+    "compare": ("与保存时对比", "Compare with saved"), "scenario_name": ("场景名称", "Scenario name"),
+    "fail_links": ("线路", "Links"), "fail_devices": ("设备", "Devices"), "fail_rooms": ("机房", "Rooms"),
+    "fail_srlgs": ("共享风险组", "Shared-risk groups"), "fail_carriers": ("运营商", "Carriers"),
+    "impact": ("影响", "Impact"), "units_cut": ("中断单位", "Units cut off"),
+    "units_degraded": ("部分中断单位", "Units partly cut"), "units_failover": ("切换到备用线路的单位",
+                                                                               "Units on backup"),
+    "terminals_lost": ("中断终端", "Terminals lost"), "overloaded": ("过载的备用线路", "Overloaded backups"),
+    "n1_ranking": ("N-1 单点故障排名", "N-1 ranking"), "saved_scenarios": ("已保存场景", "Saved scenarios"),
+    "element": ("元素", "Element"), "clear": ("清空", "Clear"), "selected": ("已选", "Selected"),
+    "ledger": ("台账", "Ledger"), "cash": ("收付实现制（支付年度）", "Cash (paid year)"),
+    "accrual": ("权责发生制（服务年度）", "Accrual (service year)"), "anomalies": ("异常", "Anomalies"),
+    "per_unit_cost": ("单位费用分摊", "Cost per unit"), "backup_value": ("电信备用网价值", "What the Telecom fee buys"),
+    "assessment": ("运营商百分制考核", "Carrier assessment"), "year": ("年度", "Year"),
+    "amount": ("金额（万元）", "Amount (万元)"), "budget": ("预算", "Budget"), "actual": ("实际", "Actual"),
+    "download": ("下载", "Download"), "money_workbook": ("费用工作簿（Excel）", "Money workbook (Excel)"),
+    "audit_pack": ("等保测评材料包", "MLPS evidence pack"), "start_run": ("开始采集", "Start collection"),
+    "status": ("状态", "Status"), "results": ("结果", "Results"), "error": ("错误", "Error"),
+    "started": ("开始时间", "Started"), "duration": ("耗时", "Duration"), "open": ("打开", "Open"),
+    "details": ("详情", "Details"), "none": ("无", "none"), "language": ("English", "中文"),
+    "legend": ("图例", "Legend"), "counts": ("数量", "Count"), "score": ("得分", "Score"),
+    "payable": ("应付比例", "Payable share"), "verdict": ("结论", "Verdict"),
+}
+
+CLASS_LABELS: dict[str, tuple[str, str]] = {
+    "isolated": ("已断开", "isolated"),
+    "single-path": ("单路径", "single path"),
+    "same-carrier-redundant": ("同运营商冗余", "same-carrier redundant"),
+    "dual-carrier": ("双运营商", "dual carrier"),
+    "dual-carrier-room-diverse": ("双运营商+异机房", "dual carrier, room-diverse"),
+}
+
+
+def label(key: str, lang: str) -> str:
+    pair = LABELS.get(key) or CLASS_LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def wan(value: Any, digits: int = 2) -> str:
+    """Money in 万元 with two decimals and thousands separators; blank for unknown."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(str(value)):,.{digits}f}"
+
+
+def cn_date(value: dt.date | dt.datetime | None, lang: str = "zh") -> str:
+    """2022年3月5日 (datetimes in China time, with minutes)."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        local = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(CHINA_TZ)
+        if lang == "zh":
+            return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+        return local.strftime("%Y-%m-%d %H:%M") + " (UTC+8)"
+    return f"{value.year}年{value.month}月{value.day}日" if lang == "zh" else value.isoformat()

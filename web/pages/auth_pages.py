@@ -1,0 +1,84 @@
+"""Login, logout and the language switch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api import auth
+from api.deps import anon_ctx
+from api.errors import ApiError
+
+from ..deps import principal_of, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(value: str | None) -> str:
+    # Only local paths: an open redirect would let a link send a user elsewhere after login.
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/map"
+    return value
+
+
+async def _form(request: Request) -> dict[str, str]:
+    raw = (await request.body()).decode("utf-8", "replace")
+    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+
+@router.get("/", response_model=None)
+def home(request: Request) -> Response:
+    return RedirectResponse("/map" if principal_of(request) else "/login", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> HTMLResponse:
+    return render(request, "login.html", None, next_url=_safe_next(next), error=None, username="")
+
+
+@router.post("/login", response_model=None)
+async def login_submit(request: Request) -> Response:
+    form = await _form(request)
+    username, password = form.get("username", "")[:64], form.get("password", "")[:256]
+    next_url = _safe_next(form.get("next"))
+    ctx = anon_ctx(request, actor=username or "anonymous")
+    try:
+        with ctx.write() as s:
+            try:
+                user = auth.authenticate(s, username, password)
+            except ApiError:
+                s.commit()  # keep the failure count and the login_failed event
+                raise
+            cookie, _csrf, expires = auth.create_web_session(s, user, ctx.remote_addr)
+    except ApiError as exc:
+        return render(request, "login.html", None, status=exc.http_status, next_url=next_url, error=exc.message,
+                      username=username)
+    response = RedirectResponse(next_url, status_code=303)
+    secure = request.app.state.cookie_secure
+    response.set_cookie(auth.SESSION_COOKIE, cookie, httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https" if secure is None else secure,
+                        max_age=int((expires - dt.datetime.now(dt.UTC)).total_seconds()))
+    return response
+
+
+@router.post("/logout", response_model=None)
+async def logout(request: Request) -> Response:
+    form = await _form(request)
+    cookie = request.cookies.get(auth.SESSION_COOKIE)
+    if cookie:
+        auth.check_csrf(cookie, form.get("csrf"))
+        with anon_ctx(request).write() as s:
+            auth.end_web_session(s, cookie)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{lang}", response_model=None)
+def switch_language(lang: str, request: Request, next: str | None = None) -> Response:
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie("lang", "en" if lang == "en" else "zh", max_age=365 * 86400, samesite="lax", path="/")
+    return response
