@@ -80,6 +80,17 @@ class DriftReport:
         return out
 
 
+def resolve_host(devices: dict[str, Any], name: str) -> Any | None:
+    """``devices`` keyed by host_key. IOS cuts a neighbour's Device ID at 20 characters, so a unique
+    prefix of at least 8 characters also resolves."""
+    key = host_key(name)
+    found = devices.get(key)
+    if found is None and len(key) >= 8:
+        matches = [d for k, d in devices.items() if k.startswith(key)]
+        found = matches[0] if len(matches) == 1 else None
+    return found
+
+
 # Writing observations ---------------------------------------------------------------------------------
 
 def record_lldp(session: Session, neighbours: Iterable[tuple[str, str, str, str]], *, run_at: Any = None,
@@ -95,7 +106,7 @@ def record_lldp(session: Session, neighbours: Iterable[tuple[str, str, str, str]
                 for lk in session.exec(select(Link).where(Link.source == "lldp"))}
     unresolved = []
     for local, lport, remote, rport in neighbours:
-        ld, rd = devices.get(host_key(local)), devices.get(host_key(remote))
+        ld, rd = resolve_host(devices, local), resolve_host(devices, remote)
         li = ports.get((ld.id, port_key(lport))) if ld else None
         ri = ports.get((rd.id, port_key(rport))) if rd else None
         if li is None or ri is None:

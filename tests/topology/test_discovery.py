@@ -7,7 +7,15 @@ from sqlmodel import select
 
 from inventory.db import session_scope
 from inventory.models import Circuit, Device, Interface, Link
-from topology.discovery import drift, port_key, record_lldp, record_subnet_links, subnet_pairs
+from topology.discovery import (
+    drift,
+    host_key,
+    port_key,
+    record_lldp,
+    record_subnet_links,
+    resolve_host,
+    subnet_pairs,
+)
 from topology.graph import build_graph
 
 SHORT = {"GigabitEthernet": "GE", "XGigabitEthernet": "XGE", "Ten-GigabitEthernet": "XGE"}
@@ -42,6 +50,15 @@ def test_port_key_normalises_vendor_spellings() -> None:
     assert port_key("GE0/0/1") != port_key("GE0/0/10")
 
 
+def test_host_names_resolve_like_lldp_reports_them() -> None:
+    names = ("QHD-CORE-SW1", "QHD-CORE-SW2", "QHD-DEVZONE-AGG1", "SHANHAIGUAN-DISTRICT-COURT-AR1")
+    hosts = {host_key(h): h for h in names}
+    assert resolve_host(hosts, "qhd-core-sw1.qhd.gov.cn") == "QHD-CORE-SW1"
+    assert resolve_host(hosts, "SHANHAIGUAN-DISTRICT") == "SHANHAIGUAN-DISTRICT-COURT-AR1"  # IOS: 20 characters
+    assert resolve_host(hosts, "QHD-CORE-SW") is None  # ambiguous prefix
+    assert resolve_host(hosts, "QHD") is None  # too short to trust
+
+
 def test_sample_register_is_consistent(sample_engine: Engine) -> None:
     with session_scope(sample_engine) as s:
         report = drift(s)
@@ -65,6 +82,7 @@ def test_drift_finds_removed_added_one_sided_and_mismatches(engine: Engine) -> N
         rows += [("U001-AR1", "GE0/0/9", "QHD-CORE-SW2", "GE0/0/99"),
                  ("qhd-core-sw2", "GE0/0/99", "U001-AR1", "GE0/0/9")]
         rows.append(("U001-AR1", "GE0/0/77", "NO-SUCH-HOST", "GE0/0/1"))
+
         unresolved = record_lldp(s, rows)
         assert unresolved == [("U001-AR1", "GE0/0/77", "NO-SUCH-HOST", "GE0/0/1")]
         # The register: LT-U004-1 was removed although the cable is still there (LLDP sees it).
