@@ -1,0 +1,117 @@
+"""`extranet collect` and `extranet configs history|diff`, plus the demo step that starts the lab and
+collects the whole city."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.engine import Engine
+
+from collectors.engine import Settings
+from collectors.errors import CODES
+from inventory.collection import RunReport, diff, history, import_folder, run_collection
+from inventory.db import get_engine, session_scope
+from inventory.errors import ExtranetError
+
+from .console import console
+from .demo import DemoContext, step
+from .lab import load_lab_inventory, start_lab_thread
+
+
+def _quiet_ssh_logs() -> None:
+    # paramiko logs tracebacks for refused/tarpit devices; the run table reports them with a code.
+    logging.getLogger("paramiko").setLevel(logging.CRITICAL)
+
+
+def print_report(report: RunReport) -> None:
+    table = Table(title=f"collection run {report.run_id}")
+    table.add_column("result")
+    table.add_column("devices", justify="right")
+    table.add_row("[green]ok[/]", str(report.ok))
+    table.add_row("  changed config", str(report.changed))
+    table.add_row("  unchanged / first snapshot", str(report.unchanged))
+    for code, n in sorted(report.failed.items()):
+        table.add_row(f"[red]failed: {code}[/]", str(n), end_section=False)
+    table.add_row("[bold]total[/]", str(report.total))
+    console.print(table)
+    console.print(f"{report.total} devices in {report.seconds:.1f} s ({report.devices_per_second:.1f} devices/s)")
+    for code in sorted(report.failed):
+        console.print(f"  [dim]{code}: {CODES.get(code, '')}[/]")
+
+
+def collect_with_progress(engine: Engine, *, only: str | None, lab_inventory: dict | None, concurrency: int,
+                          trigger: str = "cli") -> RunReport:
+    _quiet_ssh_logs()
+    with Progress(TextColumn("[bold]collect"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=console, transient=False) as progress:
+        task = progress.add_task("", total=None)
+
+        def on_result(host: str, result: object) -> None:
+            status = getattr(result, "status", "")
+            code = getattr(result, "error_code", None)
+            progress.update(task, advance=1, description=f"{host} {status}{' ' + code if code else ''}")
+
+        report = run_collection(engine, only=only, lab_inventory=lab_inventory,
+                                settings=Settings(concurrency=concurrency), trigger=trigger, on_result=on_result)
+    return report
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("collect")
+    def collect(
+        lab: bool = typer.Option(False, "--lab", help="collect from the running SSH lab (extranet lab start)"),
+        only: str = typer.Option(None, "--only", help="a room code, a unit code/name or a hostname"),
+        concurrency: int = typer.Option(48, "--concurrency", min=1, max=256, help="sessions at once"),
+        import_dir: Path = typer.Option(None, "--import", help="ingest a folder of saved outputs instead"),
+    ) -> None:
+        """Collect configs, versions, interfaces, LLDP, ARP/MAC and logs over SSH; each device is saved as it
+        arrives. Credentials: EXTRANET_SSH_USERNAME/PASSWORD or EXTRANET_SECRETS_FILE (or the lab's)."""
+        engine = get_engine()
+        if import_dir is not None:
+            print_report(import_folder(engine, import_dir))
+            return
+        inv = load_lab_inventory() if lab else None
+        print_report(collect_with_progress(engine, only=only, lab_inventory=inv, concurrency=concurrency))
+
+    configs = typer.Typer(help="Config history: snapshots and diffs (secrets redacted).", no_args_is_help=True)
+    app.add_typer(configs, name="configs")
+
+    @configs.command("history")
+    def history_cmd(device: str = typer.Argument(..., help="hostname")) -> None:
+        """Every stored snapshot of a device's running config."""
+        with session_scope(get_engine()) as s:
+            snaps = history(s, device)
+            table = Table(title=f"{device} config history")
+            for col in ("id", "collected (UTC)", "sha256", "previous", "source"):
+                table.add_column(col)
+            for snap in snaps:
+                table.add_row(str(snap.id), f"{snap.collected_at:%Y-%m-%d %H:%M:%S}", snap.sha256[:16],
+                              str(snap.previous_id or "—"), snap.source)
+        console.print(table if snaps else f"{device}: no snapshots yet")
+
+    @configs.command("diff")
+    def diff_cmd(device: str = typer.Argument(..., help="hostname"),
+                 old: int = typer.Option(None, "--from", help="older snapshot id (default: the one before --to)"),
+                 new: int = typer.Option(None, "--to", help="newer snapshot id (default: the latest)")) -> None:
+        """Unified diff between two snapshots, secrets redacted."""
+        with session_scope(get_engine()) as s:
+            text = diff(s, device, old, new)
+        console.print(text or "(no differences)", highlight=False, markup=False)
+
+
+@step("SSH 实验室与采集 Lab and collection", order=20)
+def _demo_collect(ctx: DemoContext) -> None:
+    lab, inv = start_lab_thread(ctx.engine)
+    ctx.state.setdefault("cleanups", []).append(lab.stop)
+    ctx.state["lab"] = lab
+    console.print(f"lab: {len(inv['devices'])} devices listening on 127.0.0.1")
+    try:
+        report = collect_with_progress(ctx.engine, only=None, lab_inventory=inv, concurrency=48, trigger="demo")
+    except ExtranetError:
+        raise
+    ctx.state["collection_run_id"] = report.run_id
+    print_report(report)

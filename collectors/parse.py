@@ -1,0 +1,187 @@
+"""Parse raw command outputs into facts, separately from collection (so stored raw text and offline
+imports go through exactly the same code). Interface names are normalised per vendor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import textfsm
+from netutils.interface import canonical_interface_name
+from ntc_templates.parse import parse_output
+
+from .errors import CollectError
+from .profiles import Profile, load_profile
+
+TEMPLATES = Path(__file__).parent / "templates"
+DEVICE_TZ = dt.timezone(dt.timedelta(hours=8))  # devices log in China time
+MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                      "Dec"], start=1)}
+
+
+@dataclass
+class InterfaceFact:
+    name: str
+    description: str = ""
+    ip: str | None = None
+    up: bool | None = None
+    in_octets: int = 0
+    out_octets: int = 0
+    in_errors: int = 0
+    out_errors: int = 0
+
+
+@dataclass
+class NeighborFact:
+    local_interface: str
+    neighbor: str
+    neighbor_interface: str
+
+
+@dataclass
+class EventFact:
+    at: dt.datetime  # UTC
+    interface: str
+    state: str  # up | down
+    message: str = ""
+
+
+@dataclass
+class Facts:
+    model: str | None = None
+    os_version: str | None = None
+    serial: str | None = None
+    interfaces: list[InterfaceFact] = field(default_factory=list)
+    neighbors: list[NeighborFact] = field(default_factory=list)
+    mac_count: int | None = None
+    arp_count: int | None = None
+    events: list[EventFact] = field(default_factory=list)
+    config: str | None = None  # scrubbed running config
+    config_sha256: str | None = None
+
+
+@cache
+def _own(name: str) -> str:
+    path = TEMPLATES / f"{name}.textfsm"
+    return path.read_text(encoding="utf-8")
+
+
+def run_template(profile: Profile, key: str, text: str) -> list[dict[str, object]]:
+    """Rows (lower-case keys) for one command's output, by the profile's parser for that command."""
+    cmd = profile.command(key)
+    try:
+        if cmd.parser == "ntc":
+            rows = parse_output(platform=profile.platform, command=cmd.command, data=text)
+        elif cmd.parser.startswith("own:"):
+            import io
+
+            fsm = textfsm.TextFSM(io.StringIO(_own(cmd.parser[4:])))
+            rows = fsm.ParseTextToDicts(text)
+        else:
+            return []
+    except Exception as exc:  # TextFSMError and friends: the raw text stays, the code says why
+        raise CollectError("parse", f"{cmd.command!r}: {type(exc).__name__}: {str(exc)[:200]}") from exc
+    return [{k.lower(): v for k, v in r.items()} for r in rows]
+
+
+def normalise(profile: Profile, name: str) -> str:
+    if not name:
+        return name
+    # The vendor map first: netutils would turn H3C's "Ten-GigabitEthernet" into Cisco's "TenGigabitEthernet",
+    # and "XGE" means different speeds on Huawei and H3C.
+    head = name[: len(name) - len(name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"))]
+    if head in profile.interface_map:
+        return profile.interface_map[head] + name[len(head):]
+    if head in profile.interface_map.values():
+        return name
+    try:
+        return canonical_interface_name(name, addl_name_map=profile.interface_map or None)
+    except Exception:
+        return name
+
+
+def scrub(profile: Profile, config: str) -> str:
+    """Remove volatile lines (timestamps, byte counts) so an unchanged config hashes the same."""
+    text = config.replace("\r\n", "\n")
+    for pat in profile.scrub:
+        text = pat.sub("", text)
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln != "" or False).strip("\n") + "\n"
+
+
+def _int(v: object) -> int:
+    try:
+        return int(str(v))
+    except ValueError:
+        return 0
+
+
+def _event_time(row: dict[str, object]) -> dt.datetime:
+    h, m, s = (int(x) for x in str(row["time"]).split(":"))
+    local = dt.datetime(int(str(row["year"])), MONTHS[str(row["month"])[:3].title()], int(str(row["day"])), h, m, s,
+                        tzinfo=DEVICE_TZ)
+    return local.astimezone(dt.timezone.utc)
+
+
+def parse_outputs(platform: str, outputs: dict[str, str]) -> Facts:
+    """Facts from raw outputs keyed by profile command key (config, version, serial, interfaces, ...)."""
+    p = load_profile(platform)
+    f = Facts()
+    if "config" in outputs:
+        f.config = scrub(p, outputs["config"])
+        f.config_sha256 = hashlib.sha256(f.config.encode("utf-8")).hexdigest()
+    if "version" in outputs:
+        rows = run_template(p, "version", outputs["version"])
+        if rows:
+            r = rows[0]
+            if platform == "huawei_vrp":
+                f.model = str(r.get("model") or "") or None
+                f.os_version = str(r.get("product_version") or "").split()[-1] or None
+            elif platform == "hp_comware":
+                f.model, f.os_version = str(r.get("model")) or None, str(r.get("version")) or None
+            else:
+                hw = r.get("hardware") or []
+                f.model = hw[0] if isinstance(hw, list) and hw else None
+                f.os_version = str(r.get("version")) or None
+                serial = r.get("serial") or []
+                f.serial = serial[0] if isinstance(serial, list) and serial else None
+    if "serial" in outputs:
+        rows = run_template(p, "serial", outputs["serial"])
+        for r in rows:
+            s = r.get("serial") or r.get("device_serial_number")
+            if s:
+                f.serial = str(s)
+                break
+    if "interfaces" in outputs:
+        for r in run_template(p, "interfaces", outputs["interfaces"]):
+            f.interfaces.append(InterfaceFact(
+                name=normalise(p, str(r["interface"])), description=str(r.get("description") or ""),
+                ip=str(r.get("ip_address")) or None, up=str(r.get("protocol_status", "")).lower().startswith("up"),
+                in_octets=_int(r.get("in_octets")), out_octets=_int(r.get("out_octets")),
+                in_errors=_int(r.get("in_errors")), out_errors=_int(r.get("out_errors"))))
+    if "lldp" in outputs:
+        for r in run_template(p, "lldp", outputs["lldp"]):
+            f.neighbors.append(NeighborFact(normalise(p, str(r["local_interface"])), str(r["neighbor_name"]).strip(),
+                                            str(r["neighbor_interface"]).strip()))
+    uplinks = {n.local_interface for n in f.neighbors}
+    if "mac" in outputs:
+        rows = run_template(p, "mac", outputs["mac"])
+        ports = []
+        for r in rows:
+            port = r.get("destination_port") or r.get("interface") or ""
+            ports.append(port[0] if isinstance(port, list) and port else str(port))
+        f.mac_count = sum(1 for port in ports if normalise(p, port) not in uplinks)
+    if "arp" in outputs:
+        rows = run_template(p, "arp", outputs["arp"])
+        if platform == "cisco_ios":
+            f.arp_count = sum(1 for r in rows if str(r.get("age")) != "-")
+        else:
+            f.arp_count = sum(1 for r in rows if str(r.get("type", "")).upper().startswith("D"))
+    if "log" in outputs:
+        for r in run_template(p, "log", outputs["log"]):
+            f.events.append(EventFact(at=_event_time(r), interface=normalise(p, str(r["interface"])),
+                                      state=str(r["state"]).lower(), message=str(r.get("message") or "")[:500]))
+    return f
