@@ -138,3 +138,39 @@ def test_subnet_pairs_point_to_point_and_small_shared_segments() -> None:
     ])
     assert [(a.id, z.id, net) for a, z, net in pairs] == [
         (1, 2, "10.0.0.0/30"), (8, 9, "10.0.3.0/27"), (8, 10, "10.0.3.0/27"), (9, 10, "10.0.3.0/27")]
+
+
+def test_drift_on_lldp_rendered_and_parsed_like_a_collection(engine: Engine) -> None:
+    """The lab's own LLDP screens (Huawei/H3C/Cisco formats) parsed by the collectors' TextFSM templates,
+    after a circuit was unplugged in the lab and a stray cable added between two unit LANs."""
+    import pytest
+
+    lab_spec = pytest.importorskip("inventory.lab_spec")
+    render = pytest.importorskip("collectors.lab.render")
+    parse = pytest.importorskip("collectors.parse")
+    from collectors.lab.model import LabNeighbor
+    from inventory.service import load_sample
+
+    load_sample(engine)
+    with session_scope(engine) as s:
+        spec = lab_spec.build_lab_spec(s)
+        circuit = s.exec(select(Circuit).where(Circuit.cid == "LT-U010-1")).one()
+        gone = {s.get(Interface, circuit.a_interface_id).name, s.get(Interface, circuit.z_interface_id).name}
+    devs = {d.hostname: d for d in spec.devices}
+    for d in devs.values():  # unplug LT-U010-1 at both ends
+        d.neighbors = [n for n in d.neighbors
+                       if not (n.local_interface in gone and "U010-AR1" in (d.hostname, n.neighbor))]
+    lan = {h: next(i.name for i in devs[h].interfaces if "局域网" in i.description) for h in ("U001-AR1", "U002-AR1")}
+    devs["U001-AR1"].neighbors.append(LabNeighbor(lan["U001-AR1"], "U002-AR1", lan["U002-AR1"]))
+    devs["U002-AR1"].neighbors.append(LabNeighbor(lan["U002-AR1"], "U001-AR1", lan["U001-AR1"]))
+    rows = []
+    for d in devs.values():
+        facts = parse.parse_outputs(d.platform, {"lldp": render.render_lldp(d)})
+        rows += [(d.hostname, n.local_interface, n.neighbor, n.neighbor_interface) for n in facts.neighbors]
+    with session_scope(engine, actor="collector") as s:
+        assert record_lldp(s, rows) == []  # every name the devices printed resolves
+    with session_scope(engine) as s:
+        report = drift(s).by_kind()
+    assert [i.circuit for i in report["declared-not-seen"]] == ["LT-U010-1"]
+    assert [(i.a.split(":")[0], i.z.split(":")[0]) for i in report["seen-not-declared"]] == [("U001-AR1", "U002-AR1")]
+    assert report["one-sided-lldp"] == []
