@@ -308,6 +308,7 @@ def _demo(ctx: DemoContext) -> None:
         prot = classify(g, singles)
         swept = time.perf_counter() - started
         unicom = simulate_session(s, g, FailureSpec(carriers=["unicom"]))
+        reconciled = drift(s)
     console.print(f"graph: {g.number_of_nodes()} devices/networks, {g.number_of_edges()} circuits "
                   f"(built in {built * 1000:.0f} ms); {len(singles)} single failures swept and classified in "
                   f"{swept * 1000:.1f} ms")
@@ -315,5 +316,11 @@ def _demo(ctx: DemoContext) -> None:
     print_spofs(g, spof(g, failures=[f for f in singles if f.kind != "carrier"]), 8)
     console.rule("联通全网中断 What a whole-Unicom outage does")
     print_result(g, unicom, limit=10)
+    kinds = {k: len(v) for k, v in reconciled.by_kind().items()}
+    console.print("对账 drift (declared vs seen): " + ", ".join(f"{k} {n}" for k, n in kinds.items())
+                  + f" — LLDP from {len(reconciled.lldp_scope)} devices" + ("" if reconciled.lldp_scope else
+                                                                          " (nothing collected yet: subnets only)"))
+    for item in reconciled.items[:5]:
+        console.print(f"  [yellow]{item.kind}[/] {item.circuit or ''} {item.a} – {item.z}: {item.detail}")
     ctx.state["topology"] = {"classes": {c: n for c, (n, _) in counts(prot).items()},
                              "unicom_outage_terminals_lost": unicom.terminals_lost}
