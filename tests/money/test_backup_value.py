@@ -80,22 +80,44 @@ def test_failover_hours_match_the_link_events(loaded) -> None:
 def test_backup_bytes_match_the_counters(loaded) -> None:
     rows, ledger, g, ev, expected, _ = loaded
     bv = backup_value(rows, ledger, g, ev)
-    assert bv.usage.octets == expected
+    assert bv.usage.octets == expected  # the units' Telecom circuits only, not the backbones behind them
+    assert len(expected) == 31 and not any(c.startswith(("DX-BB", "DX-UPLINK")) for c in bv.usage.octets)
     assert bv.year(2022).backup_octets == sum(expected.values())
-    assert set(bv.usage.by_month) == {"2022-02", "2022-03"}
-    assert sum(bv.usage.by_month["2022-03"].values()) == sum(1200 * (n + 1) for n in range(len(expected)))
+    assert set(bv.usage.by_month) == {"2022-01", "2022-02", "2022-03"}
+    assert sum(bv.usage.by_month["2022-01"].values()) == 30_000 * len(expected)
+    march = bv.usage.by_month["2022-03"]
+    assert set(march) == set(expected) and all(v and v % 1200 == 0 for v in march.values())
+    # Counting only what came after the first reading drops the January baseline.
+    after = backup_value(rows, ledger, g, ev, baseline="first")
+    assert after.usage.octets == {k: v - 30_000 for k, v in expected.items()}
+
+
+def test_failover_hours_per_backup_circuit(loaded) -> None:
+    rows, ledger, g, ev, _, incidents = loaded
+    bv = backup_value(rows, ledger, g, ev)
+    per = bv.failover_hours_by_circuit()
+    assert set(per) == {c.cid for c in rows.circuits if c.carrier == "telecom" and c.unit}
+    want: dict[str, float] = {}
+    for _carrier, cid, unit, start, end in incidents:
+        dx = f"DX-{unit}-1"
+        if cid.startswith("LT-") and dx in per:
+            want[dx] = want.get(dx, 0.0) + (end - start).total_seconds() / 3600
+    assert {k: v for k, v in per.items() if v} == pytest.approx(want)
+    assert sum(per.values()) == pytest.approx(bv.year(2022).failover_hours)
 
 
 def test_counter_reset_and_unit_end_preference() -> None:
     g = nx.MultiGraph()
     g.graph["carriers"] = {"telecom": {"role": "backup"}, "unicom": {"role": "primary"}}
     g.add_edge("device:U1-AR1", "device:AGG", key="DX-1", carrier="telecom", a_unit="U1", z_unit=None)
+    g.add_edge("device:AGG", "device:CORE", key="DX-BB", carrier="telecom", a_unit=None, z_unit=None)
     t = [dt.datetime(2022, 1, d, tzinfo=dt.UTC) for d in (1, 2, 3)]
     rows = [CounterRow("DX-1", "a", "U1-AR1", "x", t[0], 100, 0), CounterRow("DX-1", "a", "U1-AR1", "x", t[1], 150, 10),
             CounterRow("DX-1", "a", "U1-AR1", "x", t[2], 30, 15),  # reset: counts 30, not -120
-            CounterRow("DX-1", "z", "AGG", "y", t[0], 0, 0), CounterRow("DX-1", "z", "AGG", "y", t[2], 999, 999)]
-    u = usage(g, rows)
-    assert u.octets == {"DX-1": 50 + 10 + 30 + 5}
+            CounterRow("DX-1", "z", "AGG", "y", t[0], 0, 0), CounterRow("DX-1", "z", "AGG", "y", t[2], 999, 999),
+            CounterRow("DX-BB", "a", "AGG", "z", t[0], 5, 5)]  # a backbone: the same bytes again, not added
+    assert usage(g, rows, "first").octets == {"DX-1": 50 + 10 + 30 + 5}
+    assert usage(g, rows).octets == {"DX-1": 100 + 50 + 10 + 30 + 5}  # counted from zero
 
 
 def test_availability_model_by_hand(loaded) -> None:

@@ -31,6 +31,10 @@ def _fresh_default_engine():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def home(evidence_city, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from api.cli.console import console
+
+    # The shared console fixed its width when first imported; make tables wide enough not to elide numbers.
+    monkeypatch.setattr(console, "width", 400)
     eng, _ = evidence_city
     monkeypatch.setenv("DATABASE_URL", eng.url.render_as_string(hide_password=False))
     return eng

@@ -11,10 +11,12 @@
    ``units_failover`` and its traffic rides a backup-carrier circuit), a *reroute* when it kept the
    core over another primary-carrier circuit, an *outage* when it was cut. Outages of a backup
    circuit itself are *backup-down*; circuits that serve no single unit are *infrastructure*.
-3. **Bytes carried by backup circuits** (counters): per backup-carrier circuit, the sum of the
-   increases of in+out octets between consecutive samples at one end (the unit end when sampled,
-   else the other; a decrease is a counter reset and counts the new value), bucketed by the month
-   (China time) of the later sample.
+3. **Bytes carried by backup circuits** (counters): per backup-carrier access circuit of a unit (the
+   backbone behind it carries the same bytes again, so it is not added), in+out octets at the unit
+   end (else the other end). Interface counters count from their last clear or reboot, so the first
+   sample counts from zero and each later sample adds its increase (a decrease is a counter reset and
+   counts the new value); bucketed by the month (China time) of the sample. ``baseline="first"``
+   counts only what was carried after the first sample.
 4. **Availability model**: each circuit of carrier *c* is unavailable a fraction ``q_c`` of the year,
    independently. ``q_c`` is measured — the carrier's incident hours that year over (its circuits in
    service × hours in the year) — when the carrier has incidents that year, else the contract's figure
@@ -82,7 +84,7 @@ class Interval:
 class Usage:
     octets: dict[str, int]  # cid → octets over all samples
     by_month: dict[str, dict[str, int]]  # "YYYY-MM" → cid → octets
-    sampled: list[str]  # backup circuits with at least two samples
+    sampled: list[str]  # backup circuits with at least one sample
 
     def total(self, year: int | None = None) -> int:
         if year is None:
@@ -132,6 +134,19 @@ class BackupValue:
     intervals: list[Interval]
     usage: Usage
     years: list[YearValue]
+    backup_access: dict[str, str] = field(default_factory=dict)  # backup-carrier access circuit → its unit
+
+    def failover_hours_by_circuit(self, year: int | None = None) -> dict[str, float]:
+        """Backup-carrier access circuit → hours it carried its unit while the unit's primary was down."""
+        out = {cid: 0.0 for cid in self.backup_access}
+        until = max((i.end or i.start for i in self.intervals), default=None)
+        for i in self.intervals:
+            if i.kind != "failover" or (year is not None and i.start.astimezone(CHINA_TZ).year != year):
+                continue
+            for cid in i.via:
+                if self.backup_access.get(cid) == i.unit:
+                    out[cid] += i.hours(until)
+        return out
 
     def year(self, year: int) -> YearValue:
         for y in self.years:
@@ -228,11 +243,12 @@ def _impact(g: nx.MultiGraph, cid: str, unit: str | None, is_backup: bool) -> tu
     return ("backup-down" if is_backup else "infrastructure"), []
 
 
-def usage(g: nx.MultiGraph, counters: list[CounterRow]) -> Usage:
-    """Octets carried by the backup carrier's circuits (see the module doc, point 3)."""
+def usage(g: nx.MultiGraph, counters: list[CounterRow], baseline: str = "zero") -> Usage:
+    """Octets carried by the units' backup-carrier circuits (see the module doc, point 3)."""
     _, backup = carriers_by_role(g)
     edges = {k: d for _, _, k, d in g.edges(keys=True, data=True)}
-    backup_cids = {k for k, d in edges.items() if d.get("carrier") in backup}
+    backup_cids = {k for k, d in edges.items()
+                   if d.get("carrier") in backup and (d.get("a_unit") or d.get("z_unit"))}
     series: dict[tuple[str, str], list[CounterRow]] = defaultdict(list)
     for c in counters:
         if c.cid in backup_cids:
@@ -242,17 +258,21 @@ def usage(g: nx.MultiGraph, counters: list[CounterRow]) -> Usage:
     sampled = []
     for cid in sorted(backup_cids):
         data = edges[cid]
-        unit_end = "a" if data.get("a_unit") else ("z" if data.get("z_unit") else "a")
-        ends = [e for e in (unit_end, "z" if unit_end == "a" else "a") if len(series.get((cid, e), [])) >= 2]
+        unit_end = "a" if data.get("a_unit") else "z"
+        ends = [e for e in (unit_end, "z" if unit_end == "a" else "a") if series.get((cid, e))]
         if not ends:
             continue
         sampled.append(cid)
-        total = 0
         pts = sorted(series[(cid, ends[0])], key=lambda c: c.sampled_at)
+        first = pts[0]
+        total = first.in_octets + first.out_octets if baseline == "zero" else 0
+        if total:
+            by_month[first.sampled_at.astimezone(CHINA_TZ).strftime("%Y-%m")][cid] += total
         for p0, p1 in pairwise(pts):
             delta = _delta(p0.in_octets, p1.in_octets) + _delta(p0.out_octets, p1.out_octets)
             total += delta
-            by_month[p1.sampled_at.astimezone(CHINA_TZ).strftime("%Y-%m")][cid] += delta
+            if delta:
+                by_month[p1.sampled_at.astimezone(CHINA_TZ).strftime("%Y-%m")][cid] += delta
         octets[cid] = total
     return Usage(octets, {m: dict(v) for m, v in sorted(by_month.items())}, sampled)
 
@@ -315,12 +335,13 @@ def availability_model(rows: MoneyRows, g: nx.MultiGraph, prot: Protection, year
 
 def backup_value(rows: MoneyRows, ledger: Ledger, g: nx.MultiGraph, evidence: Evidence, *,
                  years: list[int] | None = None, assumed_availability: Decimal = DEFAULT_AVAILABILITY,
-                 classes: dict[str, UnitProtection] | None = None, include_year: int | None = None) -> BackupValue:
+                 classes: dict[str, UnitProtection] | None = None, include_year: int | None = None,
+                 baseline: str = "zero") -> BackupValue:
     """The whole analysis; ``years`` defaults to every service year the backup carrier was paid for,
     every year with link events, and ``include_year``."""
     prot = protection(g, classes)
     spans = intervals(g, evidence)
-    use = usage(g, evidence.counters)
+    use = usage(g, evidence.counters, baseline)
     last_seen = max((e.occurred_at for e in evidence.events), default=None)
     if years is None:
         years = sorted({a.service_year for a in ledger.accrual if a.carrier in prot.backup_carriers and a.amount}
@@ -345,7 +366,9 @@ def backup_value(rows: MoneyRows, ledger: Ledger, g: nx.MultiGraph, evidence: Ev
                               per_hour)
         out.append(YearValue(year, fee, basis, n, t, len(fo), fo_hours, len(cut), sum(i.hours(last_seen) for i in cut),
                              octets, model, per_unit, per_terminal, per_hour, per_fo, text, code))
-    return BackupValue(prot, spans, use, out)
+    access = {k: d.get("a_unit") or d.get("z_unit") for _, _, k, d in g.edges(keys=True, data=True)
+              if d.get("carrier") in prot.backup_carriers and (d.get("a_unit") or d.get("z_unit"))}
+    return BackupValue(prot, spans, use, out, dict(sorted(access.items())))
 
 
 def _fee(rows: MoneyRows, ledger: Ledger, backup: list[str], year: int) -> tuple[Decimal | None, str]:
