@@ -67,9 +67,14 @@ class Ctx:
     def write(self) -> Iterator[Session]:
         """A transaction signed by the caller; commits when the block ends, inside the endpoint, so
         a constraint failure becomes a 409 response rather than an error after the response."""
-        with session_scope(self.engine, actor=self.principal.username, request_id=self.request_id,
-                           remote_addr=self.remote_addr) as session:
-            yield session
+        try:
+            with session_scope(self.engine, actor=self.principal.username, request_id=self.request_id,
+                               remote_addr=self.remote_addr) as session:
+                yield session
+        finally:
+            from .analysis_cache import invalidate
+
+            invalidate()
 
 
 def ctx_for(permission: str) -> Callable[..., Ctx]:

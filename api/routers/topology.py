@@ -1,0 +1,88 @@
+"""The network graph as JSON at three levels (rooms; rooms + units; every device), with map
+coordinates precomputed by topology.layout (saved positions override them)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel
+from sqlmodel import select
+
+from inventory.models import MapPosition
+from topology import layout
+from topology.graph import inventory_version
+
+from ..analysis_cache import cached_bytes, derived, positions_version
+from ..deps import Ctx, ctx_for
+
+router = APIRouter(prefix="/topology", tags=["topology"])
+Level = Literal["rooms", "units", "devices"]
+
+
+class MapNodeOut(BaseModel):
+    id: str
+    kind: str
+    label: str
+    x: float
+    y: float
+    room: str | None
+    unit: str | None
+    terminals: int
+    units: int
+    cls: str | None
+    spof: bool
+    is_core: bool
+    role: str | None
+    platform: str | None
+    saved: bool
+
+
+class MapEdgeOut(BaseModel):
+    id: str
+    source: str
+    target: str
+    carrier: str | None
+    role: str
+    bandwidth_mbps: int
+    srlg: str | None
+    source_kind: str
+    spof: bool
+    parallel: int
+
+
+class MapLevelOut(BaseModel):
+    level: str
+    nodes: list[MapNodeOut]
+    edges: list[MapEdgeOut]
+    counts: dict[str, int]
+
+
+def level_json(ctx: Ctx, level: str) -> bytes:
+    with ctx.read() as s:
+
+        def version() -> tuple:
+            return (inventory_version(s), positions_version(s, level))
+
+        def render() -> bytes:
+            d = derived(s)
+            saved = {r.node_key: (r.x, r.y) for r in s.exec(select(MapPosition).where(MapPosition.level == level))}
+            m = layout.compute(d.graph, level, classes={k: p.cls for k, p in d.protection.items()},
+                               primary_rooms={k: p.primary_room for k, p in d.protection.items()},
+                               spof=d.spof_names, saved=saved)
+            data = {"level": m.level, "nodes": [asdict(n) for n in m.nodes], "edges": [asdict(e) for e in m.edges],
+                    "counts": {"nodes": len(m.nodes), "edges": len(m.edges)}}
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+        return cached_bytes(s, ("topology", level), version, render)
+
+
+@router.get("/{level}", response_model=MapLevelOut, summary="The graph at one level, with map coordinates",
+            description="rooms: node rooms and the provincial uplink; units: rooms + units (devices folded "
+                        "into them); devices: every device. Edges are circuits/links with carrier, role, "
+                        "bandwidth, SRLG, and whether they are single points of failure.",
+            responses={200: {"model": MapLevelOut}})
+def topology_level(level: Level, ctx: Ctx = Depends(ctx_for("topology.read"))) -> Response:
+    return Response(level_json(ctx, level), media_type="application/json")
