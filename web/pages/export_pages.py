@@ -1,5 +1,55 @@
-"""placeholder (filled in below)."""
+"""Exports: the downloads each capability provides (the API's /api/v1/exports when it is there)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from api import auth
+
+from ..deps import need, page_user, render
+from .money_pages import load_report
 
 router = APIRouter(include_in_schema=False)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/exports", response_class=HTMLResponse)
+def exports_page(request: Request, principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
+    need(principal, "export.read")
+    routers = set(getattr(request.app.state, "routers", []))
+    api = "exports" in routers
+    items = [
+        {"key": "money_workbook", "perm": "money.read", "id": "dl-money",
+         "href": "/api/v1/exports/money.xlsx" if api else "/exports/money.xlsx",
+         "what": "台账（现金/权责）、异常、单位成本、备份价值、考核、绩效指标，附图表"},
+        {"key": "inventory_yaml", "perm": "export.read", "id": "dl-inventory",
+         "href": "/api/v1/exports/inventory.yaml" if api else None, "what": "资产台账（可重新导入的 YAML）"},
+        {"key": "topology_json", "perm": "topology.read", "id": "dl-topology",
+         "href": "/api/v1/exports/topology-units.json" if api and "topology" in routers else None,
+         "what": "拓扑（机房+单位层级，含坐标）"},
+        {"key": "audit_pack", "perm": "compliance.read", "id": "dl-audit",
+         "href": "/api/v1/exports/audit-pack.zip" if "compliance" in routers else None,
+         "what": "等保三级测评材料：资产清单、拓扑图、冗余证明、设备基线核查记录"},
+    ]
+    return render(request, "exports.html", principal, items=items)
+
+
+@router.get("/exports/money.xlsx", response_model=None)
+def money_workbook(request: Request, year: int | None = Query(None, ge=2000, le=2100),
+                   rule: str = Query("circuits", pattern="^[a-z]{1,20}$"),
+                   principal: auth.Principal = Depends(page_user)) -> Response:
+    """The money workbook (topology.money.workbook), for when the API's export router is absent."""
+    need(principal, "money.read")
+    from topology.money.workbook import write_workbook
+
+    with Session(request.app.state.engine) as s:
+        r = load_report(s, year, rule)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write_workbook(r, Path(tmp) / "money.xlsx").read_bytes()
+    return Response(data, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="money-{r.year}.xlsx"'})
