@@ -85,6 +85,7 @@ class Usage:
     octets: dict[str, int]  # cid → octets over all samples
     by_month: dict[str, dict[str, int]]  # "YYYY-MM" → cid → octets
     sampled: list[str]  # backup circuits with at least one sample
+    as_of: dt.datetime | None = None  # the newest sample
 
     def total(self, year: int | None = None) -> int:
         if year is None:
@@ -274,7 +275,8 @@ def usage(g: nx.MultiGraph, counters: list[CounterRow], baseline: str = "zero") 
             if delta:
                 by_month[p1.sampled_at.astimezone(CHINA_TZ).strftime("%Y-%m")][cid] += delta
         octets[cid] = total
-    return Usage(octets, {m: dict(v) for m, v in sorted(by_month.items())}, sampled)
+    newest = max((c.sampled_at for k in series.values() for c in k), default=None)
+    return Usage(octets, {m: dict(v) for m, v in sorted(by_month.items())}, sampled, newest)
 
 
 def _delta(before: int, after: int) -> int:
@@ -363,7 +365,7 @@ def backup_value(rows: MoneyRows, ledger: Ledger, g: nx.MultiGraph, evidence: Ev
         per_hour = _q(fee / avoided) if fee is not None and avoided > 0 else None
         per_fo = _q(fee / Decimal(str(fo_hours))) if fee is not None and fo_hours > 0 else None
         code, text = _verdict(year, fee, prot, len(fo), fo_hours, len(cut), octets, model, per_unit, per_terminal,
-                              per_hour)
+                              per_hour, use)
         out.append(YearValue(year, fee, basis, n, t, len(fo), fo_hours, len(cut), sum(i.hours(last_seen) for i in cut),
                              octets, model, per_unit, per_terminal, per_hour, per_fo, text, code))
     access = {k: d.get("a_unit") or d.get("z_unit") for _, _, k, d in g.edges(keys=True, data=True)
@@ -390,7 +392,7 @@ def gib(octets: int) -> float:
 
 def _verdict(year: int, fee: Decimal | None, prot: Protection, failovers: int, fo_hours: float, outages: int,
              octets: int, model: Model, per_unit: Decimal | None, per_terminal: Decimal | None,
-             per_hour: Decimal | None) -> tuple[str, str]:
+             per_hour: Decimal | None, use: Usage | None = None) -> tuple[str, str]:
     fee_text = f"{fee:.2f} 万元" if fee is not None else "未知"
     parts = [f"{year}年：备用网费用 {fee_text}"]
     if not prot.units:
@@ -407,7 +409,11 @@ def _verdict(year: int, fee: Decimal | None, prot: Protection, failovers: int, f
     if prot.dead_end:
         parts.append(f"另有 {len(prot.dead_end)} 个单位的电信线路无法独立到达核心，不起保护作用")
     parts.append(f"设备日志记录切换 {failovers} 次共 {fo_hours:.1f} 小时，无备份的中断 {outages} 次")
-    parts.append(f"备用线路承载 {gib(octets):.2f} GiB")
+    carried = f"备用线路当年承载 {gib(octets):.2f} GiB"
+    if use is not None and use.as_of is not None and use.total() != octets:
+        # Counters read after the year still hold what was carried in it, but cannot say when.
+        carried += f"（计数器累计 {gib(use.total()):.2f} GiB，截至 {use.as_of.astimezone(CHINA_TZ):%Y-%m-%d}）"
+    parts.append(carried)
     parts.append(f"模型测算避免中断 {model.avoided_unit_hours:.2f} 单位·小时/年")
     if per_unit is not None:
         parts.append(f"每受保护单位 {per_unit:.4f} 万元，每受保护终端 {per_terminal} 元")
