@@ -205,7 +205,8 @@ def _baselines(g: nx.MultiGraph) -> tuple[bytearray, bytearray]:
 
 def route_load(net: Net, up: bytearray, dead_nodes: set[int], dead_edges: set[int],
                demand: dict[str, float]) -> tuple[dict[int, float], dict[int, set[str]]]:
-    """Route each reachable unit's demand to the core over one least-cost tree (backup cost 100)."""
+    """Route each reachable unit's demand to the core over one least-cost tree (backup cost 100; paths
+    are assumed shorter than 100 hops, so any primary-only path beats any path with a backup)."""
     n = len(net.nodes)
     dist = [float("inf")] * n
     pedge = [-1] * n
@@ -233,16 +234,23 @@ def route_load(net: Net, up: bytearray, dead_nodes: set[int], dead_edges: set[in
     carried: dict[int, set[str]] = {}
     for ui, code in enumerate(net.units):
         mbps = demand.get(code, 0.0)
-        devs = [d for d in net.unit_devices[ui] if up[d] and dist[d] < float("inf")]
-        if not devs or mbps <= 0:
+        held = net.holders[ui]
+        if mbps <= 0 or not held:
             continue
-        x = min(devs, key=lambda d: (dist[d], d))
-        while pedge[x] >= 0:
-            e = pedge[x]
-            load[e] = load.get(e, 0.0) + mbps
-            carried.setdefault(e, set()).add(code)
-            a, b = net.edges[e]
-            x = a if b == x else b
+        # The unit's demand is spread over its terminals; each terminal-holding device sends its share
+        # from where it sits (through the unit's own devices to its best exit).
+        total = sum(t for _, t in held)
+        for d, t in held:
+            if not up[d] or dist[d] == float("inf"):
+                continue
+            share = mbps * (t / total if total else 1 / len(held))
+            x = d
+            while pedge[x] >= 0:
+                e = pedge[x]
+                load[e] = load.get(e, 0.0) + share
+                carried.setdefault(e, set()).add(code)
+                a, b = net.edges[e]
+                x = a if b == x else b
     return load, carried
 
 
@@ -348,3 +356,40 @@ def rerun(session: Session, g: nx.MultiGraph, name: str) -> Comparison:
     return Comparison(name=name, now=now, saved=saved, newly_cut=sorted(cut - was), no_longer_cut=sorted(was - cut),
                       terminals_lost_delta=now.terminals_lost - int(saved.get("terminals_lost", 0)),
                       newly_overloaded=sorted({o.circuit for o in now.overloaded} - set(saved.get("overloaded", []))))
+
+
+def overload_sweep(g: nx.MultiGraph, failures: list[SingleFailure], demand: dict[str, float] | None = None, *,
+                   mbps_per_terminal: float = DEFAULT_MBPS_PER_TERMINAL) -> dict[tuple[str, str], list[Overload]]:
+    """Overloaded backup circuits under every single failure (those with none are left out).
+    Only failures that can change a backup circuit's load are routed: those that move terminals onto
+    backups (failover), and those that touch the path of a unit already riding a backup with nothing
+    failed. Any other unit keeps a primary-only path, which always costs less than one over a backup."""
+    from .sweep import elements
+
+    net = get_net(g)
+    demand = dict(demand or {})
+    for ui, code in enumerate(net.units):
+        demand.setdefault(code, net.unit_terminals[ui] * mbps_per_terminal)
+    base_up = reach(net)
+    base_load, base_carried = route_load(net, base_up, set(), set(), demand)
+    on_backup = {u for e, units in base_carried.items() if not net.primary_edge[e] for u in units}
+    touched_edges = {e for e, units in base_carried.items() if units & on_backup}
+    touched_nodes = {x for e in touched_edges for x in net.edges[e]}
+    wanted = {(f.kind, f.element) for f in failures}
+    failover = {(f.kind, f.element) for f in failures if f.terminals_failover > 0}
+    out: dict[tuple[str, str], list[Overload]] = {}
+    for kind in sorted({k for k, _ in wanted}):
+        for name, dn, de in elements(net, kind):
+            if (kind, name) not in wanted:
+                continue
+            dead_n, dead_e = set(dn), set(de)
+            if (kind, name) in failover or dead_n & touched_nodes or dead_e & touched_edges:
+                load, carried = route_load(net, reach(net, dead_n, dead_e), dead_n, dead_e, demand)
+            else:
+                load, carried = base_load, base_carried
+            over = [Overload(net.keys[e], net.carrier[e], net.bandwidth[e], round(mb, 3), sorted(carried[e]))
+                    for e, mb in sorted(load.items(), key=lambda x: -x[1])
+                    if not net.primary_edge[e] and mb > net.bandwidth[e]]
+            if over:
+                out[(kind, name)] = over
+    return out

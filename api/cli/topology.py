@@ -22,6 +22,8 @@ from topology.scenario import (
     FailureSpec,
     ScenarioResult,
     list_scenarios,
+    measured_demand,
+    overload_sweep,
     rerun,
     save_scenario,
     simulate_session,
@@ -189,7 +191,9 @@ def register(app: typer.Typer) -> None:
         prepare()
         with session_scope() as s:
             g = _graph(s)
+            demand = measured_demand(s, g)
         rep = full_sweep(g, n2=n2)
+        overloads = overload_sweep(g, rep.singles, demand)
         net = get_net(g)
         if as_json:
             out = {"candidates": rep.candidates, "link_pairs": rep.link_pairs, "seconds": rep.seconds,
@@ -198,7 +202,9 @@ def register(app: typer.Typer) -> None:
                                 "units_degraded": [net.units[u] for u in f.units_degraded],
                                 "terminals_lost": f.terminals_lost,
                                 "units_failover": [net.units[u] for u in f.units_failover],
-                                "terminals_failover": f.terminals_failover} for f in rep.singles],
+                                "terminals_failover": f.terminals_failover,
+                                "overloaded_backups": [asdict(o) for o in overloads.get((f.kind, f.element), [])]}
+                               for f in rep.singles],
                    "pairs": [asdict(p) for p in rep.pairs]}
             console.print_json(json.dumps(out, ensure_ascii=False))
             return
@@ -211,6 +217,14 @@ def register(app: typer.Typer) -> None:
                       str(sum(1 for f in fs if f.terminals_failover)), f"{worst:,}")
         console.print(t)
         print_spofs(g, spof(g, failures=rep.singles), top)
+        if overloads:
+            t = Table("类型 kind", "元素 element", "过载的备份线路 overloaded backup circuits (demand/bandwidth Mbps)",
+                      title=f"单点故障导致备份过载 Single failures that overload backups: {len(overloads)}")
+            ranked = sorted(overloads.items(), key=lambda kv: -sum(o.demand_mbps - o.bandwidth_mbps for o in kv[1]))
+            for (kind, name), over in ranked[:top]:
+                t.add_row(KIND_ZH[kind], name, ", ".join(f"{o.circuit} {o.demand_mbps:.0f}/{o.bandwidth_mbps}"
+                                                         for o in over[:4]) + (" …" if len(over) > 4 else ""))
+            console.print(t)
         if n2:
             t = Table("线路 A", "线路 B", "方式 how", "额外损失 extra terminals", "单位 units",
                       title=f"N-2: {len(rep.pairs)} of {rep.link_pairs:,} link pairs lose more than their two "

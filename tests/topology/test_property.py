@@ -38,7 +38,7 @@ def random_graph(seed: int) -> nx.MultiGraph:
         if a == z:
             continue
         b.link(a, z, f"E{i}", carrier=rng.choice(CARRIERS), role=rng.choice(ROLES),
-               srlg=rng.choice([None, None, "s1", "s2"]))
+               srlg=rng.choice([None, None, "s1", "s2"]), bandwidth=rng.choice([20, 100, 1000]))
     unit_devs: list[list[str]] = []
     for u in range(rng.randint(1, 6)):
         devs = [b.device(f"U{u}-{k}", unit=f"U{u}", terminals=rng.choice([0, 5, 10, 40]))
@@ -50,7 +50,8 @@ def random_graph(seed: int) -> nx.MultiGraph:
         for i, d in enumerate(devs):
             for j in range(rng.choice([0, 1, 1, 2])):
                 b.link(d, rng.choice(infra), f"U{u}-W{i}{j}", carrier=rng.choice(CARRIERS[:2]),
-                       role=rng.choice(["primary", "backup"]), srlg=rng.choice([None, "s1"]))
+                       role=rng.choice(["primary", "backup"]), srlg=rng.choice([None, "s1"]),
+                       bandwidth=rng.choice([10, 50, 100]))
     if len(unit_devs) > 1 and rng.random() < 0.3:
         b.link(unit_devs[0][0], unit_devs[1][0], "UU")  # a stray unit-to-unit link: never transit
     return b.done()
@@ -146,3 +147,24 @@ def test_sample_shaped_cities_fast_equals_naive() -> None:
         cand = candidate_links(net)
         assert all(pair_lost_fast(g, a, b, extra, singles) == pair_lost_naive(net, a, b, base)
                    for a, b in combinations(cand, 2))
+
+
+def _spec_for(kind: str, name: str) -> FailureSpec:
+    field = {"link": "links", "device": "devices", "unit-device": "devices", "srlg": "srlgs", "room": "rooms",
+             "carrier": "carriers"}[kind]
+    return FailureSpec(**{field: [name]})
+
+
+@FAST
+@given(st.integers(0, 2**31))
+def test_overload_sweep_equals_one_scenario_per_failure(seed: int) -> None:
+    from topology.scenario import overload_sweep
+
+    g = random_graph(seed)
+    kinds = ("link", "device", "unit-device", "srlg", "room")
+    singles = sweep_single(g, kinds)
+    swept = overload_sweep(g, singles, mbps_per_terminal=1.5)
+    for f in singles:
+        r = simulate(g, _spec_for(f.kind, f.element), mbps_per_terminal=1.5)
+        got = [(o.circuit, o.demand_mbps) for o in swept.get((f.kind, f.element), [])]
+        assert [(o.circuit, o.demand_mbps) for o in r.overloaded] == got, (f.kind, f.element)
