@@ -51,6 +51,9 @@ _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404:
                  415: "unsupported_media_type", 422: "validation_error", 423: "locked", 429: "rate_limited"}
 
 
+_CODE_STATUS = {"conflict": 409, "not_found": 404, "validation_error": 422, "forbidden": 403}
+
+
 def body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"code": code, "message": message, "details": details}
 
@@ -77,6 +80,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ExtranetError)
     async def _extranet(request: Request, exc: ExtranetError) -> JSONResponse:
         status = getattr(exc, "http_status", 400) or 400
+        if status == 400:
+            # Lower layers raise plain ExtranetError with a code; give the well-known ones their status.
+            status = _CODE_STATUS.get(exc.code, 400)
         return JSONResponse(body(exc.code, exc.message, exc.details), status_code=status,
                             headers=getattr(exc, "headers", None))
 
