@@ -104,3 +104,20 @@ def test_unknown_incident_category_is_reported(rows, ledger) -> None:
     odd = [_inc("unicom", "weather", "minor", _at(3, 1), 1)]
     with pytest.raises(ExtranetError, match="category 'weather' has no rule; expected one of: access_quality"):
         assess(dataclasses.replace(rows, incidents=odd), ledger, 2021)
+
+
+def test_measured_availability_below_target_costs_points(rows, ledger) -> None:
+    # One Telecom circuit down 3 days in 2021: 72 h over 36 circuits × 8760 h → 99.977 %, above 99.9 %.
+    start = _at(3, 1)
+    one = [IncidentRow("telecom", "DX-U001-1", "access_quality", "critical", start, start + dt.timedelta(hours=72))]
+    t = assess(dataclasses.replace(rows, incidents=one), ledger, 2021).carriers[1]
+    assert t.availability == pytest.approx(100 * (1 - 72 / (36 * 8760)))
+    assert [d.points for d in t.deductions] == [D(5) + 68 * D("0.5")]  # no availability deduction
+    # The same outage on every Telecom circuit: 1 − 72/8760 = 99.178 % → 0.722 short → 8 tenths × 2 = 16.
+    dx = sorted(c.cid for c in rows.circuits if c.carrier == "telecom")
+    many = [IncidentRow("telecom", cid, "access_quality", "minor", start, start + dt.timedelta(hours=72),
+                        points_deducted=D(0)) for cid in dx]
+    t = assess(dataclasses.replace(rows, incidents=many), ledger, 2021).carriers[1]
+    avail = [d for d in t.deductions if d.severity == "availability"]
+    assert len(avail) == 1 and avail[0].points == 16 and "99.178%" in avail[0].why
+    assert t.score == 100 - 16

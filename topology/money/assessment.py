@@ -21,11 +21,11 @@ from inventory.errors import ExtranetError
 from inventory.models import CHINA_TZ
 
 from .ledger import Ledger, contract_fee
-from .rows import IncidentRow, MoneyRows
+from .rows import IncidentRow, MoneyRows, measured_availability
 
 RULES_PATH = Path(__file__).with_name("assessment_rules.yaml")
 SEVERITIES = ("minor", "major", "critical")
-SEVERITY_ZH = {"minor": "一般", "major": "较大", "critical": "重大"}
+SEVERITY_ZH = {"minor": "一般", "major": "较大", "critical": "重大", "availability": "可用率"}
 ZERO = Decimal(0)
 
 
@@ -37,6 +37,8 @@ class CategoryRule:
     per_incident: dict[str, Decimal]
     grace_hours: Decimal | None = None
     per_hour: Decimal = ZERO
+    availability_target: Decimal | None = None  # percent; measured availability below it costs points
+    per_tenth_below: Decimal = ZERO  # points per started 0.1 percentage point below the target
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class CarrierAssessment:
     payable: Decimal | None
     paid: Decimal
     fee_basis: str  # contract | paid | none
+    availability: float | None = None  # measured, percent
 
     @property
     def overpaid(self) -> Decimal | None:
@@ -156,9 +159,18 @@ def parse_rules(data: Any, source: str = "<rules>") -> Rules:
                 raise bad(f"{where}.per_hour", "a mapping with grace_hours and points")
             grace = num(hourly["grace_hours"], f"{where}.per_hour.grace_hours")
             per_hour = num(hourly["points"], f"{where}.per_hour.points")
+        avail = rule.get("availability")
+        target, per_tenth = None, ZERO
+        if avail is not None:
+            if not isinstance(avail, dict) or set(avail) != {"target", "points_per_0_1"}:
+                raise bad(f"{where}.availability", "a mapping with target (percent) and points_per_0_1")
+            target = num(avail["target"], f"{where}.availability.target")
+            per_tenth = num(avail["points_per_0_1"], f"{where}.availability.points_per_0_1")
+            if target > 100:
+                raise bad(f"{where}.availability.target", "a percentage up to 100")
         categories[str(code)] = CategoryRule(
             str(code), str(rule.get("name", code)), num(rule.get("cap", base), f"{where}.cap"),
-            {s: num(v, f"{where}.per_incident.{s}") for s, v in per.items()}, grace, per_hour)
+            {s: num(v, f"{where}.per_incident.{s}") for s, v in per.items()}, grace, per_hour, target, per_tenth)
     bands_raw = (data.get("payment") or {}).get("bands") if isinstance(data.get("payment"), dict) else None
     if not isinstance(bands_raw, list) or not bands_raw:
         raise bad("payment.bands", "a list of {min_score, payable} (payable: score or a percentage)")
@@ -207,6 +219,11 @@ def assess(rows: MoneyRows, ledger: Ledger, year: int, rules: Rules | None = Non
         incidents = [i for i in rows.incidents
                      if i.carrier == code and i.started_at.astimezone(CHINA_TZ).year == year]
         deductions = [deduction_for(i, rules) for i in incidents]
+        measured = measured_availability(rows, code, year)
+        for rule in rules.categories.values():
+            d = availability_deduction(code, rule, measured, year)
+            if d is not None:
+                deductions.append(d)
         cats = []
         for rule in rules.categories.values():
             mine = [d for d in deductions if d.category == rule.code]
@@ -222,5 +239,20 @@ def assess(rows: MoneyRows, ledger: Ledger, year: int, rules: Rules | None = Non
             basis = "none"
         payable = None if fee is None else (fee * percent / 100).quantize(Decimal("0.000001"))
         result.carriers.append(CarrierAssessment(code, rows.carrier_name(code), year, cats, deductions, score,
-                                                 percent, fee, payable, paid.get(code, ZERO), basis))
+                                                 percent, fee, payable, paid.get(code, ZERO), basis, measured))
     return result
+
+
+def availability_deduction(carrier: str, rule: CategoryRule, measured: float | None, year: int) -> Deduction | None:
+    """Points for measured availability below the rule's target: ``points_per_0_1`` for every started
+    0.1 percentage point short."""
+    if rule.availability_target is None or measured is None:
+        return None
+    short = rule.availability_target - Decimal(str(round(measured, 6)))
+    if short <= 0:
+        return None
+    tenths = math.ceil(short / Decimal("0.1"))
+    points = rule.per_tenth_below * tenths
+    return Deduction(carrier, rule.code, "availability", None, f"{year}", None, points,
+                     f"实测可用率 {measured:.3f}% 低于 {rule.availability_target}%："
+                     f"{tenths} × {rule.per_tenth_below} 分")

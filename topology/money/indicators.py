@@ -23,7 +23,7 @@ from inventory.models import CHINA_TZ
 
 from .allocation import Allocation
 from .backup_value import BackupValue
-from .rows import MoneyRows
+from .rows import MoneyRows, measured_availability
 
 QUANTITY, QUALITY, TIMELINESS, COST = "数量指标", "质量指标", "时效指标", "成本指标"
 
@@ -72,12 +72,8 @@ def indicators(rows: MoneyRows, year: int, allocation: Allocation, backup: Backu
     start, end = dt.datetime(year, 1, 1, tzinfo=CHINA_TZ), dt.datetime(year + 1, 1, 1, tzinfo=CHINA_TZ)
     incidents = [i for i in rows.incidents if start <= i.started_at < end]
     for code, carrier in rows.carriers.items():
-        n = sum(1 for c in in_service if c.carrier == code)
-        hours = sum(_clip(i.started_at, i.ended_at, start, end) for i in incidents
-                    if i.carrier == code and i.circuit)
-        value = None if not n else 100 * (1 - hours / (n * hours_in_year))
-        out.append(Indicator(QUALITY, f"线路可用率（{carrier.name}）", f"circuit availability ({code})", value, "%",
-                             "事件记录的中断时长"))
+        out.append(Indicator(QUALITY, f"线路可用率（{carrier.name}）", f"circuit availability ({code})",
+                             measured_availability(rows, code, year), "%", "事件记录的中断时长"))
     spans = [] if backup is None else [i for i in backup.intervals if start <= i.start < end]
     until = max((i.end or i.start for i in backup.intervals), default=None) if backup else None
     cut_hours = sum(i.hours(until) for i in spans if i.kind == "outage")
@@ -121,11 +117,6 @@ def indicators(rows: MoneyRows, year: int, allocation: Allocation, backup: Backu
             out.append(Indicator(COST, "每受保护单位备份成本", "backup cost per protected unit", y.per_unit, "万元",
                                  "备份价值分析"))
     return out
-
-
-def _clip(s: dt.datetime, e: dt.datetime | None, lo: dt.datetime, hi: dt.datetime) -> float:
-    a, b = max(s, lo), min(e or hi, hi)
-    return max(0.0, (b - a).total_seconds() / 3600)
 
 
 def _yuan(wan: Decimal | None) -> Decimal | None:

@@ -156,6 +156,24 @@ class MoneyRows:
         return sorted(ys)
 
 
+def measured_availability(rows: MoneyRows, carrier: str, year: int) -> float | None:
+    """Percent of the year the carrier's circuits were up, from recorded incidents on its circuits:
+    1 − outage hours (clipped to the year, China time) / (circuits in service × hours in the year).
+    None when the carrier had no circuit in service that year."""
+    from inventory.models import CHINA_TZ
+
+    n = sum(1 for c in rows.circuits if c.carrier == carrier and c.in_service(year))
+    if not n:
+        return None
+    lo, hi = dt.datetime(year, 1, 1, tzinfo=CHINA_TZ), dt.datetime(year + 1, 1, 1, tzinfo=CHINA_TZ)
+    hours = 0.0
+    for i in rows.incidents:
+        if i.carrier == carrier and i.circuit:
+            a, b = max(i.started_at, lo), min(i.ended_at or hi, hi)
+            hours += max(0.0, (b - a).total_seconds() / 3600)
+    return 100 * (1 - hours / (n * (hi - lo).total_seconds() / 3600))
+
+
 def load_rows(session: Session) -> MoneyRows:
     carriers = {c.id: c for c in session.exec(select(Carrier))}
     code = {i: c.code for i, c in carriers.items()}
