@@ -152,9 +152,9 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
         snaps = list(s.exec(select(ConfigSnapshot.id, ConfigSnapshot.collected_at, ConfigSnapshot.sha256,
                                    ConfigSnapshot.source).where(ConfigSnapshot.device_id == dv.id)
                             .order_by(col(ConfigSnapshot.collected_at).desc())))
-        diff_html, pair = None, None
+        diff_html, pair, config_text = None, None, None
         can_config = principal.can("config.read")
-        if can_config and len(snaps) >= 1 and (a or b or len(snaps) >= 2):
+        if can_config and snaps and (a or b or len(snaps) >= 2):
             new_id = b or snaps[0][0]
             old_id = a or (snaps[1][0] if len(snaps) > 1 else snaps[0][0])
             old, new = s.get(ConfigSnapshot, old_id), s.get(ConfigSnapshot, new_id)
@@ -167,8 +167,10 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
                 left.splitlines(), right.splitlines(), f"#{old.id} {old.collected_at:%Y-%m-%d %H:%M}",
                 f"#{new.id} {new.collected_at:%Y-%m-%d %H:%M}", context=True, numlines=3)
             pair = (old.id, new.id)
+            config_text = right
     return render(request, "device.html", principal, d=dv, room=room, unit=unit, ifaces=ifaces, counters=counters,
-                  lldp=lldp, snaps=snaps, diff_html=diff_html, pair=pair, can_config=can_config)
+                  lldp=lldp, snaps=snaps, diff_html=diff_html, pair=pair, can_config=can_config,
+                  config_text=config_text, raw=principal.can("config.raw"))
 
 
 def redact(text: str, platform: str | None) -> str:
