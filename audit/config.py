@@ -1,0 +1,134 @@
+"""A running config as numbered lines grouped into views, tolerant of every dialect's quirks.
+
+VRP/Comware separate blocks with `#` and indent global commands after a separator (Comware V7);
+IOS separates with `!`. A line at indent 0 opens a view; indented lines that follow belong to it
+until the next separator. Indented lines right after a separator are global. V600/VRP8 `!` header
+lines are comments. Nothing here raises on odd input: a line is just text with a number."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+TERMINATOR = {"huawei_vrp": re.compile(r"^\s*return\s*$"), "hp_comware": re.compile(r"^\s*return\s*$"),
+              "cisco_ios": re.compile(r"^\s*end\s*$")}
+HOSTNAME = {"huawei_vrp": re.compile(r"^\s*sysname\s+(\S+)"), "hp_comware": re.compile(r"^\s*sysname\s+(\S+)"),
+            "cisco_ios": re.compile(r"^\s*hostname\s+(\S+)")}
+# Views whose children are not global commands.
+VIEW = re.compile(r"^(interface|user-interface|line|aaa|local-user|acl|ip access-list|rsa|ssh user|vlan |ospf|bgp|"
+                  r"router|policy|traffic|archive|ip vpn-instance|vrf|class-map|policy-map|crypto|key chain|"
+                  r"hwtacacs|radius|domain|role|ike|ipsec|isis|rip|nqa|track|user-group|task-group|snmp-server view)")
+
+
+@dataclass
+class Line:
+    no: int  # 1-based line number in the stored text
+    text: str  # the line without its newline
+    indent: int
+    parent: Line | None = None
+    children: list[Line] = field(default_factory=list)
+
+    @property
+    def s(self) -> str:
+        return self.text.strip()
+
+    def cite(self) -> str:
+        return f"第{self.no}行 `{self.s}`"
+
+
+@dataclass
+class Config:
+    platform: str
+    text: str
+    lines: list[Line]
+    terminated: bool  # ends with return / end: absence of a command can be concluded
+    hostname: str | None
+    recognised: int  # lines that look like commands of this platform
+
+    @property
+    def plausible(self) -> bool:
+        """Looks like a config of this platform at all (a name and a handful of known commands)."""
+        return self.hostname is not None and self.recognised >= 3
+
+    def views(self, pattern: str) -> list[Line]:
+        rx = re.compile(pattern)
+        return [ln for ln in self.lines if ln.indent == 0 and rx.match(ln.s)]
+
+    def find(self, pattern: str, *, scope: str = "global") -> list[Line]:
+        """Lines matching `pattern` (regex on the stripped text). scope: global (top-level and
+        children of non-view headers), any, or a view regex (children of matching views)."""
+        rx = re.compile(pattern)
+        out = []
+        for ln in self.lines:
+            if not rx.search(ln.s):
+                continue
+            if scope == "any":
+                out.append(ln)
+            elif scope == "global":
+                if ln.parent is None or not VIEW.match(ln.parent.s):
+                    out.append(ln)
+            elif ln.parent is not None and re.match(scope, ln.parent.s):
+                out.append(ln)
+        return out
+
+    def first(self, pattern: str, *, scope: str = "global") -> Line | None:
+        found = self.find(pattern, scope=scope)
+        return found[0] if found else None
+
+    def last_line(self) -> Line | None:
+        return self.lines[-1] if self.lines else None
+
+
+KNOWN_WORDS = {
+    "huawei_vrp": ("sysname", "interface", "user-interface", "aaa", "local-user", "info-center", "snmp-agent", "acl",
+                   "ntp-service", "ntp", "stelnet", "ssh", "telnet", "ip", "description", "authentication-mode",
+                   "protocol", "idle-timeout", "rule", "shutdown", "undo", "return", "header", "vlan", "clock", "user"),
+    "hp_comware": ("sysname", "interface", "line", "user-interface", "local-user", "info-center", "snmp-agent", "acl",
+                   "ntp-service", "ssh", "telnet", "ip", "description", "authentication-mode", "password-control",
+                   "protocol", "idle-timeout", "rule", "shutdown", "undo", "return", "header", "version", "password",
+                   "service-type", "authorization-attribute", "user-role", "port", "vlan", "clock"),
+    "cisco_ios": ("hostname", "interface", "line", "aaa", "username", "logging", "snmp-server", "ip", "ntp", "service",
+                  "enable", "description", "transport", "exec-timeout", "access-class", "login", "shutdown", "no",
+                  "end", "banner", "version", "permit", "deny", "password", "boot", "clock", "router", "vrf"),
+}
+
+
+def parse(text: str, platform: str) -> Config:
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines: list[Line] = []
+    parent: Line | None = None
+    recognised = 0
+    words = set(KNOWN_WORDS.get(platform, ()))
+    for i, t in enumerate(raw, start=1):
+        stripped = t.strip()
+        if not stripped:
+            continue
+        if stripped in ("#", "!") or (stripped.startswith("!") and platform != "cisco_ios"):
+            parent = None  # separator or a V600 `!Software Version` style comment
+            continue
+        if platform == "cisco_ios" and stripped.startswith("!"):
+            parent = None
+            continue
+        indent = len(t) - len(t.lstrip(" \t"))
+        ln = Line(no=i, text=t, indent=indent)
+        if indent == 0:
+            parent = ln
+        else:
+            ln.parent = parent
+            if parent is not None:
+                parent.children.append(ln)
+        if stripped.split()[0] in words:
+            recognised += 1
+        lines.append(ln)
+    term = TERMINATOR.get(platform)
+    terminated = bool(lines) and term is not None and bool(term.match(lines[-1].text))
+    hostname = None
+    rx = HOSTNAME.get(platform)
+    if rx is not None:
+        for ln in lines:
+            m = rx.match(ln.text)
+            if m:
+                hostname = m.group(1)
+                break
+    return Config(platform=platform, text=text, lines=lines, terminated=terminated, hostname=hostname,
+                  recognised=recognised)
