@@ -378,7 +378,9 @@ def _fee(rows: MoneyRows, ledger: Ledger, backup: list[str], year: int) -> tuple
     amount = sum((paid.get(c, Decimal(0)) for c in backup), Decimal(0))
     if amount:
         return amount, "paid"
-    fees = [f for f in (contract_fee(rows, c, year) for c in backup) if f is not None]
+    # An unpaid year is priced at the contract fee, but only while the carrier had circuits in service.
+    serving = [c for c in backup if any(x.carrier == c and x.in_service(year) for x in rows.circuits)]
+    fees = [f for f in (contract_fee(rows, c, year) for c in serving) if f is not None]
     return (sum(fees, Decimal(0)), "contract") if fees else (None, "none")
 
 

@@ -256,7 +256,7 @@ def cost_roles(r: MoneyReport) -> Sheet:
 def rule_comparison(r: MoneyReport) -> Sheet:
     rows = []
     for name, a in r.allocations.items():
-        top = max(a.units, key=lambda u: (u.total, u.unit)) if a.units else None
+        top = max(a.units, key=lambda u: (u.total, u.unit)) if a.units and a.total else None
         pt = a.per_terminal()
         rows.append([name, RULES.get(name, ""), a.total, sum(u.total for u in a.units), a.per_unit(),
                      None if pt is None else pt * 10000, f"{top.name} {top.total:.4f}" if top else ""])
