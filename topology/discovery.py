@@ -1,10 +1,12 @@
 """Discovery and reconciliation: links seen on the network versus circuits declared in the inventory.
 
 Sources of observed adjacency:
-- LLDP: ``Link`` rows with source ``lldp``, one per reporting side (``a_interface`` = the interface of
-  the device that reported the neighbour). ``record_lldp`` writes them from raw neighbour tuples with
-  names normalised (``GE0/0/1`` = ``GigabitEthernet0/0/1``, ``XGE``/``Te``/``Ten-GigabitEthernet`` alike,
-  system names without domain, case-insensitive).
+- LLDP: ``Link`` rows with source ``lldp`` (one per interface pair, lower interface id first, the way
+  the collector's ingest writes them; ``record_lldp`` writes the same from raw neighbour tuples with
+  names normalised: ``GE0/0/1`` = ``GigabitEthernet0/0/1``, ``XGE``/``Te``/``Ten-GigabitEthernet`` alike,
+  system names without domain, any case), and the newest collected LLDP screen of each device
+  (``CommandOutput``), parsed again with the collectors' templates: that is what says *who* reported
+  whom, so one-sided adjacencies can be told apart.
 - Subnets: two interfaces on different devices alone in one /29-/31 subnet, or the devices sharing a
   small segment (≤ /27, ≤ 6 members) pairwise (``subnet_pairs``; ``record_subnet_links`` stores them
   as ``Link`` rows with source ``subnet``).
@@ -12,8 +14,8 @@ Sources of observed adjacency:
 
 The drift report (``drift``): declared-not-seen, seen-not-declared, carrier mismatch (the port
 description names another carrier or circuit than the register), bandwidth mismatch (a circuit
-faster than its ports, or two ends at different speeds) and one-sided LLDP (A sees B, B — whose
-neighbours were collected — does not see A).
+faster than its ports, or two ends at different speeds) and one-sided LLDP (A's screen lists B, B's
+collected screen does not list A).
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from inventory.models import Carrier, Circuit, Device, Interface, Link, utcnow
+from inventory.models import Carrier, Circuit, CommandOutput, Device, Interface, Link, utcnow
 
 DRIFT_KINDS = ("declared-not-seen", "seen-not-declared", "carrier-mismatch", "bandwidth-mismatch", "one-sided-lldp")
 
@@ -70,7 +73,7 @@ class DriftReport:
     items: list[DriftItem]
     declared: int  # declared adjacencies compared
     seen: int  # observed adjacencies (any source)
-    lldp_scope: list[str]  # devices whose LLDP neighbours were collected
+    lldp_scope: list[str]  # devices with LLDP evidence (a collected screen or a stored LLDP link)
     unverifiable: list[str] = field(default_factory=list)  # declared circuits no source can confirm
 
     def by_kind(self) -> dict[str, list[DriftItem]]:
@@ -95,8 +98,8 @@ def resolve_host(devices: dict[str, Any], name: str) -> Any | None:
 
 def record_lldp(session: Session, neighbours: Iterable[tuple[str, str, str, str]], *, run_at: Any = None,
                 ) -> list[tuple[str, str, str, str]]:
-    """Store LLDP neighbours (local host, local port, remote system name, remote port) as directional
-    ``lldp`` links. Returns the tuples that name an unknown device or port (not stored)."""
+    """Store LLDP neighbours (local host, local port, remote system name, remote port) as ``lldp``
+    links, one per interface pair. Returns the tuples that name an unknown device or port (not stored)."""
     now = run_at or utcnow()
     devices = {host_key(d.hostname): d for d in session.exec(select(Device))}
     ports: dict[tuple[int, str], Interface] = {}
@@ -112,10 +115,11 @@ def record_lldp(session: Session, neighbours: Iterable[tuple[str, str, str, str]
         if li is None or ri is None:
             unresolved.append((local, lport, remote, rport))
             continue
-        row = existing.get((li.id, ri.id))
+        a, z = min(li.id, ri.id), max(li.id, ri.id)
+        row = existing.get((a, z))
         if row is None:
-            row = Link(a_interface_id=li.id, z_interface_id=ri.id, source="lldp", first_seen=now)
-            existing[(li.id, ri.id)] = row
+            row = Link(a_interface_id=a, z_interface_id=z, source="lldp", first_seen=now)
+            existing[(a, z)] = row
         row.last_seen = now
         session.add(row)
     session.flush()
@@ -188,6 +192,42 @@ def carrier_in_description(text: str) -> str | None:
     return None
 
 
+def lldp_reports(session: Session, devices: dict[int, Device], ifaces: dict[int, Interface],
+                 ) -> tuple[set[tuple[int, int]], set[int]]:
+    """(reporting interface, neighbour interface) pairs from each device's newest collected LLDP screen,
+    and the devices that have one. Screens the templates cannot read are skipped."""
+    try:
+        from collectors.parse import parse_outputs
+    except ImportError:  # pragma: no cover - collectors are part of the project
+        return set(), set()
+    newest = (select(func.max(CommandOutput.id)).where(CommandOutput.command.contains("lldp"))
+              .group_by(CommandOutput.device_id))
+    rows = session.exec(select(CommandOutput.device_id, CommandOutput.output)
+                        .where(CommandOutput.id.in_(newest))).all()
+    if not rows:
+        return set(), set()
+    hosts = {host_key(d.hostname): d for d in devices.values()}
+    ports: dict[tuple[int, str], int] = {(i.device_id, port_key(i.name)): i.id for i in ifaces.values()}
+    reports: set[tuple[int, int]] = set()
+    reporters: set[int] = set()
+    for device_id, text in rows:
+        dev = devices.get(device_id)
+        if dev is None:
+            continue
+        try:
+            facts = parse_outputs(dev.platform, {"lldp": text})
+        except Exception:  # an unreadable screen is no evidence either way
+            continue
+        reporters.add(device_id)
+        for n in facts.neighbors:
+            far = resolve_host(hosts, n.neighbor)
+            local = ports.get((device_id, port_key(n.local_interface)))
+            remote = ports.get((far.id, port_key(n.neighbor_interface))) if far else None
+            if local and remote:
+                reports.add((local, remote))
+    return reports, reporters
+
+
 def drift(session: Session) -> DriftReport:
     devices = {d.id: d for d in session.exec(select(Device))}
     ifaces = {i.id: i for i in session.exec(select(Interface))}
@@ -199,9 +239,11 @@ def drift(session: Session) -> DriftReport:
         i = ifaces[iid]
         return f"{devices[i.device_id].hostname}:{i.name}"
 
-    lldp_dir = {(lk.a_interface_id, lk.z_interface_id) for lk in links if lk.source == "lldp"}
-    lldp_scope_ids = {ifaces[a].device_id for a, _ in lldp_dir if a in ifaces}
-    lldp = {frozenset(p) for p in lldp_dir}
+    reports, reporters = lldp_reports(session, devices, ifaces)
+    lldp_rows = {(lk.a_interface_id, lk.z_interface_id) for lk in links if lk.source == "lldp"}
+    lldp = {frozenset(p) for p in lldp_rows} | {frozenset(p) for p in reports}
+    # Devices with LLDP evidence: a collected screen, or an end of a stored LLDP link.
+    lldp_scope_ids = set(reporters) | {ifaces[i].device_id for p in lldp_rows for i in p if i in ifaces}
     subnet = {frozenset((a.id, z.id)) for a, z, _ in subnet_pairs(ifaces.values())}
     subnet |= {frozenset((lk.a_interface_id, lk.z_interface_id)) for lk in links if lk.source == "subnet"}
     declared: dict[frozenset[int], Circuit | None] = {}
@@ -234,8 +276,8 @@ def drift(session: Session) -> DriftReport:
         a, z = sorted(pair)
         how = "+".join(s for s, found in (("lldp", pair in lldp), ("subnet", pair in subnet)) if found)
         items.append(DriftItem("seen-not-declared", label(a), label(z), None, f"seen by {how}, no circuit declared"))
-    for a, z in sorted(lldp_dir):
-        if (z, a) not in lldp_dir and ifaces[z].device_id in lldp_scope_ids:
+    for a, z in sorted(reports):
+        if (z, a) not in reports and ifaces[z].device_id in reporters:
             items.append(DriftItem("one-sided-lldp", label(a), label(z), None,
                                    f"{devices[ifaces[a].device_id].hostname} sees the neighbour, "
                                    f"{devices[ifaces[z].device_id].hostname} does not"))

@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from inventory.db import session_scope
-from inventory.models import Circuit, Device, Interface, Link
+from inventory.models import Circuit, CommandOutput, Device, Interface, Link
 from topology.discovery import (
     drift,
     host_key,
@@ -71,8 +71,8 @@ def test_drift_finds_removed_added_one_sided_and_mismatches(engine: Engine) -> N
 
     load_sample(engine)
     with session_scope(engine, actor="collector") as s:
-        # The lab: LT-U002-1 was unplugged; DX-U003-1 answers LLDP on one side only; a new cable
-        # joins U001-AR1 and QHD-CORE-SW2 on two new ports.
+        # The lab: LT-U002-1 was unplugged; a new cable joins U001-AR1 and QHD-CORE-SW2 on two new ports.
+        # (DX-U003-1 is reported by one side only: stored links cannot say which, so no one-sided finding.)
         rows = lldp_for_all_circuits(s, skip={"LT-U002-1"}, one_sided={"DX-U003-1"})
         ar = s.exec(select(Device).where(Device.hostname == "U001-AR1")).one()
         sw = s.exec(select(Device).where(Device.hostname == "QHD-CORE-SW2")).one()
@@ -103,8 +103,7 @@ def test_drift_finds_removed_added_one_sided_and_mismatches(engine: Engine) -> N
     assert any(i.detail == "seen by lldp+subnet, no circuit declared" and "U004-AR1" in i.a + i.z
                for i in report["seen-not-declared"])
     assert len(seen) == 2
-    # DX-U003-1: the unit router reports its neighbour, the aggregation switch does not.
-    assert [i.a.split(":")[0] for i in report["one-sided-lldp"]] == ["U003-AR2"]
+    assert report["one-sided-lldp"] == []
     assert [i.circuit for i in report["carrier-mismatch"]] == ["LT-U005-1"]
     assert [i.circuit for i in report["bandwidth-mismatch"]] == ["LT-U006-1"]
     # The undeclared cable is in the graph as a discovered edge (the removed circuit too, as seen by LLDP).
@@ -163,14 +162,21 @@ def test_drift_on_lldp_rendered_and_parsed_like_a_collection(engine: Engine) -> 
     lan = {h: next(i.name for i in devs[h].interfaces if "局域网" in i.description) for h in ("U001-AR1", "U002-AR1")}
     devs["U001-AR1"].neighbors.append(LabNeighbor(lan["U001-AR1"], "U002-AR1", lan["U002-AR1"]))
     devs["U002-AR1"].neighbors.append(LabNeighbor(lan["U002-AR1"], "U001-AR1", lan["U001-AR1"]))
+    # DX-U003-1: the aggregation switch stops reporting the unit router (LLDP disabled on that port).
+    agg = next(h for h, d in devs.items() if any(n.neighbor == "U003-AR2" for n in d.neighbors) and "AGG" in h)
+    devs[agg].neighbors = [n for n in devs[agg].neighbors if n.neighbor != "U003-AR2"]
     rows = []
-    for d in devs.values():
-        facts = parse.parse_outputs(d.platform, {"lldp": render.render_lldp(d)})
-        rows += [(d.hostname, n.local_interface, n.neighbor, n.neighbor_interface) for n in facts.neighbors]
     with session_scope(engine, actor="collector") as s:
+        ids = {d.hostname: d.id for d in s.exec(select(Device))}
+        for d in devs.values():
+            screen = render.render_lldp(d)
+            s.add(CommandOutput(device_id=ids[d.hostname], command=f"{d.platform} lldp neighbours", output=screen,
+                                sha256="-"))
+            facts = parse.parse_outputs(d.platform, {"lldp": screen})
+            rows += [(d.hostname, n.local_interface, n.neighbor, n.neighbor_interface) for n in facts.neighbors]
         assert record_lldp(s, rows) == []  # every name the devices printed resolves
     with session_scope(engine) as s:
         report = drift(s).by_kind()
     assert [i.circuit for i in report["declared-not-seen"]] == ["LT-U010-1"]
     assert [(i.a.split(":")[0], i.z.split(":")[0]) for i in report["seen-not-declared"]] == [("U001-AR1", "U002-AR1")]
-    assert report["one-sided-lldp"] == []
+    assert [(i.a.split(":")[0], i.z.split(":")[0]) for i in report["one-sided-lldp"]] == [("U003-AR2", agg)]
