@@ -1,0 +1,83 @@
+"""Pages and their JSON endpoints without a browser: auth redirects, permissions, CSRF, errors."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import PASSWORD
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from api import auth
+    from inventory.db import get_engine, session_scope
+    from inventory.service import load_sample, prepare
+    from web.app import create_app
+
+    engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('pages') / 'extranet.db'}")
+    prepare(engine)
+    load_sample(engine)
+    with session_scope(engine, actor="test") as s:
+        for name, role in (("p-eng", "engineer"), ("p-view", "viewer")):
+            auth.create_user(s, name, PASSWORD, role, "test")
+    yield TestClient(create_app(engine), base_url="http://127.0.0.1")
+    engine.dispose()
+
+
+def _login(client: TestClient, user: str) -> TestClient:
+    client.cookies.clear()
+    r = client.post("/login", data={"username": user, "password": PASSWORD, "next": "/units"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/units"
+    return client
+
+
+def test_pages_need_a_login_and_refuse_open_redirects(client) -> None:
+    client.cookies.clear()
+    r = client.get("/units/U001", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/units/U001"
+    r = client.post("/login", data={"username": "p-eng", "password": PASSWORD, "next": "//evil.example/"},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/map"
+    r = client.post("/login", data={"username": "p-eng", "password": "nope"})
+    assert r.status_code == 401 and "登录失败" in r.text
+
+
+def test_every_page_renders_for_an_engineer(client) -> None:
+    _login(client, "p-eng")
+    for path in ("/map", "/map?level=rooms", "/map?level=devices", "/rooms", "/units", "/units/U001", "/devices",
+                 "/devices/QHD-CORE-SW1", "/simulate", "/collection", "/exports"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert "电子政务外网管理平台" in r.text
+        assert "http://" not in r.text.split("<body>")[0].replace("http://127.0.0.1", "")  # no CDN in <head>
+
+
+def test_unknown_unit_is_a_page_naming_known_units(client) -> None:
+    _login(client, "p-eng")
+    r = client.get("/units/NOPE")
+    assert r.status_code == 404 and "市委" in r.text and "Traceback" not in r.text
+
+
+def test_role_without_permission_gets_a_403_page(client) -> None:
+    _login(client, "p-view")
+    r = client.get("/money")
+    assert r.status_code == 403 and "无权访问" in r.text
+    assert client.post("/ui/api/map/positions", json={"level": "units", "positions": {}}).status_code == 403
+
+
+def test_json_changes_need_the_csrf_token(client) -> None:
+    _login(client, "p-eng")
+    body = {"level": "units", "positions": {"unit:U002": [1.0, 2.0]}}
+    r = client.post("/ui/api/map/positions", json=body)
+    assert r.status_code == 403 and r.json()["code"] == "csrf_failed"
+    page = client.get("/map").text
+    token = page.split('name="csrf-token" content="')[1].split('"')[0]
+    r = client.post("/ui/api/map/positions", json=body, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json() == {"saved": 1}
+    node = next(n for n in client.get("/ui/api/map/units").json()["nodes"] if n["id"] == "unit:U002")
+    assert (node["x"], node["y"], node["saved"]) == (1.0, 2.0, True)
+    assert client.delete("/ui/api/map/positions?level=units", headers={"X-CSRF-Token": token}).status_code == 200
+    r = client.post("/ui/api/simulate", json={"rooms": ["NOPE"]}, headers={"X-CSRF-Token": token})
+    assert r.status_code in (400, 404) and "CORE" in r.json()["message"] + str(r.json()["details"])
