@@ -141,3 +141,14 @@ def test_empty_ledger_is_a_clear_error(monkeypatch, tmp_path) -> None:  # type: 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     r = run("costs", "units")
     assert isinstance(r.exception, ExtranetError) and "extranet init --sample" in r.exception.message
+
+
+def test_unit_roles_sheet_adds_up(home) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(home) as s:
+        rep = money_report(s, 2021)
+    sheet = T.unit_roles(rep)
+    assert sheet.headers[2:] and all("（万元）" in h for h in sheet.headers[2:])
+    # Shown to 0.0001 万元 per cell: the cells add up to the fees within that rounding.
+    assert abs(sum(sum(row[2:]) for row in sheet.rows) - Decimal("156.88")) < Decimal("0.01")
+    exact = sum(v for u in rep.allocation.units for v in u.by_role.values())
+    assert exact == Decimal("156.88")

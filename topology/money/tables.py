@@ -232,6 +232,18 @@ def unit_costs(r: MoneyReport) -> Sheet:
                   f"{a.year} 年服务费按「{a.rule}」规则分摊：{RULES[a.rule]}")
 
 
+def unit_roles(r: MoneyReport) -> Sheet:
+    """Per unit, by carrier and cost role (access primary/backup, room backbone share, uplink share)."""
+    a = r.allocation
+    keys = sorted({k for u in a.units for k in u.by_role},
+                  key=lambda k: (_carriers(r, list(a.fees)).index(k[0]) if k[0] in a.fees else 9, k[1]))
+    cols = [("单位代码", "text"), ("单位名称", "text")]
+    cols += [(f"{r.rows.carrier_name(c)}·{ROLE_ZH.get(role, role)}（万元）", "wan4") for c, role in keys]
+    rows = [[u.unit, u.name, *[u.by_role.get(k, Decimal(0)) for k in keys]]
+            for u in sorted(a.units, key=lambda u: u.unit)]
+    return _sheet("unit-roles", "单位分用途成本", cols, rows, f"{a.year} 年，分摊规则「{a.rule}」")
+
+
 def cost_summary(r: MoneyReport) -> Sheet:
     a = r.allocation
     rows = []
@@ -342,6 +354,6 @@ def indicators(r: MoneyReport) -> Sheet:
 
 
 def all_sheets(r: MoneyReport) -> list[Sheet]:
-    return [ledger_cash(r), ledger_accrual(r), anomalies(r), cost_summary(r), unit_costs(r), cost_roles(r),
-            rule_comparison(r), backup_years(r), protected_units(r), failover_events(r), backup_usage(r),
+    return [ledger_cash(r), ledger_accrual(r), anomalies(r), cost_summary(r), unit_costs(r), unit_roles(r),
+            cost_roles(r), rule_comparison(r), backup_years(r), protected_units(r), failover_events(r), backup_usage(r),
             assessment(r), assessment_fees(r), deductions(r), indicators(r)]
