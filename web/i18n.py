@@ -67,6 +67,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "payable": ("应付比例", "Payable share"), "verdict": ("结论", "Verdict"),
 }
 
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "done": ("完成", "done"), "running": ("进行中", "running"), "failed": ("失败", "failed"), "ok": ("成功", "ok"),
+    "skipped": ("跳过", "skipped"), "active": ("在用", "active"), "planned": ("计划", "planned"),
+    "retired": ("已停用", "retired"), "partial": ("部分完成", "partial"),
+}
+
 CLASS_LABELS: dict[str, tuple[str, str]] = {
     "isolated": ("已断开", "isolated"),
     "single-path": ("单路径", "single path"),
@@ -77,7 +83,7 @@ CLASS_LABELS: dict[str, tuple[str, str]] = {
 
 
 def label(key: str, lang: str) -> str:
-    pair = LABELS.get(key) or CLASS_LABELS.get(key)
+    pair = LABELS.get(key) or CLASS_LABELS.get(key) or STATUS_LABELS.get(key)
     if pair is None:
         return key
     return pair[0] if lang == "zh" else pair[1]

@@ -227,12 +227,21 @@ def test_money_dashboard_and_workbook_download(as_user, web, tmp_path) -> None:
     shot(page, "12-exports")
 
 
-def test_collection_page_shows_per_device_results(as_user, web) -> None:
+def test_collection_started_from_the_page_collects_from_the_lab(as_user, web) -> None:
+    from inventory.db import home_dir
+
+    # The API reads the running lab's endpoints from EXTRANET_HOME/lab (what `extranet lab start` writes).
+    web.lab.lab.write_files(home_dir() / "lab")
     page = as_user("eng")
     page.goto(f"{web.base}/collection")
-    assert page.locator("#runs tr").count() >= 3
+    before = page.locator("#runs tr").count()
+    assert before >= 3  # the two fixture runs
+    page.fill("#only", "QHD-CORE-FW1")
+    with page.expect_navigation(url="**/collection?run=*", timeout=120_000):
+        page.click("#start")
+    assert page.locator("#runs tr").count() == before + 1
     results = page.inner_text("#results")
-    assert "QHD-CORE-SW1" in results and "QHD-CORE-FW1" in results
+    assert "QHD-CORE-FW1" in results and "成功" in results and page.locator("#results tr").count() == 2
     shot(page, "13-collection")
 
 
