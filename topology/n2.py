@@ -41,11 +41,10 @@ def candidate_links(net: Net) -> list[int]:
 
 
 def _comp_terms(view: _View, net: Net) -> list[int]:
-    terms = []
+    """Terminals of each unit LAN component that is up now (0 for those already down)."""
     held = [dict(h) for h in net.holders]
-    for c in view.comps:
-        terms.append(sum(held[c["unit"]].get(d, 0) for d in c["devices"]) if view.up[len(terms)] else 0)
-    return terms
+    return [sum(held[c["unit"]].get(d, 0) for d in c["devices"]) if view.up[ci] else 0
+            for ci, c in enumerate(view.comps)]
 
 
 def n2_extra_comps(g: nx.MultiGraph, seed: int = 20260501) -> dict[tuple[int, int], tuple[str, set[int]]]:

@@ -55,7 +55,14 @@ class FailureSpec:
         if unknown:
             raise ExtranetError(f"unknown failure kind(s) {', '.join(sorted(unknown))}; expected links, devices, "
                                 "rooms, srlgs, carriers", code="bad_scenario")
-        return cls(**{k: [str(x) for x in v] for k, v in data.items()})
+        out: dict[str, list[str]] = {}
+        for k, v in data.items():
+            if isinstance(v, str):
+                v = [v]  # a single name, not a list of characters
+            elif not isinstance(v, list | tuple):
+                raise ExtranetError(f"{k}: expected a list of names, got {type(v).__name__}", code="bad_scenario")
+            out[k] = [str(x) for x in v]
+        return cls(**out)
 
     def describe(self) -> str:
         parts = [f"{k}: {', '.join(v)}" for k, v in self.to_dict().items()]

@@ -138,6 +138,9 @@ def test_bad_input_lists_valid_names(sample_graph: nx.MultiGraph, spec: FailureS
 def test_bad_kind_in_saved_spec() -> None:
     with pytest.raises(ExtranetError, match="unknown failure kind"):
         FailureSpec.from_dict({"ducts": ["x"]})
+    with pytest.raises(ExtranetError, match="expected a list"):
+        FailureSpec.from_dict({"rooms": 3})
+    assert FailureSpec.from_dict({"carriers": "unicom"}).carriers == ["unicom"]
 
 
 def test_saved_scenarios_rerun_and_compare(engine: Engine) -> None:
