@@ -272,6 +272,7 @@ def register(app: typer.Typer) -> None:
                                    help="declared demand per terminal where no counters were collected"),
         current: bool = typer.Option(False, "--with-current-outages",
                                      help="also fail every circuit whose port was collected as down"),
+        as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
     ) -> None:
         """What if: fail links, devices, rooms, shared-risk groups or whole carriers."""
         prepare()
@@ -304,6 +305,9 @@ def register(app: typer.Typer) -> None:
             result = simulate_session(s, g, spec, mbps_per_terminal=mbps)
             if save:
                 save_scenario(s, g, save, spec, description=description, actor="cli")
+        if as_json:
+            console.print_json(json.dumps(asdict(result), ensure_ascii=False))
+            return
         print_result(g, result)
         if save:
             console.print(f"saved as scenario [bold]{save}[/]")

@@ -51,6 +51,9 @@ def test_simulate_save_list_rerun(sample_home: None) -> None:
     assert "联通+河北管道" in r.output
     r = run("simulate", "--run", "联通+河北管道")
     assert r.exit_code == 0 and "newly cut none" in r.output
+    r = run("simulate", "-f", "room:KAILUAN", "--json")
+    data = json.loads(r.output)
+    assert data["spec"]["rooms"] == ["KAILUAN"] and len(data["units_cut"]) == 9
 
 
 def test_simulate_bad_input(sample_home: None) -> None:
