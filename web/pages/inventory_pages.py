@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -146,7 +147,7 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
         dv = find_device(s, hostname)
         room = s.get(Room, dv.room_id) if dv.room_id else None
         unit = s.get(Unit, dv.unit_id) if dv.unit_id else None
-        ifaces = list(s.exec(select(Interface).where(Interface.device_id == dv.id).order_by(Interface.name)))
+        ifaces = sorted(s.exec(select(Interface).where(Interface.device_id == dv.id)), key=lambda i: _natural(i.name))
         counters = _newest_counters(s, [i.id for i in ifaces if i.id])
         lldp = _lldp(s, ifaces)
         snaps = list(s.exec(select(ConfigSnapshot.id, ConfigSnapshot.collected_at, ConfigSnapshot.sha256,
@@ -171,6 +172,11 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
     return render(request, "device.html", principal, d=dv, room=room, unit=unit, ifaces=ifaces, counters=counters,
                   lldp=lldp, snaps=snaps, diff_html=diff_html, pair=pair, can_config=can_config,
                   config_text=config_text, raw=principal.can("config.raw"))
+
+
+def _natural(name: str) -> list[Any]:
+    """GigabitEthernet0/0/9 before GigabitEthernet0/0/10."""
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
 
 
 def redact(text: str, platform: str | None) -> str:
