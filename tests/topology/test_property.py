@@ -20,27 +20,27 @@ CARRIERS = ["unicom", "telecom", None]
 ROLES = ["primary", "backup", "internal", "uplink"]
 
 
-def random_graph(seed: int) -> nx.MultiGraph:
+def random_graph(seed: int, scale: int = 1) -> nx.MultiGraph:
     rng = random.Random(seed)
     b = Builder()
-    rooms = [f"R{i}" for i in range(rng.randint(1, 4))]
+    rooms = [f"R{i}" for i in range(rng.randint(1, 4 * scale))]
     b.room(rooms[0], is_core=True)
     for r in rooms[1:]:
         b.room(r)
     infra = []
-    for i in range(rng.randint(2, 10)):
+    for i in range(rng.randint(2, 10 * scale)):
         room = rng.choice([*rooms, None]) if i else rooms[0]
         infra.append(b.device(f"D{i}", room=room))
     if rng.random() < 0.3:
         infra.append(b.external("EXT"))
-    for i in range(rng.randint(1, 16)):
+    for i in range(rng.randint(1, 16 * scale * scale)):
         a, z = rng.choice(infra), rng.choice(infra)
         if a == z:
             continue
         b.link(a, z, f"E{i}", carrier=rng.choice(CARRIERS), role=rng.choice(ROLES),
                srlg=rng.choice([None, None, "s1", "s2"]), bandwidth=rng.choice([20, 100, 1000]))
     unit_devs: list[list[str]] = []
-    for u in range(rng.randint(1, 6)):
+    for u in range(rng.randint(1, 6 * scale)):
         devs = [b.device(f"U{u}-{k}", unit=f"U{u}", terminals=rng.choice([0, 5, 10, 40]))
                 for k in range(rng.randint(1, 3))]
         unit_devs.append(devs)
@@ -168,3 +168,19 @@ def test_overload_sweep_equals_one_scenario_per_failure(seed: int) -> None:
         r = simulate(g, _spec_for(f.kind, f.element), mbps_per_terminal=1.5)
         got = [(o.circuit, o.demand_mbps) for o in swept.get((f.kind, f.element), [])]
         assert [(o.circuit, o.demand_mbps) for o in r.overloaded] == got, (f.kind, f.element)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**31))
+def test_larger_random_graphs(seed: int) -> None:
+    """Deeper DFS trees, longer cut-pair groups, many parallel edges (40 devices, up to 144 links)."""
+    g = random_graph(seed, scale=4)
+    kinds = ("link", "device", "unit-device", "srlg", "room", "carrier")
+    naive = [f.key() for f in sweep_single_naive(g, kinds)]
+    assert [f.key() for f in sweep_single(g, kinds)] == naive
+    assert [f.key() for f in sweep_single(g, kinds, rooms="contract")] == naive
+    net = get_net(g)
+    base = reach(net)
+    extra, singles = n2_extra_comps(g), single_lost(g)
+    for a, b in combinations(candidate_links(net), 2):
+        assert pair_lost_fast(g, a, b, extra, singles) == pair_lost_naive(net, a, b, base)
