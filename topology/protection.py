@@ -61,6 +61,11 @@ def classify(g: nx.MultiGraph, failures: list[SingleFailure] | None = None) -> d
     net = get_net(g)
     if failures is None:
         failures = sweep_single(g, kinds=("link", "device", "unit-device", "srlg", "room", "carrier"))
+    else:
+        # The class needs link, carrier and room failures; sweep any kind the caller left out.
+        missing = [k for k in ("link", "carrier", "room") if k not in {f.kind for f in failures}]
+        if missing:
+            failures = [*failures, *sweep_single(g, missing)]
     hits: dict[int, list[SingleFailure]] = {}
     for f in failures:
         for ui in f.units_cut + f.units_degraded:

@@ -65,6 +65,13 @@ def test_sample_classes_match_circuit_register(sample_sqlite: Engine, sample_gra
     assert all(per_class[c][0] > 0 for c in CLASSES[1:])
 
 
+def test_partial_sweep_is_completed(sample_graph: nx.MultiGraph) -> None:
+    from topology.sweep import sweep_single
+
+    full = {u: p.cls for u, p in classify(sample_graph).items()}
+    assert {u: p.cls for u, p in classify(sample_graph, sweep_single(sample_graph, ("device",))).items()} == full
+
+
 def test_evidence(sample_graph: nx.MultiGraph) -> None:
     got = classify(sample_graph)
     single = next(p for p in got.values() if p.cls == "single-path")
