@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from inventory.redact import redact
+
 TERMINATOR = {"huawei_vrp": re.compile(r"^\s*return\s*$"), "hp_comware": re.compile(r"^\s*return\s*$"),
               "cisco_ios": re.compile(r"^\s*end\s*$")}
 HOSTNAME = {"huawei_vrp": re.compile(r"^\s*sysname\s+(\S+)"), "hp_comware": re.compile(r"^\s*sysname\s+(\S+)"),
@@ -25,6 +27,7 @@ class Line:
     no: int  # 1-based line number in the stored text
     text: str  # the line without its newline
     indent: int
+    platform: str = ""
     parent: Line | None = None
     children: list[Line] = field(default_factory=list)
 
@@ -32,8 +35,12 @@ class Line:
     def s(self) -> str:
         return self.text.strip()
 
+    def masked(self) -> str:
+        """The line with its secrets masked (every quote of a config line in a record goes through this)."""
+        return redact(self.s, self.platform or None)
+
     def cite(self) -> str:
-        return f"第{self.no}行 `{self.s}`"
+        return f"第{self.no}行 `{self.masked()}`"
 
 
 @dataclass
@@ -110,7 +117,7 @@ def parse(text: str, platform: str) -> Config:
             parent = None
             continue
         indent = len(t) - len(t.lstrip(" \t"))
-        ln = Line(no=i, text=t, indent=indent)
+        ln = Line(no=i, text=t, indent=indent, platform=platform)
         if indent == 0:
             parent = ln
         else:

@@ -12,8 +12,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from inventory.redact import redact
-
 from .catalogue import PLATFORMS, REVIEW, SCORE, Catalogue, Check, load_catalogue
 from .config import Config, parse
 from .rules import RULES, Context, Outcome, Unparseable
@@ -70,7 +68,7 @@ def _record(facts: list[str], collected_at: dt.datetime | None, platform: str, r
         text += f"（配置采集时间 {when}）"
     if review and REVIEW_TAIL not in text:
         text += REVIEW_TAIL + "。"
-    return redact(text, platform)
+    return text  # quoted config lines are masked one by one (Line.masked): a second pass is not idempotent
 
 
 def evaluate_check(check: Check, ctx: Context, collected_at: dt.datetime | None = None) -> CheckResult:

@@ -62,7 +62,7 @@ def rule(fn: Callable[[Context], Outcome]) -> Callable[[Context], Outcome]:
 # ------------------------------------------------------------------------------------------ helpers
 def q(ln: Line) -> str:
     """A config line as quoted in 结果记录 (secrets are masked later, on the whole record)."""
-    return f"`{ln.s}`（第{ln.no}行）"
+    return f"`{ln.masked()}`（第{ln.no}行）"
 
 
 def ints(ln: Line, pattern: str) -> tuple[int, ...]:

@@ -107,9 +107,24 @@ def _devices(session: Session) -> list[DeviceInfo]:
     out = []
     for d in session.exec(select(Device).where(Device.enabled == True).order_by(Device.hostname)).all():  # noqa: E712
         r, u = rooms.get(d.room_id), units.get(d.unit_id)
-        out.append(DeviceInfo(d.hostname, d.platform, d.vendor, d.model, d.serial, d.os_version, d.role, d.mgmt_address,
-                              r.code if r else None, r.name if r else None, u.code if u else None, u.name if u else None,
-                              d.zone, d.declared_terminals))
+        out.append(
+            DeviceInfo(
+                d.hostname,
+                d.platform,
+                d.vendor,
+                d.model,
+                d.serial,
+                d.os_version,
+                d.role,
+                d.mgmt_address,
+                r.code if r else None,
+                r.name if r else None,
+                u.code if u else None,
+                u.name if u else None,
+                d.zone,
+                d.declared_terminals,
+            )
+        )
     return out
 
 
@@ -148,9 +163,21 @@ def _circuits(session: Session) -> list[CircuitRow]:
     out = []
     for c in session.exec(select(Circuit).order_by(Circuit.cid)).all():
         car = carriers.get(c.carrier_id)
-        out.append(CircuitRow(c.cid, car.name if car else None, car.code if car else None, c.role, c.bandwidth_mbps,
-                              end(c.a_room_id, c.a_unit_id, c.a_external), end(c.z_room_id, c.z_unit_id, c.z_external),
-                              port(c.a_interface_id), port(c.z_interface_id), c.srlg, c.description))
+        out.append(
+            CircuitRow(
+                c.cid,
+                car.name if car else None,
+                car.code if car else None,
+                c.role,
+                c.bandwidth_mbps,
+                end(c.a_room_id, c.a_unit_id, c.a_external),
+                end(c.z_room_id, c.z_unit_id, c.z_external),
+                port(c.a_interface_id),
+                port(c.z_interface_id),
+                c.srlg,
+                c.description,
+            )
+        )
     return out
 
 
@@ -178,17 +205,21 @@ def load_resolutions(path: Path) -> list[dict[str, Any]]:
         raise ExtranetError(f"{path}: not valid YAML ({exc})", code="audit.bad_resolution") from exc
     rows = doc.get("resolutions") if isinstance(doc, dict) else None
     if not isinstance(rows, list):
-        raise ExtranetError(f"{path}: expected `resolutions:` with a list of {{device, check, result, note, by}}",
-                            code="audit.bad_resolution")
+        raise ExtranetError(
+            f"{path}: expected `resolutions:` with a list of {{device, check, result, note, by}}",
+            code="audit.bad_resolution",
+        )
     for i, r in enumerate(rows):
         missing = [k for k in ("device", "check", "result", "by") if not isinstance(r, dict) or not r.get(k)]
         if missing:
-            raise ExtranetError(f"{path}: resolutions[{i}] is missing"
-                                f" {', '.join(missing)}", code="audit.bad_resolution")
+            raise ExtranetError(
+                f"{path}: resolutions[{i}] is missing {', '.join(missing)}", code="audit.bad_resolution"
+            )
         if r["result"] not in RESULTS or r["result"] == REVIEW:
-            raise ExtranetError(f"{path}: resolutions[{i}].result {r['result']!r}; expected one of 符合/部分符合/不符"
-                                "合/不适用",
-                                code="audit.bad_resolution")
+            raise ExtranetError(
+                f"{path}: resolutions[{i}].result {r['result']!r}; expected one of 符合/部分符合/不符合/不适用",
+                code="audit.bad_resolution",
+            )
     return rows
 
 
@@ -201,8 +232,10 @@ def apply_resolutions(report: AuditReport, rows: list[dict[str, Any]]) -> int:
             raise ExtranetError(f"resolutions[{i}]: unknown device {r['device']!r}", code="audit.bad_resolution")
         res = a.by_id().get(r["check"])
         if res is None:
-            raise ExtranetError(f"resolutions[{i}]: unknown check {r['check']!r}; known: {', '.join(a.by_id())}",
-                                code="audit.bad_resolution")
+            raise ExtranetError(
+                f"resolutions[{i}]: unknown check {r['check']!r}; known: {', '.join(a.by_id())}",
+                code="audit.bad_resolution",
+            )
         res.result = r["result"]
         res.resolved_by = str(r["by"])
         res.record += f"（{r['by']} 核查确认：{r.get('note') or r['result']}）"
@@ -211,8 +244,9 @@ def apply_resolutions(report: AuditReport, rows: list[dict[str, Any]]) -> int:
     return applied
 
 
-def audit_city(session: Session, *, catalogue: Catalogue | None = None, now: dt.datetime | None = None,
-               with_topology: bool = True) -> AuditReport:
+def audit_city(
+    session: Session, *, catalogue: Catalogue | None = None, now: dt.datetime | None = None, with_topology: bool = True
+) -> AuditReport:
     cat = catalogue or load_catalogue()
     now = now or dt.datetime.now(dt.UTC)
     devices = _devices(session)
@@ -233,15 +267,29 @@ def audit_city(session: Session, *, catalogue: Catalogue | None = None, now: dt.
             raw.append(RawOutput(d.hostname, cmd, o.collected_at, o.output, o.sha256))
         if snap is not None:
             snapshots[d.hostname] = snap
-        a = evaluate_config(snap.text if snap else "", d.platform, catalogue=cat, hostname=d.hostname,
-                            release=d.os_version, role=d.role, room=d.room, unit=d.unit,
-                            collected_at=snap.collected_at if snap else None, now=now, runtime=runtime, spof=spof_map,
-                            peers=peers.get(d.hostname, []), config_sha256=snap.sha256 if snap else None)
+        a = evaluate_config(
+            snap.text if snap else "",
+            d.platform,
+            catalogue=cat,
+            hostname=d.hostname,
+            release=d.os_version,
+            role=d.role,
+            room=d.room,
+            unit=d.unit,
+            collected_at=snap.collected_at if snap else None,
+            now=now,
+            runtime=runtime,
+            spof=spof_map,
+            peers=peers.get(d.hostname, []),
+            config_sha256=snap.sha256 if snap else None,
+        )
         if snap is None:
             for r in a.results:
                 if r.result == REVIEW and "配置无法识别" in r.record:
                     r.record = "1) 本系统尚未采集到该设备配置，需采集后复核或现场核查。需结合访谈/现场测试确认。"
         audits.append(a)
-    rooms = [{"code": r.code, "name": r.name, "address": r.address or "", "is_core": r.is_core, "level": r.mlps_level}
-             for r in session.exec(select(Room).order_by(Room.id)).all()]
+    rooms = [
+        {"code": r.code, "name": r.name, "address": r.address or "", "is_core": r.is_core, "level": r.mlps_level}
+        for r in session.exec(select(Room).order_by(Room.id)).all()
+    ]
     return AuditReport(now, cat, devices, audits, snapshots, raw, _circuits(session), rooms, red)

@@ -25,18 +25,75 @@ HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 REVIEW_FILL = PatternFill("solid", fgColor="FFF2CC")
 FAIL_FILL = PatternFill("solid", fgColor="F8CBAD")
 
-ASSET_COLUMNS = ["资产编号", "设备名称", "设备类型", "品牌", "型号", "序列号(SN)", "系统及版本", "是否虚拟设备", "管理IP地址",
-                 "网络区域(安全域)", "物理区域/机房", "机柜/U位", "用途", "重要程度", "是否热备/冗余对端", "责任部门", "责任人",
-                 "运维单位", "接入单位", "上线日期/维保到期", "数量", "备注"]
-LINE_COLUMNS = ["线路名称", "所属网络区域", "连接对象", "运营商", "线路种类", "电路编号", "带宽(Mbps)", "A端", "A端设备:端口",
-                "Z端", "Z端设备:端口", "主/备", "共享风险组(SRLG)", "承载业务", "备注"]
+ASSET_COLUMNS = [
+    "资产编号",
+    "设备名称",
+    "设备类型",
+    "品牌",
+    "型号",
+    "序列号(SN)",
+    "系统及版本",
+    "是否虚拟设备",
+    "管理IP地址",
+    "网络区域(安全域)",
+    "物理区域/机房",
+    "机柜/U位",
+    "用途",
+    "重要程度",
+    "是否热备/冗余对端",
+    "责任部门",
+    "责任人",
+    "运维单位",
+    "接入单位",
+    "上线日期/维保到期",
+    "数量",
+    "备注",
+]
+LINE_COLUMNS = [
+    "线路名称",
+    "所属网络区域",
+    "连接对象",
+    "运营商",
+    "线路种类",
+    "电路编号",
+    "带宽(Mbps)",
+    "A端",
+    "A端设备:端口",
+    "Z端",
+    "Z端设备:端口",
+    "主/备",
+    "共享风险组(SRLG)",
+    "承载业务",
+    "备注",
+]
 ROOM_COLUMNS = ["序号", "机房名称", "物理位置", "重要程度", "备注"]
-RECORD_COLUMNS = ["编号", "安全类", "控制点", "测评项", "测评对象", "结果记录", "符合情况", "分值", "证据编号", "整改建议"]
+RECORD_COLUMNS = [
+    "编号",
+    "安全类",
+    "控制点",
+    "测评项",
+    "测评对象",
+    "结果记录",
+    "符合情况",
+    "分值",
+    "证据编号",
+    "整改建议",
+]
 
-DEVICE_TYPE = {"core": "交换机", "aggregation": "路由器", "firewall": "防火墙", "access-router": "路由器",
-               "access-switch": "交换机"}
-PURPOSE = {"core": "核心", "aggregation": "汇聚", "firewall": "边界", "access-router": "接入（单位出口）",
-           "access-switch": "接入"}
+DEVICE_TYPE = {
+    "core": "交换机",
+    "aggregation": "路由器",
+    "firewall": "防火墙",
+    "access-router": "路由器",
+    "access-switch": "交换机",
+}
+PURPOSE = {
+    "core": "核心",
+    "aggregation": "汇聚",
+    "firewall": "边界",
+    "access-router": "接入（单位出口）",
+    "access-switch": "接入",
+}
 ROLE_ZH = {"primary": "主用", "backup": "备用", "uplink": "上联", "internal": "内部互联"}
 RESULT_FILL = {REVIEW: REVIEW_FILL, "不符合": FAIL_FILL}
 
@@ -87,22 +144,72 @@ def write_assets(report: AuditReport, path: Path) -> Path:
     rows = []
     for n, d in enumerate(report.devices, start=1):
         p = peers[d.hostname]
-        rows.append([f"ZW-NET-{n:04d}", d.hostname, DEVICE_TYPE.get(d.role, "网络设备"), d.vendor, d.model, d.serial,
-                     f"{d.platform} {d.os_version}", "否", d.mgmt_address, zone_of(d), d.room_name or d.unit_name or "",
-                     "", PURPOSE.get(d.role, d.role), importance(d.role, d.unit), ("是：" + "、".join(p)) if p else "否",
-                     "市工信局", "", "中国联通（代维）", d.unit_name or "", "", 1, ""])
+        rows.append(
+            [
+                f"ZW-NET-{n:04d}",
+                d.hostname,
+                DEVICE_TYPE.get(d.role, "网络设备"),
+                d.vendor,
+                d.model,
+                d.serial,
+                f"{d.platform} {d.os_version}",
+                "否",
+                d.mgmt_address,
+                zone_of(d),
+                d.room_name or d.unit_name or "",
+                "",
+                PURPOSE.get(d.role, d.role),
+                importance(d.role, d.unit),
+                ("是：" + "、".join(p)) if p else "否",
+                "市工信局",
+                "",
+                "中国联通（代维）",
+                d.unit_name or "",
+                "",
+                1,
+                "",
+            ]
+        )
     _sheet(wb, "资产清单", ASSET_COLUMNS, rows, first=True)
     lines = []
     for c in report.circuits:
         kind = "自建光纤" if c.carrier is None else "MSTP/专线"
         zone = "互联网接入区/上联" if c.role == "uplink" else "专用网络区"
-        lines.append([f"{c.a_end}"
-                      f"—{c.z_end}", zone, c.z_end, c.carrier or "自建", kind, c.cid, c.bandwidth_mbps, c.a_end,
-                      c.a_port, c.z_end, c.z_port, ROLE_ZH.get(c.role, c.role), c.srlg or "", "电子政务外网业务", c.description])
+        lines.append(
+            [
+                f"{c.a_end}—{c.z_end}",
+                zone,
+                c.z_end,
+                c.carrier or "自建",
+                kind,
+                c.cid,
+                c.bandwidth_mbps,
+                c.a_end,
+                c.a_port,
+                c.z_end,
+                c.z_port,
+                ROLE_ZH.get(c.role, c.role),
+                c.srlg or "",
+                "电子政务外网业务",
+                c.description,
+            ]
+        )
     _sheet(wb, "线路清单", LINE_COLUMNS, lines)
-    _sheet(wb, "机房", ROOM_COLUMNS, [[i, r["name"], r["address"], "关键" if r["is_core"] else "重要",
-                                       f"等保{r['level']}级" + ("；核心机房" if r["is_core"] else "")]
-                                      for i, r in enumerate(report.rooms, start=1)])
+    _sheet(
+        wb,
+        "机房",
+        ROOM_COLUMNS,
+        [
+            [
+                i,
+                r["name"],
+                r["address"],
+                "关键" if r["is_core"] else "重要",
+                f"等保{r['level']}级" + ("；核心机房" if r["is_core"] else ""),
+            ]
+            for i, r in enumerate(report.rooms, start=1)
+        ],
+    )
     wb.save(path)
     return path
 
@@ -133,7 +240,9 @@ def write_records(report: AuditReport, path: Path) -> Path:
     checks = {c.id: c for c in report.catalogue.checks}
     for hi, a in enumerate(report.audits, start=1):
         d = info[a.hostname]
-        counts = {k: sum(1 for r in a.results if r.result == k) for k in ("符合", "部分符合", "不符合", "不适用", REVIEW)}
+        counts = {
+            k: sum(1 for r in a.results if r.result == k) for k in ("符合", "部分符合", "不符合", "不适用", REVIEW)
+        }
         summary.append([a.hostname, a.platform, a.release, *counts.values(), round(a.score(), 3)])
         ws = wb.create_sheet(sheet_name(a.hostname, used))
         ws.append(["项目", "资产名称", "IP", "型号", "版本"])
@@ -146,9 +255,18 @@ def write_records(report: AuditReport, path: Path) -> Path:
         for ci, r in enumerate(a.results, start=1):
             chk = checks[r.check_id]
             score = SCORE.get(r.result)
-            row = [f"{chk.unit} {chk.id}", chk.category, chk.control, chk.item, obj, scrub(r.record), r.result,
-                   score if score is not None else "", evidence_id(hi, ci),
-                   "—" if r.result in ("符合", "不适用") else scrub(chk.remediation(a.platform))]
+            row = [
+                f"{chk.unit} {chk.id}",
+                chk.category,
+                chk.control,
+                chk.item,
+                obj,
+                r.record,
+                r.result,
+                score if score is not None else "",
+                evidence_id(hi, ci),
+                "—" if r.result in ("符合", "不适用") else chk.remediation(a.platform),
+            ]
             ws.append(row)
             cell = ws.cell(row=ws.max_row, column=7)
             if r.result in RESULT_FILL:
@@ -175,58 +293,149 @@ def write_redundancy(report: AuditReport, path: Path) -> Path:
         p = peers[d.hostname]
         f = spof_dev.get(d.hostname)
         verdict = "不符合" if f else "部分符合" if p else "需人工核查"
-        rows.append([d.hostname, PURPOSE.get(d.role, d.role), d.room_name or "", "同机房同角色双机" if p else "未识别",
-                     "、".join(p) or "—", f"单点故障：中断 {f.terminals_lost} 台终端" if f else "N-1 仿真不中断终端",
-                     "需现场核查（display power / show environment power）", "拓扑 N-1 仿真；配置快照 SHA-256 见证据包",
-                     "无记录（需补充切换演练）", verdict])
-    _sheet(wb, "关键设备冗余", ["设备名称", "角色", "所在机房", "冗余方式", "冗余对端", "N-1 结果", "电源", "证据", "最近切换演练", "结论"],
-           rows, first=True)
+        rows.append(
+            [
+                d.hostname,
+                PURPOSE.get(d.role, d.role),
+                d.room_name or "",
+                "同机房同角色双机" if p else "未识别",
+                "、".join(p) or "—",
+                f"单点故障：中断 {f.terminals_lost} 台终端" if f else "N-1 仿真不中断终端",
+                "需现场核查（display power / show environment power）",
+                "拓扑 N-1 仿真；配置快照 SHA-256 见证据包",
+                "无记录（需补充切换演练）",
+                verdict,
+            ]
+        )
+    _sheet(
+        wb,
+        "关键设备冗余",
+        ["设备名称", "角色", "所在机房", "冗余方式", "冗余对端", "N-1 结果", "电源", "证据", "最近切换演练", "结论"],
+        rows,
+        first=True,
+    )
     line_rows = []
     if red:
         by_cid = {c.cid: c for c in report.circuits}
-        cls_zh = {"isolated": "无连接", "single-path": "单路径", "same-carrier-redundant": "同运营商冗余",
-                  "dual-carrier": "双运营商", "dual-carrier-room-diverse": "双运营商且不同节点机房"}
+        cls_zh = {
+            "isolated": "无连接",
+            "single-path": "单路径",
+            "same-carrier-redundant": "同运营商冗余",
+            "dual-carrier": "双运营商",
+            "dual-carrier-room-diverse": "双运营商且不同节点机房",
+        }
         for code, up in sorted(red.protection.items()):
             prim = [a for a in up.access if a.role == "primary"]
             back = [a for a in up.access if a.role != "primary"]
 
             def fmt(acc: list[Any]) -> str:
-                return "；".join(f"{by_cid[a.circuit].carrier if a.circuit in by_cid else a.carrier}/{a.circuit}/"
-                                f"{a.bandwidth_mbps}M/{a.unit_device}" for a in acc) or "—"
+                return (
+                    "；".join(
+                        f"{by_cid[a.circuit].carrier if a.circuit in by_cid else a.carrier}/{a.circuit}/"
+                        f"{a.bandwidth_mbps}M/{a.unit_device}"
+                        for a in acc
+                    )
+                    or "—"
+                )
+
             carriers = {a.carrier for a in up.access if a.carrier}
             devices = {a.unit_device for a in up.access}
             rooms = {a.far_room for a in up.access if a.far_room}
             srlg = "；".join(up.shared_risks) or "未识别共享风险"
-            verdict = ("符合" if up.cls == "dual-carrier-room-diverse" and len(devices) > 1 else
-                       "部分符合" if up.cls.startswith("dual-carrier") or up.cls == "same-carrier-redun"
-                                                                                "dant" else "不符合")
-            line_rows.append([f"{code} {up.name}", fmt(prim), fmt(back), "是" if len(carriers) > 1 else "否",
-                              "是" if len(devices) > 1 else "否", "是" if len(rooms) > 1 else "否", srlg,
-                              cls_zh.get(up.cls, up.cls), "无记录", up.terminals, verdict])
-    _sheet(wb, "通信线路冗余", ["单位/节点", "主线路(运营商/电路编号/带宽/接"
-                                   "入设备)", "备线路", "是否双运营商", "是否不同接入设备",
-                            "是否不同汇聚"
-                            "节点机房", "共享风险(SRLG)", "保护等级", "最近演练", "终端数", "结论"], line_rows)
-    kind_zh = {"link": "链路", "device": "设备", "unit-de"
-                                             "vice": "单位设备", "srlg": "共享风险组", "room": "机房", "carrier": "运营商"}
+            verdict = (
+                "符合"
+                if up.cls == "dual-carrier-room-diverse" and len(devices) > 1
+                else "部分符合"
+                if up.cls.startswith("dual-carrier") or up.cls == "same-carrier-redundant"
+                else "不符合"
+            )
+            line_rows.append(
+                [
+                    f"{code} {up.name}",
+                    fmt(prim),
+                    fmt(back),
+                    "是" if len(carriers) > 1 else "否",
+                    "是" if len(devices) > 1 else "否",
+                    "是" if len(rooms) > 1 else "否",
+                    srlg,
+                    cls_zh.get(up.cls, up.cls),
+                    "无记录",
+                    up.terminals,
+                    verdict,
+                ]
+            )
+    _sheet(
+        wb,
+        "通信线路冗余",
+        [
+            "单位/节点",
+            "主线路(运营商/电路编号/带宽/接入设备)",
+            "备线路",
+            "是否双运营商",
+            "是否不同接入设备",
+            "是否不同汇聚节点机房",
+            "共享风险(SRLG)",
+            "保护等级",
+            "最近演练",
+            "终端数",
+            "结论",
+        ],
+        line_rows,
+    )
+    kind_zh = {
+        "link": "链路",
+        "device": "设备",
+        "unit-device": "单位设备",
+        "srlg": "共享风险组",
+        "room": "机房",
+        "carrier": "运营商",
+    }
     units = red.units if red else []
     spof_rows = []
-    for f in (red.spofs if red else []):
-        level = "高" if f.terminals_lost >= 500 or f.kind in ("room", "srlg") else "中" if f.terminals_lost >= 100 else "低"
-        spof_rows.append([f.element, kind_zh.get(f.kind, f.kind), len(f.units_cut), f.terminals_lost,
-                          "、".join(units[i] for i in f.units_cut[:12]) + ("…" if len(f.units_cut) > 12 else ""), level,
-                          "增加冗余设备/线路或不同运营商、不同机房的备份路径"])
-    _sheet(wb, "单点故障清单", ["对象", "类型", "影响单位数", "影响终端数", "影响单位", "风险等级", "整改建议"], spof_rows)
+    for f in red.spofs if red else []:
+        level = (
+            "高" if f.terminals_lost >= 500 or f.kind in ("room", "srlg") else "中" if f.terminals_lost >= 100 else "低"
+        )
+        spof_rows.append(
+            [
+                f.element,
+                kind_zh.get(f.kind, f.kind),
+                len(f.units_cut),
+                f.terminals_lost,
+                "、".join(units[i] for i in f.units_cut[:12]) + ("…" if len(f.units_cut) > 12 else ""),
+                level,
+                "增加冗余设备/线路或不同运营商、不同机房的备份路径",
+            ]
+        )
+    _sheet(
+        wb, "单点故障清单", ["对象", "类型", "影响单位数", "影响终端数", "影响单位", "风险等级", "整改建议"], spof_rows
+    )
     n1 = []
-    for f in (red.failures if red else []):
-        n1.append([kind_zh.get(f.kind, f.kind), f.element, len(f.units_cut), f.terminals_lost, len(f.units_failover),
-                   f.terminals_failover, "、".join(units[i] for i in f.units_cut[:20])])
-    _sheet(wb, "N-1仿真", ["失效类型", "失效对象", "中断单位数", "中断终端数", "切换到备份的单位数", "切换终端数", "中断单位"], n1)
+    for f in red.failures if red else []:
+        n1.append(
+            [
+                kind_zh.get(f.kind, f.kind),
+                f.element,
+                len(f.units_cut),
+                f.terminals_lost,
+                len(f.units_failover),
+                f.terminals_failover,
+                "、".join(units[i] for i in f.units_cut[:20]),
+            ]
+        )
+    _sheet(
+        wb,
+        "N-1仿真",
+        ["失效类型", "失效对象", "中断单位数", "中断终端数", "切换到备份的单位数", "切换终端数", "中断单位"],
+        n1,
+    )
     counts: dict[str, int] = {}
-    for up in (red.protection.values() if red else []):
+    for up in red.protection.values() if red else []:
         counts[up.cls] = counts.get(up.cls, 0) + 1
-    summ = [["生成时间", report.generated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")],
-            ["接入单位数", len(red.protection) if red else 0]]
+    summ = [
+        ["生成时间", report.generated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")],
+        ["接入单位数", len(red.protection) if red else 0],
+    ]
     summ += [[f"保护等级：{k}", v] for k, v in sorted(counts.items())]
     summ += [["单点故障数", len(red.spofs) if red else 0], ["N-1 仿真失效场景数", len(red.failures) if red else 0]]
     _sheet(wb, "汇总", ["项目", "值"], summ)
