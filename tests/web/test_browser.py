@@ -85,11 +85,14 @@ def test_click_a_unit_opens_its_side_panel_and_search_finds_a_device(as_user, we
         page.fill("#search", query)
         page.press("#search", "Enter")
         assert page.evaluate("window.__map.network.getSelectedNodes()") == [node]
-    page.goto(f"{web.base}/map?level=devices")
-    page.wait_for_function(MAP_READY)
+    # A device is not drawn at the units level: searching it opens the device level focused on it.
     page.fill("#search", "QHD-KAILUAN-AGG2")
-    page.press("#search", "Enter")
+    with page.expect_navigation(url="**/map?level=devices&focus=*"):
+        page.press("#search", "Enter")
+    page.wait_for_function(MAP_READY)
+    page.wait_for_selector("#side h2")
     assert page.evaluate("window.__map.network.getSelectedNodes()") == ["device:QHD-KAILUAN-AGG2"]
+    assert "QHD-KAILUAN-AGG2" in page.inner_text("#side")
 
 
 def test_dragged_layout_is_saved_and_reset(as_user, web) -> None:

@@ -81,3 +81,27 @@ def test_json_changes_need_the_csrf_token(client) -> None:
     assert client.delete("/ui/api/map/positions?level=units", headers={"X-CSRF-Token": token}).status_code == 200
     r = client.post("/ui/api/simulate", json={"rooms": ["NOPE"]}, headers={"X-CSRF-Token": token})
     assert r.status_code in (400, 404) and "CORE" in r.json()["message"] + str(r.json()["details"])
+
+
+def test_every_page_renders_on_an_empty_database(tmp_path) -> None:
+    """A fresh install (schema, no inventory, no money) shows empty pages, not errors."""
+    from api import auth
+    from inventory.db import get_engine, session_scope
+    from inventory.service import prepare
+    from web.app import create_app
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    prepare(engine)
+    with session_scope(engine, actor="test") as s:
+        auth.create_user(s, "e-eng", PASSWORD, "engineer", "test")
+        auth.create_user(s, "e-fin", PASSWORD, "finance", "test")
+    client = TestClient(create_app(engine), base_url="http://127.0.0.1")
+    pages = {"e-eng": ["/map", "/map?level=rooms", "/map?level=devices", "/rooms", "/units", "/devices", "/simulate",
+                       "/collection", "/exports"],
+             "e-fin": ["/money", "/money?view=accrual", "/exports/money.xlsx"]}
+    for user, paths in pages.items():
+        client.cookies.clear()
+        client.post("/login", data={"username": user, "password": PASSWORD})
+        for path in paths:
+            assert client.get(path).status_code == 200, (user, path)
+    engine.dispose()

@@ -59,17 +59,30 @@
   function wireSearch(state, input, list) {
     const all = state.nodes.get();
     list.innerHTML = all.map(n => `<option value="${ext.esc(n.name)}">${ext.esc(n.id)}</option>`).join('');
-    const go = () => {
+    let last = '';
+    const go = async () => {
       const q = input.value.trim().toLowerCase();
-      if (!q) return;
+      // Enter fires both keydown and change: answer each query once.
+      if (!q || q === last) return;
+      last = q;
       const hit = all.find(n => n.name.toLowerCase() === q || n.id.toLowerCase() === q)
         || all.find(n => n.name.toLowerCase().includes(q) || n.id.toLowerCase().includes(q));
-      if (!hit) { input.classList.add('error'); return; }
+      if (!hit) {
+        // Not drawn at this level: a device hostname opens the device level focused on it.
+        if (state.level !== 'devices') {
+          try {
+            const info = await ext.call('GET', '/ui/api/node?id=' + encodeURIComponent('device:' + input.value.trim()));
+            location.href = '/map?level=devices&focus=' + encodeURIComponent('device:' + info.code); return;
+          } catch (e) { /* not a device either */ }
+        }
+        input.classList.add('error'); last = ''; return;
+      }
       input.classList.remove('error');
       state.network.selectNodes([hit.id]);
       state.network.focus(hit.id, {scale: 1.2, animation: false});
       state.network.emit('click', {nodes: [hit.id], edges: []});
     };
+    input.addEventListener('input', () => { last = ''; });
     input.addEventListener('change', go);
     input.addEventListener('keydown', e => { if (e.key === 'Enter') go(); });
   }
@@ -86,6 +99,14 @@
       catch (e) { side.innerHTML = `<p class="error">${ext.esc(e.message)}</p>`; }
     });
     wireSearch(state, document.getElementById('search'), document.getElementById('search-list'));
+    const focus = new URLSearchParams(location.search).get('focus');
+    if (focus && state.nodes.get(focus)) {
+      state.network.once('afterDrawing', () => {
+        state.network.selectNodes([focus]);
+        state.network.focus(focus, {scale: 1.5, animation: false});
+        state.network.emit('click', {nodes: [focus], edges: []});
+      });
+    }
     const save = document.getElementById('save-layout');
     const moved = new Set();
     if (save) {
