@@ -43,9 +43,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    resolved = database_url(url)
+    """The engine for URL, or for the current DATABASE_URL / EXTRANET_HOME. Cached per resolved URL,
+    so changing the environment between calls (tests, a CLI run after `export`) is honoured."""
+    return _engine_for(database_url(url))
+
+
+@lru_cache(maxsize=16)
+def _engine_for(resolved: str) -> Engine:
     if make_url(resolved).get_backend_name() == "sqlite":
         engine = create_engine(resolved, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -78,3 +83,7 @@ def session_scope(
         raise
     finally:
         session.close()
+
+
+# Callers that reset engines (tests switching databases) keep using get_engine.cache_clear().
+get_engine.cache_clear = _engine_for.cache_clear  # type: ignore[attr-defined]
