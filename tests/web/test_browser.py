@@ -228,6 +228,13 @@ def test_money_dashboard_and_workbook_download(as_user, web, tmp_path) -> None:
     assert "现金口径台账" in wb.sheetnames and "权责口径台账" in wb.sheetnames
     page.goto(f"{web.base}/exports")
     shot(page, "12-exports")
+    links = page.eval_on_selector_all("#exports-table a[download]", "as => as.map(a => a.getAttribute('href'))")
+    assert any("money.xlsx" in h for h in links)
+    for href in links:  # every download offered works for this user (or is refused with a reason)
+        r = page.request.get(web.base + href)
+        assert r.status in (200, 403), (href, r.status, r.text()[:200])
+        if "money.xlsx" in href:
+            assert r.status == 200 and r.body()[:2] == b"PK"
 
 
 def test_collection_started_from_the_page_collects_from_the_lab(as_user, web) -> None:

@@ -27,7 +27,8 @@ from inventory.models import (
 from inventory.summary import find_device, find_unit
 
 from .. import analysis
-from ..deps import need, page_user, render
+from ..deps import lang_of, need, page_user, render
+from ..i18n import cn_date
 
 router = APIRouter(include_in_schema=False)
 
@@ -165,8 +166,8 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
             left = old.text if raw else redact(old.text, dv.platform)
             right = new.text if raw else redact(new.text, dv.platform)
             diff_html = difflib.HtmlDiff(wrapcolumn=80).make_table(
-                left.splitlines(), right.splitlines(), f"#{old.id} {old.collected_at:%Y-%m-%d %H:%M}",
-                f"#{new.id} {new.collected_at:%Y-%m-%d %H:%M}", context=True, numlines=3)
+                left.splitlines(), right.splitlines(), f"#{old.id} {cn_date(old.collected_at, lang_of(request))}",
+                f"#{new.id} {cn_date(new.collected_at, lang_of(request))}", context=True, numlines=3)
             pair = (old.id, new.id)
             config_text = right
     return render(request, "device.html", principal, d=dv, room=room, unit=unit, ifaces=ifaces, counters=counters,
