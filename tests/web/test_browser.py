@@ -173,6 +173,10 @@ def test_unit_page_lists_and_filters(as_user, web) -> None:
     assert "QHD-YANSHAN-AGG1" in page.inner_text("#unit-paths")
     assert "万元" in page.inner_text("#unit-cost")  # planner may read money
     shot(page, "06-unit", full_page=True)
+    page.click("h1 a")  # to the unit on the map
+    page.wait_for_function(MAP_READY)
+    page.wait_for_selector("#side h2")
+    assert page.evaluate("window.__map.network.getSelectedNodes()") == ["unit:U001"]
     page.goto(f"{web.base}/rooms")
     shot(page, "07-rooms")
     page.goto(f"{web.base}/devices?room=CORE")

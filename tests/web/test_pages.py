@@ -8,14 +8,15 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import PASSWORD
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def client(request, tmp_path_factory):
     from api import auth
     from inventory.db import get_engine, session_scope
     from inventory.service import load_sample, prepare
+    from tests.conftest import _url_for
     from web.app import create_app
 
-    engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('pages') / 'extranet.db'}")
+    engine = get_engine(_url_for(request.param, tmp_path_factory.mktemp("pages")))
     prepare(engine)
     load_sample(engine)
     with session_scope(engine, actor="test") as s:
