@@ -57,7 +57,7 @@ def random_graph(seed: int, scale: int = 1) -> nx.MultiGraph:
     return b.done()
 
 
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -170,7 +170,7 @@ def test_overload_sweep_equals_one_scenario_per_failure(seed: int) -> None:
         assert [(o.circuit, o.demand_mbps) for o in r.overloaded] == got, (f.kind, f.element)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 2**31))
 def test_larger_random_graphs(seed: int) -> None:
     """Deeper DFS trees, longer cut-pair groups, many parallel edges (40 devices, up to 144 links)."""
