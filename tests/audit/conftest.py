@@ -55,8 +55,8 @@ def rendered_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditCit
         ids = {d.hostname: d.id for d in s.exec(select(Device)).all()}
         for dev in spec.devices:
             text = render_config(dev)
-            s.add(ConfigSnapshot(device_id=ids[dev.hostname], text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
-                                 source="import"))
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            s.add(ConfigSnapshot(device_id=ids[dev.hostname], text=text, sha256=digest, source="import"))
     with session_scope(engine) as s:
         report = audit_city(s)
     yield AuditCity(engine, spec, report)

@@ -55,7 +55,7 @@ COMPLIANT = {
 def test_compliant_base(platform: str) -> None:
     got = run(platform, BASES[platform])
     assert len(got) == len(load_catalogue().checks)
-    for check, want in COMPLIANT[platform].items():  # noqa: E501
+    for check, want in COMPLIANT[platform].items():
         assert got[check].result == want, (check, got[check].record)
     assert not any(r.internal_error for r in got.values())
 
