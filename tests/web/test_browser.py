@@ -280,3 +280,27 @@ def test_chinese_renders_with_a_cjk_font(as_user, web) -> None:
     width_cjk = page.evaluate("""(() => { const c = document.createElement('canvas').getContext('2d');
         c.font = '16px "Noto Sans CJK SC"'; return c.measureText('核心机房市民中心').width; })()""")
     assert width_cjk > 100  # eight full-width glyphs, not eight narrow boxes
+
+
+def test_whole_unicom_outage_shows_failover_and_overloaded_backups(as_user, web) -> None:
+    from topology.scenario import FailureSpec, simulate_session
+    from web import analysis
+
+    page = as_user("plan")
+    page.goto(f"{web.base}/simulate")
+    page.wait_for_function(MAP_READY)
+    page.fill("#pick-carriers", "unicom")
+    page.press("#pick-carriers", "Enter")
+    page.click("#run")
+    page.wait_for_selector("#impact-summary")
+    with Session(web.engine) as s:
+        want = simulate_session(s, analysis.derived(s).graph, FailureSpec(carriers=["unicom"]))
+    assert want.units_failover and want.overloaded
+    got = page.evaluate("window.__lastResult")
+    assert [u["unit"] for u in got["units_failover"]] == [u.unit for u in want.units_failover]
+    fo = want.units_failover[0].unit
+    assert page.evaluate(f"window.__map.nodes.get('unit:{fo}').color.background") == "#90caf9"
+    over = want.overloaded[0].circuit
+    assert page.evaluate(f"window.__map.edges.get('{over}').width") == 6
+    assert over in page.inner_text("#impact")
+    shot(page, "14-simulate-unicom-outage")

@@ -56,6 +56,15 @@
     return `<h2>${ext.esc(info.name || info.code)}</h2><dl class="kv">${rows.join('')}</dl>${link}`;
   }
 
+  function edgePanel(e) {
+    const rows = [[L('线路', 'Circuit'), ext.esc(e.id)], [L('运营商', 'Carrier'), CARRIER[e.carrier] || L('自建', 'own')],
+      [L('角色', 'Role'), ROLE[e.role] || e.role], [L('带宽', 'Bandwidth'), `${e.bandwidth} Mbps`],
+      [L('共享风险组', 'Shared-risk group'), ext.esc(e.srlg || '—')],
+      [L('两端', 'Ends'), `${ext.esc(e.from)}<br>${ext.esc(e.to)}`]];
+    if (e.spof) rows.push(['⚠', L('单点故障：此线路故障将中断终端', 'SPOF: its failure cuts terminals')]);
+    return `<h2>${ext.esc(e.id)}</h2><dl class="kv">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
+  }
+
   function wireSearch(state, input, list) {
     const all = state.nodes.get();
     list.innerHTML = all.map(n => `<option value="${ext.esc(n.name)}">${ext.esc(n.id)}</option>`).join('');
@@ -94,6 +103,7 @@
     const side = document.getElementById('side');
     const status = document.getElementById('status');
     state.network.on('click', async (p) => {
+      if (!p.nodes.length && p.edges.length) { side.innerHTML = edgePanel(state.edges.get(p.edges[0])); return; }
       if (!p.nodes.length) return;
       try { side.innerHTML = panel(await ext.call('GET', '/ui/api/node?id=' + encodeURIComponent(p.nodes[0]))); }
       catch (e) { side.innerHTML = `<p class="error">${ext.esc(e.message)}</p>`; }

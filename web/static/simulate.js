@@ -43,12 +43,14 @@
     state.edges.update([...originalEdges].map(([id, o]) => ({id, color: o.color, width: o.width})));
     if (!r) return;
     const upd = [];
-    r.units_cut.forEach(u => upd.push({id: 'unit:' + u.unit, color: {background: '#000000', border: '#ff1744'}, borderWidth: 4}));
-    r.units_degraded.forEach(u => upd.push({id: 'unit:' + u.unit, color: {background: '#757575', border: '#ff1744'}, borderWidth: 3}));
-    r.units_failover.forEach(u => upd.push({id: 'unit:' + u.unit, color: {background: '#90caf9', border: '#0d47a1'}, borderWidth: 3}));
+    r.units_cut.forEach(u => upd.push({id: 'unit:' + u.unit, color: {background: '#000000', border: '#000000'}, borderWidth: 1}));
+    r.units_degraded.forEach(u => upd.push({id: 'unit:' + u.unit, color: {background: '#757575', border: '#000000'}, borderWidth: 2}));
+    r.units_failover.forEach(u => upd.push({id: 'unit:' + u.unit, color: {background: '#90caf9', border: '#0d47a1'}, borderWidth: 1}));
     state.nodes.update(upd.filter(x => state.nodes.get(x.id)));
     const dead = new Set(r.failed_links);
     state.edges.update(state.edges.get().filter(e => dead.has(e.id)).map(e => ({id: e.id, color: {color: '#000000'}, width: 3})));
+    // Backup circuits that would carry more than their bandwidth: thick orange.
+    state.edges.update(r.overloaded.filter(o => state.edges.get(o.circuit)).map(o => ({id: o.circuit, color: {color: '#ff6d00'}, width: 6})));
   }
 
   function table(title, rows, cols) {
