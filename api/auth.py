@@ -318,7 +318,7 @@ def end_web_session(session: Session, cookie_value: str) -> None:
         ws.ended = True
         session.add(ws)
         record_event(session, "logout", "app_user", ws.user_id, None, None, None)
-    _principal_cache.pop(("s", digest(cookie_value)), None)
+    _principal_cache.pop((_db(session), "s", digest(cookie_value)), None)
 
 
 def create_token(session: Session, user: User, name: str, days: int | None = None) -> tuple[str, ApiToken]:
@@ -339,7 +339,7 @@ def revoke_token(session: Session, tok: ApiToken) -> None:
     tok.revoked = True
     session.add(tok)
     record_event(session, "revoke", "api_token", tok.id, tok.prefix, None, None)
-    _principal_cache.pop(("t", tok.token_hash), None)
+    _principal_cache.pop((_db(session), "t", tok.token_hash), None)
 
 
 # ---------------------------------------------------------------- resolving a request
@@ -359,18 +359,22 @@ class Principal:
 
 # A short cache keeps the per-request cost of auth to a dict lookup under load; revocation,
 # role changes and logout in this process clear it, and entries expire after a few seconds.
-_principal_cache: dict[tuple[str, str], tuple[float, Principal]] = {}
+_principal_cache: dict[tuple[str, str, str], tuple[float, Principal]] = {}
 _PRINCIPAL_TTL = 5.0
 _TOUCH_EVERY = dt.timedelta(seconds=30)
 
 
+def _db(session: Session) -> str:
+    return str(session.get_bind().url)
+
+
 def _from_token(session: Session, plain: str) -> Principal | None:
-    key = ("t", digest(plain))
+    key = (_db(session), "t", digest(plain))
     hit = _principal_cache.get(key)
     if hit and time.monotonic() - hit[0] < _PRINCIPAL_TTL:
         return hit[1]
     row = session.exec(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-                       .where(ApiToken.token_hash == key[1])).first()
+                       .where(ApiToken.token_hash == key[2])).first()
     if row is None:
         return None
     tok, user = row
@@ -387,12 +391,12 @@ def _from_token(session: Session, plain: str) -> Principal | None:
 
 
 def _from_cookie(session: Session, value: str) -> Principal | None:
-    key = ("s", digest(value))
+    key = (_db(session), "s", digest(value))
     hit = _principal_cache.get(key)
     if hit and time.monotonic() - hit[0] < _PRINCIPAL_TTL:
         return hit[1]
     row = session.exec(select(WebSession, User).join(User, User.id == WebSession.user_id)
-                       .where(WebSession.session_hash == key[1])).first()
+                       .where(WebSession.session_hash == key[2])).first()
     if row is None:
         return None
     ws, user = row

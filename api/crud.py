@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Optional
 
 import annotated_types
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 from sqlalchemy import func, or_
 from sqlmodel import Session, SQLModel, select
 
@@ -41,6 +41,26 @@ class Resource:
     # query parameter -> (column, referenced model, its key column): filter by a code instead of an id
     lookups: dict[str, tuple[str, type[SQLModel], str]] = field(default_factory=dict)
     title: str = ""
+
+
+MONEY_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^-?[0-9]{1,9}(\.[0-9]{1,6})?$"},
+                          {"type": "integer", "minimum": -999_999_999, "maximum": 999_999_999}],
+                "description": "万元, up to 6 decimal places (fen precision), as a string or an integer"}
+
+
+def _money(value: Any) -> Decimal:
+    """Money in 万元: a decimal string or a number, at most fen precision, within ±1e9."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("expected an amount in 万元, e.g. \"12.5\"")
+    try:
+        amount = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except ArithmeticError:
+        raise ValueError("expected an amount in 万元, e.g. \"12.5\"") from None
+    if not amount.is_finite() or abs(amount) >= MONEY_MAX:
+        raise ValueError("expected a finite amount below 1e9 万元")
+    if amount != amount.quantize(Decimal("0.000001"), rounding="ROUND_DOWN"):
+        raise ValueError("at most 6 decimal places (1 fen = 0.000001 万元)")
+    return amount
 
 
 def _constraints(info: Any) -> list[Any]:
@@ -78,11 +98,9 @@ def _input_type(res: Resource, name: str, annotation: Any, info: Any) -> Any:
             extra.append(annotated_types.Ge(low))
         extra.append(annotated_types.Le(INT_MAX))
     elif base is Decimal:
-        extra += [annotated_types.Ge(-MONEY_MAX), annotated_types.Le(MONEY_MAX), Field(decimal_places=6)]
+        extra += [BeforeValidator(_money), WithJsonSchema(MONEY_SCHEMA)]
     elif base is float:
         extra += [annotated_types.Ge(-1e9), annotated_types.Le(1e9), Field(allow_inf_nan=False)]
-    elif base is dt.date and base is not dt.datetime:
-        extra += [annotated_types.Ge(dt.date(1900, 1, 1)), annotated_types.Le(dt.date(2200, 12, 31))]
     typ = Annotated[base, *extra] if extra else base
     return Optional[typ] if nullable else typ  # noqa: UP045 - Annotated inside a runtime union
 
@@ -149,7 +167,7 @@ def _check_refs(session: Session, res: Resource, values: dict[str, Any]) -> None
             continue
         target = tables.get(table)
         if target is not None and session.get(target, value) is None:
-            raise ApiError(422, "invalid_reference", f"{column}: no {table} with id {value}",
+            raise ApiError(409, "invalid_reference", f"{column}: no {table} with id {value}",
                            {"field": column, "table": table, "id": value})
 
 

@@ -52,7 +52,7 @@ class LoginOut(MeOut):
 
 class PasswordIn(BaseModel):
     current_password: str = Field(min_length=1, max_length=256, pattern=_NAME)
-    new_password: str = Field(min_length=1, max_length=256, pattern=_NAME)
+    new_password: str = Field(min_length=8, max_length=256, pattern=_NAME)
 
 
 class TokenIn(BaseModel):

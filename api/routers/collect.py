@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from inventory.collection import run_collection, select_devices
+from inventory.collection import run_collection, select_devices, targets_for
 from inventory.db import home_dir
 from inventory.models import CollectionRun, Device, DeviceResult
 
@@ -101,7 +101,8 @@ def start_run(body: RunIn, request: Request, ctx: Ctx = Depends(ctx_for("collect
         if not devices:
             raise ApiError(422, "validation_error", "no enabled devices to collect", {"field": "body.only"})
         before = s.exec(select(func.max(CollectionRun.id))).one() or 0
-    lab = _lab_inventory() if body.lab else None
+        lab = _lab_inventory() if body.lab else None
+        targets_for(s, devices, lab)  # refused addresses, missing lab entries, unknown platforms: answer now
     if not _LOCK.acquire(blocking=False):
         raise ApiError(409, "collection_running", "a collection run is already in progress; wait for it to finish")
     from collectors.engine import Settings

@@ -5,6 +5,7 @@ indicators. Every answer is a list of sheets, the same tables the CLI prints and
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -20,6 +21,7 @@ from ..deps import Ctx, ctx_for
 from ..errors import ApiError
 
 router = APIRouter(prefix="/money", tags=["money"])
+log = logging.getLogger("extranet.api")
 
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="service year (default: the latest paid)")]
 Rule = Annotated[Literal[tuple(RULES)], Query(description="allocation rule")]  # type: ignore[valid-type]
@@ -63,7 +65,13 @@ def report(ctx: Ctx, year: int | None, *, rule: str = "circuits", basis: str = "
            availability: Decimal = Decimal("99.9")) -> MoneyReport:
     with ctx.read() as s:
         g = derived(s).graph
-        r = money_report(s, year, rule=rule, basis=basis, availability=availability, graph=g)
+        try:
+            r = money_report(s, year, rule=rule, basis=basis, availability=availability, graph=g)
+        except (ValueError, ArithmeticError, OverflowError) as exc:
+            # The request is fine; stored rows (e.g. service dates centuries from the payment) are not.
+            log.warning("money analysis refused the stored ledger: %s", exc)
+            raise ApiError(409, "ledger_unusable", f"the stored ledger holds values the money analysis cannot use "
+                           f"({exc}); correct the payments/contracts and retry") from None
     if not r.rows.payments and not r.rows.budget:
         raise ApiError(409, "no_data", "the ledger is empty: import contracts, budget lines and payments first")
     return r
@@ -88,11 +96,11 @@ def unit_costs(year: Year = None, rule: Rule = "circuits", basis: Basis = "paid"
 
 @router.get("/backup", response_model=MoneyOut, summary="What the backup carrier's fee buys (value, verdict)")
 def backup(year: Year = None,
-           availability: Annotated[Decimal, Query(gt=0, le=100, max_digits=8, decimal_places=5,
-                                                  description="assumed availability % when nothing is measured")]
-           = Decimal("99.9"),
+           availability: Annotated[float, Query(gt=0, le=100, allow_inf_nan=False,
+                                                description="assumed availability % when nothing is measured")]
+           = 99.9,
            ctx: Ctx = Depends(ctx_for("money.read"))) -> MoneyOut:
-    r = report(ctx, year, availability=availability)
+    r = report(ctx, year, availability=Decimal(repr(availability)))
     p = r.backup.protection
     verdicts = [{"year": y.year, "verdict_code": y.verdict_code, "verdict": y.verdict} for y in r.backup.years]
     return _out(r, [T.backup_years(r), T.protected_units(r), T.failover_events(r), T.backup_usage(r)],

@@ -24,7 +24,7 @@ _TEXT = r"^[^\x00-\x1f]*$"
 class UserIn(BaseModel):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$", examples=["zhang.wei"])
     display_name: str = Field(default="", max_length=100, pattern=_TEXT, examples=["张伟"])
-    password: str = Field(min_length=1, max_length=256, pattern=_TEXT)
+    password: str = Field(min_length=8, max_length=256, pattern=_TEXT)
     role: RoleName = Field(default="viewer", description="the system admin may create operator roles only; "
                                                          "admin roles are granted by the security admin")
 
@@ -36,7 +36,7 @@ class UserPatch(BaseModel):
 
 
 class PasswordReset(BaseModel):
-    password: str = Field(min_length=1, max_length=256, pattern=_TEXT)
+    password: str = Field(min_length=8, max_length=256, pattern=_TEXT)
 
 
 class RoleIn(BaseModel):

@@ -126,7 +126,7 @@ def test_passwords_never_returned(api: Api) -> None:
 
 
 def test_weak_password_refused_with_the_field(api: Api) -> None:
-    r = api.client.post("/api/v1/users", json={"username": "weak1", "password": "abc", "role": "viewer"},
+    r = api.client.post("/api/v1/users", json={"username": "weak1", "password": "abcdefghij", "role": "viewer"},
                         headers=api.as_("sysadmin"))
     assert r.status_code == 422 and r.json()["code"] == "weak_password" and r.json()["details"]["field"] == "password"
 

@@ -59,7 +59,8 @@ def test_conflicts_references_and_nulls(api: Api) -> None:
     dup = api.client.post("/api/v1/rooms", json={"code": "CORE", "name": "重复"}, headers=h)
     assert dup.status_code == 409 and dup.json()["code"] == "conflict"
     bad_ref = api.client.post("/api/v1/interfaces", json={"device_id": 999999, "name": "Gi0/0/1"}, headers=h)
-    assert bad_ref.status_code == 422 and bad_ref.json()["details"]["field"] == "device_id"
+    assert bad_ref.status_code == 409 and bad_ref.json()["code"] == "invalid_reference"
+    assert bad_ref.json()["details"]["field"] == "device_id"
     with Session(api.engine) as s:
         core = s.exec(select(Room).where(Room.code == "CORE")).one()
     referenced = api.client.delete(f"/api/v1/rooms/{core.id}", headers=h)
