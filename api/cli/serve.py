@@ -1,12 +1,21 @@
-"""`extranet serve`: the web UI when it exists (web.app:create_app), else the JSON API."""
+"""`extranet serve`: the web UI when it exists (web.app:create_app), else the JSON API; and demo
+step 90: create the demo users (one per role; passwords printed once, never stored in the repo) and
+serve on loopback until Ctrl-C (`extranet demo --no-serve` creates the users but does not serve)."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import socket
 
 import typer
+from sqlmodel import select
+
+from inventory.db import session_scope
+from inventory.models import User
 
 from .console import console
+from .demo import DemoContext, step
 
 
 def app_target() -> str:
@@ -37,3 +46,62 @@ def register(app: typer.Typer) -> None:
         console.print(f"serving [bold]{target}[/] at [link]http://{host}:{port}/[/]  (API docs: "
                       f"http://{host}:{port}/api/v1/docs); Ctrl-C to stop")
         run_server(host, port, log_level="info")
+
+
+DEMO_USERS = (("admin", "sysadmin"), ("secadmin", "secadmin"), ("auditadmin", "auditadmin"),
+              ("engineer", "engineer"), ("planner", "planner"), ("finance", "finance"), ("auditor", "auditor"),
+              ("viewer", "viewer"))
+
+
+def create_demo_users(ctx: DemoContext) -> dict[str, str]:
+    """username -> password for the users this call created (existing ones are left alone)."""
+    from api import auth
+
+    created: dict[str, str] = {}
+    with session_scope(ctx.engine, actor="demo") as s:
+        existing = set(s.exec(select(User.username)).all())
+        for username, role in DEMO_USERS:
+            if username in existing:
+                continue
+            password = auth.generate_password()
+            auth.create_user(s, username, password, role, "demo", display_name=auth.ROLE_ZH[role])
+            created[username] = password
+    return created
+
+
+def _port(preferred: int = 8000) -> int:
+    for port in (preferred, *range(preferred + 1, preferred + 20)):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@step("用户与服务 Users and the web UI", order=90)
+def _serve(ctx: DemoContext) -> None:
+    from api import auth
+
+    created = create_demo_users(ctx)
+    if created:
+        console.print("demo users (passwords shown once; change them with `extranet users reset-password`):")
+        for username, role in DEMO_USERS:
+            if username in created:
+                console.print(f"  {username:<11} {role:<11} {auth.ROLE_ZH[role]:<8} "
+                              f"password: [bold]{created[username]}[/]")
+    else:
+        console.print("demo users already exist (reset a password with `extranet users reset-password NAME`)")
+    if not ctx.options.get("serve", True):
+        console.print("[dim]--no-serve: not starting the server[/]")
+        return
+    port = _port()
+    url = f"http://127.0.0.1:{port}/"
+    login = f"engineer / {created['engineer']}" if "engineer" in created else "engineer (see above)"
+    console.print(f"serving [bold]{app_target()}[/] at [bold link={url}]{url}[/]  API docs: {url}api/v1/docs")
+    console.print(f"log in as {login}; Ctrl-C to stop")
+    with contextlib.suppress(KeyboardInterrupt):
+        run_server("127.0.0.1", port)
