@@ -41,7 +41,7 @@ def test_truncated_anywhere(platform: str, data: st.DataObject) -> None:
     lines = BASES[platform].splitlines()
     k = data.draw(st.integers(0, len(lines) - 2))
     cut = data.draw(st.integers(0, 40))
-    text = "\n".join(lines[:k] + [lines[k][:cut]])  # the last line itself may be cut mid-word
+    text = "\n".join([*lines[:k], lines[k][:cut]])  # the last line itself may be cut mid-word
     got = _sane(text, platform)
     for cid in ABSENCE_DECIDED:
         assert got[cid].result != PASS, (cid, got[cid].record)
