@@ -73,6 +73,15 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "retired": ("已停用", "retired"), "partial": ("部分完成", "partial"),
 }
 
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "party": ("党委", "party"), "congress": ("人大", "congress"), "government": ("政府", "government"),
+    "cppcc": ("政协", "CPPCC"), "supervision": ("监委/纪委", "supervision"), "court": ("法院", "court"),
+    "procuratorate": ("检察院", "procuratorate"), "organisation": ("人民团体", "people's organisation"),
+    "core": ("核心", "core"), "aggregation": ("汇聚", "aggregation"), "access-router": ("接入路由器", "access router"),
+    "access-switch": ("接入交换机", "access switch"), "firewall": ("防火墙", "firewall"),
+    "mlps": ("等保级别", "MLPS level"),
+}
+
 CLASS_LABELS: dict[str, tuple[str, str]] = {
     "isolated": ("已断开", "isolated"),
     "single-path": ("单路径", "single path"),
@@ -83,7 +92,7 @@ CLASS_LABELS: dict[str, tuple[str, str]] = {
 
 
 def label(key: str, lang: str) -> str:
-    pair = LABELS.get(key) or CLASS_LABELS.get(key) or STATUS_LABELS.get(key)
+    pair = LABELS.get(key) or CLASS_LABELS.get(key) or STATUS_LABELS.get(key) or KIND_LABELS.get(key)
     if pair is None:
         return key
     return pair[0] if lang == "zh" else pair[1]
