@@ -105,3 +105,16 @@ def test_exports(api: Api) -> None:
     topo = api.get("/api/v1/exports/topology-devices.json", "viewer")
     assert topo.status_code == 200 and topo.json()["level"] == "devices"
     assert api.get("/api/v1/exports/inventory.yaml", "viewer").status_code == 403
+
+
+def test_compliance_checks_and_devices(api: Api) -> None:
+    checks = api.get("/api/v1/compliance/checks", "auditor")
+    assert checks.status_code == 200, checks.text
+    ids = [c["id"] for c in checks.json()]
+    assert "CE-01" in ids and len(ids) >= 20
+    devices = api.get("/api/v1/compliance/devices", "auditor").json()
+    assert len(devices) == len(api.get("/api/v1/devices?limit=1", "auditor").json()["items"]) * 0 + len(devices) > 100
+    one = api.get(f"/api/v1/compliance/devices/{devices[0]['hostname']}", "engineer").json()
+    assert one["hostname"] == devices[0]["hostname"] and {c["check_id"] for c in one["checks"]} <= set(ids)
+    assert api.get("/api/v1/compliance/devices/NOPE", "auditor").status_code == 404
+    assert api.get("/api/v1/compliance/checks", "finance").status_code == 403

@@ -1,0 +1,153 @@
+"""等保 level-3 baseline checks over the stored configs (the audit package): results per check, per
+device, and the evidence pack as a download. Records cite config lines with secrets masked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Path as PathParam
+from pydantic import BaseModel
+from sqlmodel import Session, func, select
+
+from audit.catalogue import load_catalogue
+from audit.service import AuditReport, audit_city
+from inventory.errors import ExtranetError
+from inventory.models import CommandOutput, ConfigSnapshot
+from topology.graph import inventory_version
+
+from ..deps import Ctx, ctx_for
+from ..errors import ApiError
+
+router = APIRouter(prefix="/compliance", tags=["compliance"])
+_LOCK = threading.Lock()
+_CACHE: dict[str, tuple[Any, AuditReport]] = {}
+_PACKS: dict[tuple[int, bool], bytes | ApiError] = {}  # keyed by the report object: a new report drops old packs
+
+
+def _version(s: Session) -> tuple[Any, ...]:
+    return (inventory_version(s), s.exec(select(func.max(ConfigSnapshot.id))).one(),
+            s.exec(select(func.max(CommandOutput.id))).one())
+
+
+def audit_report(ctx: Ctx) -> AuditReport:
+    """The audit of every device, recomputed only when the inventory or the evidence changes."""
+    with ctx.read() as s:
+        url = str(s.get_bind().url)
+        version = _version(s)
+        with _LOCK:
+            hit = _CACHE.get(url)
+        if hit and hit[0] == version:
+            return hit[1]
+        report = audit_city(s, catalogue=load_catalogue())
+    if not report.audits:
+        raise ApiError(409, "no_data", "the inventory has no devices to audit")
+    with _LOCK:
+        _CACHE[url] = (version, report)
+    return report
+
+
+class CheckSummary(BaseModel):
+    id: str
+    clause: str
+    category: str
+    control: str
+    item: str
+    priority: str
+    results: dict[str, int]
+    failing_devices: list[str]
+
+
+class DeviceSummary(BaseModel):
+    hostname: str
+    platform: str
+    release: str
+    score: float
+    collected_at: dt.datetime | None
+    results: dict[str, int]
+
+
+class CheckResultOut(BaseModel):
+    check_id: str
+    control: str
+    item: str
+    result: str
+    record: str
+    lines: list[int]
+    by_default: bool
+    remediation: str
+
+
+class DeviceAuditOut(DeviceSummary):
+    checks: list[CheckResultOut]
+
+
+@router.get("/checks", response_model=list[CheckSummary], summary="Results per check over every device")
+def checks(ctx: Ctx = Depends(ctx_for("compliance.read"))) -> list[CheckSummary]:
+    r = audit_report(ctx)
+    out = []
+    for chk in r.catalogue.checks:
+        res = [(a.hostname, a.by_id()[chk.id].result) for a in r.audits if chk.id in a.by_id()]
+        out.append(CheckSummary(id=chk.id, clause=chk.clause, category=chk.category, control=chk.control,
+                                item=chk.item, priority=chk.priority, results=dict(Counter(x for _, x in res)),
+                                failing_devices=[h for h, x in res if x == "不符合"]))
+    return out
+
+
+@router.get("/devices", response_model=list[DeviceSummary], summary="Score and result counts per device")
+def devices(ctx: Ctx = Depends(ctx_for("compliance.read"))) -> list[DeviceSummary]:
+    r = audit_report(ctx)
+    return [DeviceSummary(hostname=a.hostname, platform=a.platform, release=a.release, score=round(a.score(), 4),
+                          collected_at=a.collected_at, results=dict(Counter(x.result for x in a.results)))
+            for a in r.audits]
+
+
+@router.get("/devices/{hostname}", response_model=DeviceAuditOut, summary="Every check of one device")
+def device(hostname: Annotated[str, PathParam(max_length=64)],
+           ctx: Ctx = Depends(ctx_for("compliance.read"))) -> DeviceAuditOut:
+    r = audit_report(ctx)
+    a = next((x for x in r.audits if x.hostname == hostname), None)
+    if a is None:
+        known = [x.hostname for x in r.audits]
+        raise ApiError(404, "not_found", f"no audited device {hostname!r}; known: {', '.join(known[:15])}, … "
+                       f"({len(known)} in all)", {"kind": "device", "key": hostname})
+    by_check = {c.id: c for c in r.catalogue.checks}
+    checks_out = [CheckResultOut(check_id=x.check_id, control=by_check[x.check_id].control if x.check_id in by_check
+                                 else "", item=by_check[x.check_id].item if x.check_id in by_check else "",
+                                 result=x.result, record=x.record, lines=x.lines, by_default=x.by_default,
+                                 remediation=by_check[x.check_id].remediation(a.platform) if x.check_id in by_check
+                                 else "") for x in a.results]
+    return DeviceAuditOut(hostname=a.hostname, platform=a.platform, release=a.release, score=round(a.score(), 4),
+                          collected_at=a.collected_at, results=dict(Counter(x.result for x in a.results)),
+                          checks=checks_out)
+
+
+@router.get("/evidence-pack.zip", summary="The 等保 evidence pack (zip with manifest)", response_class=Response,
+            responses={200: {"content": {"application/zip": {}}, "description": "evidence pack"}})
+def evidence_pack(strict: Annotated[bool, Query(description="refuse while items need manual review")] = False,
+                  ctx: Ctx = Depends(ctx_for("compliance.read"))) -> Response:
+    from audit.export.pack import write_pack
+
+    r = audit_report(ctx)
+    key = (id(r), strict)
+    with _LOCK:
+        data = _PACKS.get(key)
+    if data is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                data = write_pack(r, Path(tmp) / "evidence-pack.zip", strict=strict).read_bytes()
+            except ExtranetError as exc:  # the request is fine; the stored evidence is not ready for a pack
+                data = ApiError(409, exc.code, exc.message, exc.details)
+        with _LOCK:
+            _PACKS.clear()
+            _PACKS[key] = data
+    if isinstance(data, ApiError):
+        raise data
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d")
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="evidence-pack-{stamp}.zip"'})
