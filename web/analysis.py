@@ -1,49 +1,16 @@
 """The graph and what the pages derive from it (protection classes, single points of failure, map
-levels), computed once per inventory version and shared by every request."""
+levels). The derived results are the API's (api.analysis_cache): computed once per inventory version
+and shared by the pages and the JSON API."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
 from sqlmodel import Session, select
 
+from api.analysis_cache import Derived, derived
 from inventory.models import MapPosition
 from topology import layout
-from topology.graph import build_graph
-from topology.protection import UnitProtection, classify
-from topology.sweep import SingleFailure, spof, sweep_single
 
-
-@dataclass
-class Derived:
-    graph: nx.MultiGraph
-    protection: dict[str, UnitProtection]
-    singles: list[SingleFailure]
-    spofs: list[SingleFailure]
-    spof_names: set[str]
-
-
-_CACHE: dict[int, tuple[Any, Derived]] = {}
-_LOCK = threading.Lock()
-
-
-def derived(session: Session) -> Derived:
-    g = build_graph(session)
-    with _LOCK:
-        hit = _CACHE.get(id(g))
-        if hit and hit[0] is g:
-            return hit[1]
-    singles = sweep_single(g, ("link", "device", "unit-device", "srlg", "room", "carrier"))
-    prot = classify(g, singles)
-    spofs = spof(g, failures=[f for f in singles if f.kind != "carrier"])
-    d = Derived(g, prot, singles, spofs, {f"{f.kind}:{f.element}" for f in spofs})
-    with _LOCK:
-        _CACHE.clear()  # one inventory version at a time is enough
-        _CACHE[id(g)] = (g, d)
-    return d
+__all__ = ["Derived", "derived", "map_level", "saved_positions"]
 
 
 def saved_positions(session: Session, level: str) -> dict[str, tuple[float, float]]:
