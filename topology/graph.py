@@ -25,6 +25,8 @@ from sqlmodel import Session, select
 
 from inventory.models import Carrier, ChangeLog, Circuit, Device, Interface, Link, Room, TerminalCount, Unit
 
+from .net import no_gc
+
 DEVICE = "device:"
 EXTERNAL = "external:"
 
@@ -81,6 +83,7 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
+@no_gc
 def _build(session: Session, *, discovered: bool) -> nx.MultiGraph:
     carriers = {c.id: c for c in session.exec(select(Carrier))}
     rooms = {r.id: r for r in session.exec(select(Room).order_by(Room.code))}

@@ -23,7 +23,7 @@ from itertools import combinations
 import networkx as nx
 
 from .fast import _View, get_views
-from .net import Net, get_net, reach
+from .net import Net, get_net, no_gc, reach
 
 
 @dataclass
@@ -47,6 +47,7 @@ def _comp_terms(view: _View, net: Net) -> list[int]:
             for ci, c in enumerate(view.comps)]
 
 
+@no_gc
 def n2_extra_comps(g: nx.MultiGraph, seed: int = 20260501) -> dict[tuple[int, int], tuple[str, set[int]]]:
     """(edge a, edge b) with a < b → (kind, unit components lost in addition to the two singles)."""
     net = get_net(g)
@@ -167,6 +168,7 @@ def single_lost(g: nx.MultiGraph) -> dict[int, set[int]]:
     return {e: set(v.lost_by_edge(e)) for e in candidate_links(net)}
 
 
+@no_gc
 def n2_extra(g: nx.MultiGraph) -> list[PairImpact]:
     """The pairs of links that lose more than their two singles, worst first."""
     net = get_net(g)
@@ -203,6 +205,7 @@ def pair_lost_naive(net: Net, a: int, b: int, base: bytearray) -> set[int]:
     return {d for held in net.holders for d, _ in held if base[d] and not up[d]}
 
 
+@no_gc
 def n2_naive(g: nx.MultiGraph, pairs: Iterable[tuple[int, int]] | None = None) -> dict[tuple[int, int], set[int]]:
     """The oracle: BFS for every pair (or the given sample of pairs)."""
     net = get_net(g)

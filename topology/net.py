@@ -14,11 +14,41 @@ Reachability semantics (the same in every method):
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import networkx as nx
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a pure computation. The analyses allocate many small
+    lists and dicts; with a large heap (a web process, a benchmark holding the province) the
+    collections they trigger cost 2-4x the analysis itself. Nothing here creates reference cycles
+    that need collecting meanwhile; the caller's previous state is restored."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def no_gc(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with gc_paused():
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass

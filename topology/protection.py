@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .net import Net, get_net
+from .net import Net, get_net, no_gc
 from .sweep import SingleFailure, sweep_single
 
 CLASSES = ("isolated", "single-path", "same-carrier-redundant", "dual-carrier", "dual-carrier-room-diverse")
@@ -55,6 +55,7 @@ class UnitProtection:
     shared_risks: list[str] = field(default_factory=list)  # e.g. "link:LT-U001-1", "srlg:duct:X-core"
 
 
+@no_gc
 def classify(g: nx.MultiGraph, failures: list[SingleFailure] | None = None) -> dict[str, UnitProtection]:
     """Protection class of every unit, keyed by unit code. ``failures`` may pass a precomputed
     single-failure sweep (links, devices, SRLGs, rooms, carriers) to avoid recomputing it."""

@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from inventory.errors import ExtranetError, NotFound
 from inventory.models import CounterSample, Interface, Scenario
 
-from .net import Net, get_net, reach
+from .net import Net, get_net, no_gc, reach
 from .sweep import SingleFailure, compare, full_sweep, spof, sweep_single
 
 # C1 names spof() and the sweeps next to simulate(); they live in topology.sweep.
@@ -149,6 +149,7 @@ def resolve(g: nx.MultiGraph, spec: FailureSpec) -> tuple[set[int], set[int]]:
     return dead_nodes, dead_edges
 
 
+@no_gc
 def simulate(g: nx.MultiGraph, spec: FailureSpec, demand: dict[str, float] | None = None, *,
              mbps_per_terminal: float = DEFAULT_MBPS_PER_TERMINAL,
              demand_source: dict[str, str] | None = None) -> ScenarioResult:
@@ -365,6 +366,7 @@ def rerun(session: Session, g: nx.MultiGraph, name: str) -> Comparison:
                       newly_overloaded=sorted({o.circuit for o in now.overloaded} - set(saved.get("overloaded", []))))
 
 
+@no_gc
 def overload_sweep(g: nx.MultiGraph, failures: list[SingleFailure], demand: dict[str, float] | None = None, *,
                    mbps_per_terminal: float = DEFAULT_MBPS_PER_TERMINAL) -> dict[tuple[str, str], list[Overload]]:
     """Overloaded backup circuits under every single failure (those with none are left out).

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .net import Net, get_net, reach
+from .net import Net, get_net, no_gc, reach
 
 KINDS = ("link", "device", "unit-device", "srlg", "room", "carrier")
 
@@ -84,6 +84,7 @@ def compare(net: Net, kind: str, name: str, base: bytearray, base_p: bytearray, 
     return f
 
 
+@no_gc
 def sweep_single_naive(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) -> list[SingleFailure]:
     """Remove each element, BFS, compare: the oracle."""
     net = get_net(g)
@@ -95,6 +96,7 @@ def sweep_single_naive(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device
     return out
 
 
+@no_gc
 def sweep_single(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device"), *,
                  rooms: str = "auto") -> list[SingleFailure]:
     """Every single failure of the given kinds: links and devices in one pass, rooms in one pass on
@@ -145,6 +147,7 @@ def _nx_reach(view: nx.MultiGraph, net: Net, primary_only: bool) -> bytearray:
     return seen
 
 
+@no_gc
 def sweep_single_naive_nx(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device")) -> list[SingleFailure]:
     """The textbook loop: per failure a networkx restricted view, then a BFS per view. Same results as
     sweep_single_naive; kept as the baseline the benchmarks compare against."""
@@ -178,6 +181,7 @@ class SweepReport:
     seconds: dict[str, float]
 
 
+@no_gc
 def full_sweep(g: nx.MultiGraph, *, n2: bool = True) -> SweepReport:
     """Every single failure of links, devices (network and unit), SRLGs and rooms, plus (n2) the link pairs whose impact
     exceeds their two singles; every other pair's impact is the union of its singles."""

@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from .graph import device_node, external_node
+from .net import no_gc
 
 CARRIERS = {"unicom": {"name": "中国联通", "role": "primary"}, "telecom": {"name": "中国电信", "role": "backup"}}
 
@@ -128,6 +129,7 @@ def province_docs(cities: int = 11, seed: int = 1000) -> list[dict[str, Any]]:
     return [build_sample(seed + i) for i in range(cities)]
 
 
+@no_gc
 def province_graph(docs: list[dict[str, Any]] | None = None, *, cities: int = 11, seed: int = 1000) -> nx.MultiGraph:
     """Cities shaped like the sample under a provincial core pair (two DC rooms). Each city's Unicom
     uplink becomes a long-haul circuit to PROV-CORE1, its Telecom uplink one to PROV-CORE2; groups of
