@@ -18,8 +18,8 @@ from inventory.errors import ExtranetError
 
 from .deps import HERE, LoginRequired, PageForbidden, lang_of, login_url, principal_of, render
 
-PAGES = ("auth_pages", "map_pages", "inventory_pages", "simulate_pages", "money_pages", "collection_pages",
-         "export_pages")
+PAGES = ("auth_pages", "overview_pages", "map_pages", "inventory_pages", "simulate_pages", "money_pages",
+         "collection_pages", "export_pages")
 
 
 def create_app(engine: Engine | None = None, **kwargs: object) -> FastAPI:

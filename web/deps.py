@@ -21,7 +21,8 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["wan"] = i18n.wan
 templates.env.globals["CLASS_LABELS"] = i18n.CLASS_LABELS
 
-NAV = (("map", "/map", "topology.read"), ("rooms", "/rooms", "inventory.read"),
+NAV = (("overview", "/overview", "topology.read"), ("map", "/map", "topology.read"),
+       ("rooms", "/rooms", "inventory.read"),
        ("units", "/units", "inventory.read"), ("devices", "/devices", "inventory.read"),
        ("simulate", "/simulate", "analysis.run"), ("money", "/money", "money.read"),
        ("collection", "/collection", "inventory.read"), ("exports", "/exports", "export.read"))

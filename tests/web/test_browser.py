@@ -304,3 +304,15 @@ def test_whole_unicom_outage_shows_failover_and_overloaded_backups(as_user, web)
     assert page.evaluate(f"window.__map.edges.get('{over}').width") == 6
     assert over in page.inner_text("#impact")
     shot(page, "14-simulate-unicom-outage")
+
+
+def test_overview_page(as_user, web) -> None:
+    page = as_user("plan")
+    page.goto(f"{web.base}/overview")
+    cells = page.eval_on_selector_all("#overview-classes tr td:nth-child(2)", "tds => tds.map(td => +td.textContent)")
+    assert sum(cells) == 97
+    assert "核心机房" in page.inner_text("#overview-network")
+    assert "CORE" in page.inner_text("#overview-spofs")
+    assert "万元" in page.inner_text("#overview-backup")
+    assert page.evaluate("window.__charts.length") == 1
+    shot(page, "00-overview")
