@@ -51,10 +51,13 @@ def vis_data(m: MapLevel, lang: str = "zh") -> dict[str, Any]:
         backbone = not any(kinds.get(x, ("", None))[0] == "unit" or kinds.get(x, ("", None))[1]
                            for x in (e.source, e.target))
         edge: dict[str, Any] = {"id": e.id, "from": e.source, "to": e.target, "carrier": e.carrier, "role": e.role,
-                                "bandwidth": e.bandwidth_mbps, "srlg": e.srlg, "spof": e.spof,
+                                "bandwidth": e.bandwidth_mbps, "srlg": e.srlg, "spof": e.spof, "source": e.source_kind,
                                 "color": {"color": CARRIER_COLOURS.get(e.carrier, "#8d8d8d")},
                                 "width": 3.5 if e.spof and backbone else (2 if e.role in ("uplink",) else 1.2),
                                 "dashes": e.role == "backup", "title": _edge_title(e, lang)}
+        if e.source_kind != "declared":
+            # Seen on the devices (LLDP / shared subnet) but declared nowhere: dotted, so drift shows.
+            edge["dashes"] = [2, 4]
         if e.spof and backbone:
             edge["shadow"] = {"enabled": True, "color": SPOF_BORDER, "size": 6, "x": 0, "y": 0}
         if e.parallel:

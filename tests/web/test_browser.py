@@ -50,7 +50,8 @@ def test_map_draws_every_node_and_edge_of_the_level(as_user, web, level) -> None
     edges = page.evaluate("window.__map.edges.get()")
     colours = {e["carrier"]: e["color"]["color"] for e in edges}
     assert colours["unicom"] != colours["telecom"]
-    assert all(e["dashes"] == (e["role"] == "backup") for e in edges)
+    assert all(e["dashes"] == (e["role"] == "backup") for e in edges if e["source"] == "declared")
+    assert all(e["dashes"] == [2, 4] for e in edges if e["source"] != "declared")  # discovered only: dotted
     if level != "rooms":
         assert any(e["role"] == "backup" for e in edges)
     # Parallel circuits between the same two nodes are all drawn, fanned out as curves.

@@ -6,6 +6,8 @@
     'same-carrier-redundant': L('同运营商冗余', 'same-carrier redundant'), 'dual-carrier': L('双运营商', 'dual carrier'),
     'dual-carrier-room-diverse': L('双运营商+异机房', 'dual carrier, room-diverse')};
   const CARRIER = {unicom: L('联通', 'Unicom'), telecom: L('电信', 'Telecom')};
+  const SOURCE = {declared: L('台账登记', 'declared'), lldp: L('LLDP 发现（未登记）', 'LLDP (not declared)'),
+    subnet: L('同网段发现（未登记）', 'shared subnet (not declared)'), manual: L('手工', 'manual')};
   const ROLE = {primary: L('主用', 'primary'), backup: L('备用', 'backup'), uplink: L('上联', 'uplink'), internal: L('内部', 'internal')};
 
   function create(container, data, opts) {
@@ -60,6 +62,7 @@
     const rows = [[L('线路', 'Circuit'), ext.esc(e.id)], [L('运营商', 'Carrier'), CARRIER[e.carrier] || L('自建', 'own')],
       [L('角色', 'Role'), ROLE[e.role] || e.role], [L('带宽', 'Bandwidth'), `${e.bandwidth} Mbps`],
       [L('共享风险组', 'Shared-risk group'), ext.esc(e.srlg || '—')],
+      [L('依据', 'Evidence'), SOURCE[e.source] || ext.esc(e.source)],
       [L('两端', 'Ends'), `${ext.esc(e.from)}<br>${ext.esc(e.to)}`]];
     if (e.spof) rows.push(['⚠', L('单点故障：此线路故障将中断终端', 'SPOF: its failure cuts terminals')]);
     return `<h2>${ext.esc(e.id)}</h2><dl class="kv">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
