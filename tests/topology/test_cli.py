@@ -13,15 +13,10 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def sample_home(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    from inventory.db import get_engine
-    from inventory.service import load_sample, prepare
+def sample_home(monkeypatch: pytest.MonkeyPatch, tmp_path, _sqlite_template) -> None:
+    from tests.topology.conftest import copy_sample
 
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    eng = get_engine(url)
-    prepare(eng)
-    load_sample(eng)
+    monkeypatch.setenv("DATABASE_URL", copy_sample("sqlite", tmp_path, _sqlite_template, None))
 
 
 def run(*args: str):

@@ -66,10 +66,8 @@ def test_sample_register_is_consistent(sample_engine: Engine) -> None:
     assert report.items == [] and report.declared == len(pairs)
 
 
-def test_drift_finds_removed_added_one_sided_and_mismatches(engine: Engine) -> None:
-    from inventory.service import load_sample
-
-    load_sample(engine)
+def test_drift_finds_removed_added_one_sided_and_mismatches(sample_copy: Engine) -> None:
+    engine = sample_copy
     with session_scope(engine, actor="collector") as s:
         # The lab: LT-U002-1 was unplugged; a new cable joins U001-AR1 and QHD-CORE-SW2 on two new ports.
         # (DX-U003-1 is reported by one side only: stored links cannot say which, so no one-sided finding.)
@@ -111,10 +109,8 @@ def test_drift_finds_removed_added_one_sided_and_mismatches(engine: Engine) -> N
     assert {"device:U001-AR1", "device:QHD-CORE-SW2"} in [set(p) for p in discovered]
 
 
-def test_subnet_links_are_recorded_once(engine: Engine) -> None:
-    from inventory.service import load_sample
-
-    load_sample(engine)
+def test_subnet_links_are_recorded_once(sample_copy: Engine) -> None:
+    engine = sample_copy
     with session_scope(engine) as s:
         first = record_subnet_links(s)
     with session_scope(engine) as s:
@@ -139,18 +135,16 @@ def test_subnet_pairs_point_to_point_and_small_shared_segments() -> None:
         (1, 2, "10.0.0.0/30"), (8, 9, "10.0.3.0/27"), (8, 10, "10.0.3.0/27"), (9, 10, "10.0.3.0/27")]
 
 
-def test_drift_on_lldp_rendered_and_parsed_like_a_collection(engine: Engine) -> None:
+def test_drift_on_lldp_rendered_and_parsed_like_a_collection(sample_copy: Engine) -> None:
     """The lab's own LLDP screens (Huawei/H3C/Cisco formats) parsed by the collectors' TextFSM templates,
     after a circuit was unplugged in the lab and a stray cable added between two unit LANs."""
+    engine = sample_copy
     import pytest
 
     lab_spec = pytest.importorskip("inventory.lab_spec")
     render = pytest.importorskip("collectors.lab.render")
     parse = pytest.importorskip("collectors.parse")
     from collectors.lab.model import LabNeighbor
-    from inventory.service import load_sample
-
-    load_sample(engine)
     with session_scope(engine) as s:
         spec = lab_spec.build_lab_spec(s)
         circuit = s.exec(select(Circuit).where(Circuit.cid == "LT-U010-1")).one()

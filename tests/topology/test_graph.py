@@ -39,10 +39,8 @@ def test_graph_matches_inventory(sample_engine: Engine) -> None:
     assert sorted(g.graph["srlgs"]["duct:HEBEI-core"]) == ["LT-BB-HEBEI-1", "LT-BB-HEBEI-2"]
 
 
-def test_cache_per_inventory_version(engine: Engine) -> None:
-    from inventory.service import load_sample
-
-    load_sample(engine)
+def test_cache_per_inventory_version(sample_copy: Engine) -> None:
+    engine = sample_copy
     with session_scope(engine) as s:
         g1 = build_graph(s)
         assert build_graph(s) is g1  # same version: the very same object, never a copy
@@ -65,14 +63,13 @@ def test_cache_per_inventory_version(engine: Engine) -> None:
     assert declared_only.number_of_edges() == g3.number_of_edges() - 1
 
 
-def test_observed_state_from_collection(engine: Engine) -> None:
+def test_observed_state_from_collection(sample_copy: Engine) -> None:
+    engine = sample_copy
     import datetime as dt
 
     from inventory.models import Device, TerminalCount
-    from inventory.service import load_sample
     from topology.scenario import FailureSpec, simulate
 
-    load_sample(engine)
     with session_scope(engine) as s:
         g0 = build_graph(s)
         assert g0.graph["down_links"] == [] and g0.nodes["device:U001-AR1"]["terminals_measured"] is None

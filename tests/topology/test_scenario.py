@@ -143,13 +143,11 @@ def test_bad_kind_in_saved_spec() -> None:
     assert FailureSpec.from_dict({"carriers": "unicom"}).carriers == ["unicom"]
 
 
-def test_saved_scenarios_rerun_and_compare(engine: Engine) -> None:
+def test_saved_scenarios_rerun_and_compare(sample_copy: Engine) -> None:
+    engine = sample_copy
     from sqlmodel import select
 
     from inventory.models import Circuit
-    from inventory.service import load_sample
-
-    load_sample(engine)
     with session_scope(engine, actor="planner") as s:
         g = build_graph(s)
         row = save_scenario(s, g, "联通全断", FailureSpec(carriers=["unicom"]), description="whole Unicom down",
@@ -171,16 +169,15 @@ def test_saved_scenarios_rerun_and_compare(engine: Engine) -> None:
     assert later.newly_cut == ["U001"] and later.terminals_lost_delta > 0
 
 
-def test_measured_demand_from_counters(engine: Engine) -> None:
+def test_measured_demand_from_counters(sample_copy: Engine) -> None:
+    engine = sample_copy
     import datetime as dt
 
     from sqlmodel import select
 
     from inventory.models import Circuit, CounterSample
-    from inventory.service import load_sample
     from topology.scenario import measured_demand, simulate_session
 
-    load_sample(engine)
     t0 = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)
     with session_scope(engine) as s:
         lt = s.exec(select(Circuit).where(Circuit.cid == "LT-U001-1")).one()
