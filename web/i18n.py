@@ -81,6 +81,8 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "core": ("核心", "core"), "aggregation": ("汇聚", "aggregation"), "access-router": ("接入路由器", "access router"),
     "access-switch": ("接入交换机", "access switch"), "firewall": ("防火墙", "firewall"),
     "mlps": ("等保级别", "MLPS level"),
+    "circuits_rule": ("按线路数分摊", "by circuits"), "tariff_rule": ("按线路资费分摊", "by tariff"),
+    "bandwidth_rule": ("按带宽分摊", "by bandwidth"), "terminals_rule": ("按终端数分摊", "by terminals"),
 }
 
 CLASS_LABELS: dict[str, tuple[str, str]] = {
