@@ -327,11 +327,22 @@ def _demo(ctx: DemoContext) -> None:
         swept = time.perf_counter() - started
         unicom = simulate_session(s, g, FailureSpec(carriers=["unicom"]))
         reconciled = drift(s)
+    from topology.n2 import candidate_links, n2_extra
+
+    started = time.perf_counter()
+    pairs = n2_extra(g)
+    n2_ms = (time.perf_counter() - started) * 1000
+    m = len(candidate_links(get_net(g)))
     console.print(f"graph: {g.number_of_nodes()} devices/networks, {g.number_of_edges()} circuits "
                   f"(built in {built * 1000:.0f} ms); {len(singles)} single failures swept and classified in "
                   f"{swept * 1000:.1f} ms")
     print_class_counts(prot)
     print_spofs(g, spof(g, failures=[f for f in singles if f.kind != "carrier"]), 8)
+    if pairs:
+        worst = pairs[0]
+        console.print(f"N-2: {len(pairs)} of {m * (m - 1) // 2:,} link pairs lose more than their two singles "
+                      f"({n2_ms:.1f} ms); worst: {worst.a} + {worst.b} ({worst.kind}) — {worst.extra_terminals:,} "
+                      f"terminals of {len(worst.units)} units")
     console.rule("联通全网中断 What a whole-Unicom outage does")
     print_result(g, unicom, limit=10)
     kinds = {k: len(v) for k, v in reconciled.by_kind().items()}

@@ -205,3 +205,4 @@ def test_demo_step_prints_the_headline(sample_sqlite: Engine, capsys: pytest.Cap
     assert "What a whole-Unicom outage does" in out or "联通全网中断" in out
     assert ctx.state["topology"]["classes"]["single-path"] == 58
     assert "drift (declared vs seen): declared-not-seen 0" in out
+    assert "N-2: 48 of 13,366 link pairs" in out
