@@ -65,7 +65,7 @@ def leaks(text: str) -> list[str]:
                 value = m.group("secret")
                 # another dialect's pattern may land on a keyword or a remediation placeholder (<口令>)
                 if not value.startswith(MASK) and value.lower() not in NOT_SECRETS and not value.startswith("<"):
-                    found.append(m.group(0))
+                    found.append(f"{m.group('pre')}<{len(value)} chars>")  # never echo the secret itself
     return found
 
 
@@ -150,7 +150,8 @@ def write_pack(report: AuditReport, path: Path, *, strict: bool = False) -> Path
     ]
     bad += [(name, leak) for name, data in files.items() if name.endswith(".xlsx") for leak in _xlsx_leaks(data)]
     if bad:
-        raise ExtranetError(f"refusing to write the pack: unmasked secret in {bad[0][0]}", code="audit.secret_leak")
+        raise ExtranetError(f"refusing to write the pack: unmasked secret in {bad[0][0]} ({bad[0][1]})",
+                            code="audit.secret_leak")
     sums = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
     manifest = {
         "generated_at": report.generated_at.isoformat(),

@@ -231,3 +231,11 @@ def test_thresholds_per_assessor() -> None:
         load_catalogue().with_thresholds({"idle": 3})
     with pytest.raises(ExtranetError, match="expected int"):
         load_catalogue().with_thresholds({"idle_timeout_max_minutes": "ten"})
+
+
+def test_remediation_text_passes_the_leak_scan() -> None:
+    from audit.export.pack import leaks
+
+    for c in load_catalogue().checks:
+        for p in PLATFORMS:
+            assert not leaks(c.remediation(p)), (c.id, p)
