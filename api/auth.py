@@ -29,6 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
 from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 
 from inventory.models import ApiToken, Setting, User, WebSession, utcnow
 
@@ -438,15 +439,38 @@ def remote_addr(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def current_user(request: Request) -> Principal:
+def _cached(engine: Any, authorization: str | None, cookie: str | None) -> Principal | None:
+    """The principal from the short cache, without touching the database (None on a miss)."""
+    if authorization:
+        scheme, _, credential = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not credential.strip():
+            return None
+        key = (str(engine.url), "t", digest(credential.strip()))
+    elif cookie:
+        key = (str(engine.url), "s", digest(cookie))
+    else:
+        return None
+    hit = _principal_cache.get(key)
+    return hit[1] if hit and time.monotonic() - hit[0] < _PRINCIPAL_TTL else None
+
+
+def _resolve_request(engine: Any, authorization: str | None, cookie: str | None) -> Principal | None:
+    with Session(engine) as session:
+        return resolve(session, authorization, cookie)
+
+
+async def current_user(request: Request) -> Principal:
     """FastAPI dependency: the authenticated caller (bearer token or session cookie), with CSRF
-    enforced for cookie-authenticated changes. 401 when there is no valid credential."""
+    enforced for cookie-authenticated changes. 401 when there is no valid credential. Async so a
+    cached credential costs no thread hop; a miss reads the database in the thread pool."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     engine = request.app.state.engine
-    with Session(engine) as session:
-        principal = resolve(session, request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE))
+    authorization, cookie = request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE)
+    principal = _cached(engine, authorization, cookie)
+    if principal is None:
+        principal = await run_in_threadpool(_resolve_request, engine, authorization, cookie)
     if principal is None:
         raise ApiError(401, "unauthorized", "log in (POST /api/v1/auth/login) or send 'Authorization: Bearer "
                        "<token>'; web sessions end after the idle timeout", headers={"WWW-Authenticate": "Bearer"})
@@ -474,9 +498,9 @@ def require_roles(*roles: str) -> Callable[..., Principal]:
     """FastAPI dependency factory: the caller must hold one of `roles`."""
     allowed = frozenset(roles)
 
-    def dependency(request: Request, principal: Principal = Depends(current_user)) -> Principal:
+    async def dependency(request: Request, principal: Principal = Depends(current_user)) -> Principal:
         if principal.role not in allowed:
-            raise _deny(request, principal, "one of roles " + ", ".join(sorted(allowed)))
+            raise await run_in_threadpool(_deny, request, principal, "one of roles " + ", ".join(sorted(allowed)))
         return principal
 
     return dependency
@@ -486,9 +510,9 @@ def require(permission: str) -> Callable[..., Principal]:
     """FastAPI dependency factory: the caller's role must hold `permission` (see PERMISSIONS)."""
     allowed = PERMISSIONS[permission]
 
-    def dependency(request: Request, principal: Principal = Depends(current_user)) -> Principal:
+    async def dependency(request: Request, principal: Principal = Depends(current_user)) -> Principal:
         if principal.role not in allowed:
-            raise _deny(request, principal, permission)
+            raise await run_in_threadpool(_deny, request, principal, permission)
         return principal
 
     return dependency

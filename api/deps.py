@@ -81,7 +81,7 @@ def ctx_for(permission: str) -> Callable[..., Ctx]:
     """Dependency: the caller must hold `permission`; returns a Ctx for the endpoint."""
     guard = require(permission)
 
-    def dependency(request: Request, principal: Principal = Depends(guard)) -> Ctx:
+    async def dependency(request: Request, principal: Principal = Depends(guard)) -> Ctx:
         return Ctx(principal, request.app.state.engine, getattr(request.state, "request_id", None),
                    remote_addr(request))
 

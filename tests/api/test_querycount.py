@@ -35,4 +35,4 @@ def test_list_query_count_is_constant(api_sqlite: Api, name: str) -> None:
     assert "auditor" in auth.PERMISSIONS[perm]
     small = _count(api_sqlite, f"/api/v1/{name}?limit=5")
     large = _count(api_sqlite, f"/api/v1/{name}?limit=500")
-    assert small == large <= 2, (small, large)
+    assert small == large == 1, (small, large)
