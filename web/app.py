@@ -19,7 +19,7 @@ from inventory.errors import ExtranetError
 from .deps import HERE, LoginRequired, PageForbidden, lang_of, login_url, principal_of, render
 
 PAGES = ("auth_pages", "overview_pages", "map_pages", "inventory_pages", "simulate_pages", "money_pages",
-         "collection_pages", "export_pages")
+         "collection_pages", "compliance_pages", "export_pages")
 
 
 def create_app(engine: Engine | None = None, **kwargs: object) -> FastAPI:

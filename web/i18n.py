@@ -19,7 +19,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "app": ("电子政务外网管理平台", "E-government extranet"),
     "login": ("登录", "Log in"), "logout": ("退出", "Log out"), "username": ("用户名", "Username"),
     "password": ("口令", "Password"), "login_failed": ("登录失败", "Login failed"),
-    "overview": ("概览", "Overview"), "network": ("网络", "Network"),
+    "overview": ("概览", "Overview"), "compliance": ("等保核查", "MLPS checks"), "network": ("网络", "Network"),
     "map": ("拓扑地图", "Map"), "rooms": ("节点机房", "Rooms"), "units": ("接入单位", "Units"),
     "devices": ("设备", "Devices"), "simulate": ("故障模拟", "Failure simulator"), "money": ("费用", "Money"),
     "collection": ("采集", "Collection"), "exports": ("导出", "Exports"),

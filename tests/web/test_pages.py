@@ -48,7 +48,7 @@ def test_pages_need_a_login_and_refuse_open_redirects(client) -> None:
 def test_every_page_renders_for_an_engineer(client) -> None:
     _login(client, "p-eng")
     for path in ("/overview", "/map", "/map?level=rooms", "/map?level=devices", "/rooms", "/units", "/units/U001",
-                 "/devices", "/devices/QHD-CORE-SW1", "/simulate", "/collection", "/exports"):
+                 "/devices", "/devices/QHD-CORE-SW1", "/simulate", "/collection", "/compliance", "/exports"):
         r = client.get(path)
         assert r.status_code == 200, path
         assert "电子政务外网管理平台" in r.text
@@ -98,7 +98,7 @@ def test_every_page_renders_on_an_empty_database(tmp_path) -> None:
         auth.create_user(s, "e-fin", PASSWORD, "finance", "test")
     client = TestClient(create_app(engine), base_url="http://127.0.0.1")
     pages = {"e-eng": ["/overview", "/map", "/map?level=rooms", "/map?level=devices", "/rooms", "/units", "/devices",
-                       "/simulate", "/collection", "/exports"],
+                       "/simulate", "/collection", "/compliance", "/exports"],
              "e-fin": ["/overview", "/money", "/money?view=accrual", "/exports/money.xlsx"]}
     for user, paths in pages.items():
         client.cookies.clear()

@@ -33,7 +33,7 @@ def exports_page(request: Request, principal: auth.Principal = Depends(page_user
          "href": "/api/v1/exports/topology-units.json" if api and "topology" in routers else None,
          "what": "拓扑（机房+单位层级，含坐标）"},
         {"key": "audit_pack", "perm": "compliance.read", "id": "dl-audit",
-         "href": "/api/v1/exports/audit-pack.zip" if "compliance" in routers else None,
+         "href": "/exports/audit-pack.zip",
          "what": "等保三级测评材料：资产清单、拓扑图、冗余证明、设备基线核查记录"},
     ]
     return render(request, "exports.html", principal, items=items)

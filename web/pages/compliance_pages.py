@@ -1,0 +1,100 @@
+"""等保 (MLPS level 3) baseline checks over the stored configs (audit.service), per device and per
+check, and the evidence pack download."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session, func, select
+
+from api import auth
+from inventory.models import CommandOutput, ConfigSnapshot
+
+from .. import analysis
+from ..deps import need, page_user, render
+
+router = APIRouter(include_in_schema=False)
+_CACHE: dict[str, tuple[Any, Any]] = {}
+_LOCK = threading.Lock()
+
+
+def report(session: Session) -> Any:
+    """The audit of every device, recomputed when a config, an output or the inventory changes."""
+    from audit.service import audit_city
+
+    url = str(session.get_bind().url)
+    version = (session.exec(select(func.max(ConfigSnapshot.id))).one(),
+               session.exec(select(func.max(CommandOutput.id))).one(), id(analysis.derived(session).graph))
+    with _LOCK:
+        hit = _CACHE.get(url)
+    if hit and hit[0] == version:
+        return hit[1]
+    r = audit_city(session)
+    with _LOCK:
+        _CACHE[url] = (version, r)
+    return r
+
+
+@router.get("/compliance", response_class=HTMLResponse)
+def compliance_page(request: Request, result: str = "", principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
+    need(principal, "compliance.read")
+    from audit.catalogue import RESULTS
+
+    with Session(request.app.state.engine) as s:
+        r = report(s)
+    rows = []
+    for a in r.audits:
+        tally = {k: 0 for k in RESULTS}
+        for x in a.results:
+            tally[x.result] = tally.get(x.result, 0) + 1
+        if result and not tally.get(result):
+            continue
+        rows.append({"a": a, "tally": tally, "score": a.score()})
+    checks = []
+    for c in r.catalogue.checks:
+        tally = {k: 0 for k in RESULTS}
+        for a in r.audits:
+            x = a.by_id().get(c.id)
+            if x is not None:
+                tally[x.result] = tally.get(x.result, 0) + 1
+        checks.append({"c": c, "tally": tally})
+    return render(request, "compliance.html", principal, r=r, rows=rows, checks=checks, results=RESULTS,
+                  result=result, pack_href=_pack_href(request))
+
+
+@router.get("/compliance/{hostname}", response_class=HTMLResponse)
+def compliance_device(hostname: str, request: Request, principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
+    need(principal, "compliance.read")
+    with Session(request.app.state.engine) as s:
+        from inventory.summary import find_device
+
+        dev = find_device(s, hostname)
+        r = report(s)
+    a = r.audit(dev.hostname)
+    items = [{"x": x, "c": r.catalogue.get(x.check_id)} for x in a.results]
+    return render(request, "compliance_device.html", principal, a=a, items=items, platform=dev.platform)
+
+
+def _pack_href(request: Request) -> str:
+    return "/exports/audit-pack.zip"
+
+
+@router.get("/exports/audit-pack.zip", response_model=None)
+def audit_pack(request: Request, principal: auth.Principal = Depends(page_user)) -> Response:
+    """The 等保 evidence pack (audit.export.pack): registers, diagram, redacted configs, per-check
+    records and a SHA-256 manifest; the pack writer refuses to write a secret."""
+    need(principal, "compliance.read")
+    from audit.export.pack import write_pack
+
+    with Session(request.app.state.engine) as s:
+        r = report(s)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write_pack(r, Path(tmp) / "audit-pack.zip").read_bytes()
+    stamp = r.generated_at.strftime("%Y%m%d")
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="audit-pack-{stamp}.zip"'})
