@@ -516,3 +516,12 @@ def require(permission: str) -> Callable[..., Principal]:
         return principal
 
     return dependency
+
+
+def role_matrix_markdown() -> str:
+    """The role matrix as a Markdown table (docs/api.md embeds it; a test keeps them equal)."""
+    head = "| permission | " + " | ".join(ROLES) + " |"
+    sep = "|---|" + "---|" * len(ROLES)
+    rows = [f"| `{perm}` {PERMISSION_ZH[perm]} | " + " | ".join("✔" if r in roles else "" for r in ROLES) + " |"
+            for perm, roles in PERMISSIONS.items()]
+    return "\n".join([head, sep, *rows])
