@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import JSON, Field, SQLModel
 
 from .base import utcnow
@@ -77,10 +77,11 @@ class CounterSample(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     interface_id: int = Field(foreign_key="interface.id", index=True)
     sampled_at: dt.datetime = Field(default_factory=utcnow, index=True)
-    in_octets: int = Field(default=0)
-    out_octets: int = Field(default=0)
-    in_errors: int = Field(default=0)
-    out_errors: int = Field(default=0)
+    # Interface counters are 64-bit on every platform we collect; INTEGER would overflow on PostgreSQL.
+    in_octets: int = Field(default=0, sa_type=BigInteger)
+    out_octets: int = Field(default=0, sa_type=BigInteger)
+    in_errors: int = Field(default=0, sa_type=BigInteger)
+    out_errors: int = Field(default=0, sa_type=BigInteger)
     run_id: int | None = Field(default=None, foreign_key="collection_run.id")
 
 
