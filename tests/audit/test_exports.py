@@ -45,7 +45,8 @@ def test_pack_layout(pack: Path, collected_city: AuditCity) -> None:
               "manifest.json", MANIFEST):
         assert f in names
     n_dev, n_chk = len(collected_city.report.audits), len(load_catalogue().checks)
-    assert sum(n.startswith("configs/") for n in names) == n_dev
+    configs = {n.removeprefix("configs/").removesuffix(".cfg") for n in names if n.startswith("configs/")}
+    assert configs == {a.hostname for a in collected_city.report.audits}
     assert sum(n.startswith("evidence/") for n in names) == n_dev * n_chk
     raw = [n for n in names if n.startswith("raw/")]
     assert len(raw) >= n_dev  # several runtime outputs per device
