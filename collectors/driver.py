@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 
 from netmiko.channel import SSHChannel
@@ -56,10 +57,8 @@ class _Fast:
         return out
 
     def cleanup(self, command: str = "") -> None:
-        try:
+        with contextlib.suppress(Exception):  # the session is being dropped anyway
             self.write_channel(self.LOGOUT + self.RETURN)  # type: ignore[attr-defined]
-        except Exception:
-            pass
 
 
 class FastHuaweiSSH(_Fast, HuaweiSSH):

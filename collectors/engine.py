@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,9 @@ from .errors import TRANSIENT, CollectError, classify
 from .profiles import Profile, load_profile
 
 log = logging.getLogger("extranet.collect")
+# netmiko's DEBUG log is a session log: every byte read from the channel, configs and their secrets
+# included. The collector never lets it through, whatever level the application configures.
+logging.getLogger("netmiko").setLevel(logging.INFO)
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,16 @@ def _session(target: Target, creds: Credentials, profile: Profile, settings: Set
             use_keys=False, allow_agent=False, disabled_algorithms=None,
         )
         stage = "command"
-        prompt = profile.prompt_re(target.hostname)
+        prompt = profile.prompt_re(target.hostname).removeprefix("(?m)")
         outputs: dict[str, RawOutput] = {}
         for cmd in profile.commands:
-            text = conn.send_command(cmd.command, expect_string=prompt, read_timeout=cmd.timeout,
+            # The prompt must be a whole line AND come after this command's echo: a late reply to the
+            # session-preparation newlines leaves a stray prompt line in the buffer before the echo, and
+            # matching it would cut the output short (seen under load on 2 shared cores).
+            expect = rf"(?ms){re.escape(cmd.command)}.*?{prompt}"
+            text = conn.send_command(cmd.command, expect_string=expect, read_timeout=cmd.timeout,
                                      auto_find_prompt=False, strip_prompt=True, strip_command=True)
-            outputs[cmd.key] = RawOutput(cmd.command, text)
+            outputs[cmd.key] = RawOutput(cmd.command, _after_echo(text, cmd.command))
         return outputs
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
@@ -106,6 +114,15 @@ def _session(target: Target, creds: Credentials, profile: Profile, settings: Set
         if conn is not None:
             with contextlib.suppress(Exception):
                 conn.disconnect()
+
+
+def _after_echo(text: str, command: str) -> str:
+    """Drop stray prompt lines and the echo if they survived netmiko's first-line strip."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:4]):
+        if line.rstrip().endswith(command):
+            return "\n".join(lines[i + 1:])
+    return text
 
 
 def _tail(conn: object) -> str:

@@ -123,7 +123,7 @@ def _event_time(row: dict[str, object]) -> dt.datetime:
     h, m, s = (int(x) for x in str(row["time"]).split(":"))
     local = dt.datetime(int(str(row["year"])), MONTHS[str(row["month"])[:3].title()], int(str(row["day"])), h, m, s,
                         tzinfo=DEVICE_TZ)
-    return local.astimezone(dt.timezone.utc)
+    return local.astimezone(dt.UTC)
 
 
 def parse_outputs(platform: str, outputs: dict[str, str]) -> Facts:

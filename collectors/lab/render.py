@@ -41,9 +41,12 @@ def secrets_for(dev: LabDevice) -> dict[str, str]:
              "snmp_auth": "$c$3$" + _token(B64, 44, h, "auth") + "==",
              "snmp_priv": "$c$3$" + _token(B64, 44, h, "priv") + "=="}
     else:
-        s = {"admin_password": "$9$" + _token(B64[:-2] + "./", 14, h, "salt") + "$" + _token(B64[:-2] + "./", 43, h, "pw"),
-             "enable_secret": "$9$" + _token(B64[:-2] + "./", 14, h, "esalt") + "$" + _token(B64[:-2] + "./", 43, h, "en"),
+        crypt = B64[:-2] + "./"
+        s = {"admin_password": "$9$" + _token(crypt, 14, h, "salt") + "$" + _token(crypt, 43, h, "pw"),
+             "enable_secret": "$9$" + _token(crypt, 14, h, "esalt") + "$" + _token(crypt, 43, h, "en"),
              "snmp_auth": "Sn" + _token(B64[:-2], 18, h, "auth")}
+    if "weak_snmp" in dev.weaknesses:  # v2c communities instead of SNMPv3 user keys
+        s = {k: v for k, v in s.items() if not k.startswith("snmp_")}
     if "weak_password" in dev.weaknesses:
         s["clear_password"] = "Netops@" + _token("0123456789", 4, h, "weak")
     return s
@@ -121,7 +124,8 @@ def _vrp_config(dev: LabDevice) -> str:
                 f" snmp-agent usm-user v3 nmsuser group nms authentication-mode sha cipher {s['snmp_auth']}"
                 f" privacy-mode aes128 cipher {s['snmp_priv']}"]
     out += ["#"]
-    out += [" telnet server enable" if "telnet_enabled" in w else " undo telnet server enable", " stelnet server enable",
+    out += [" telnet server enable" if "telnet_enabled" in w else " undo telnet server enable",
+            " stelnet server enable",
             " ssh server-source all-interface", " ssh user admin authentication-type password",
             " ssh user admin service-type stelnet", "#"]
     out += dev.extra_config
@@ -418,8 +422,9 @@ def render_log(dev: LabDevice) -> str:
     for e in reversed(events):  # log buffers print the newest first
         t = e.at.astimezone(CHINA)
         if dev.platform == "huawei_vrp":
-            lines.append(f"{t:%b} {t.day:>2} {t:%Y %H:%M:%S} {dev.hostname} %%01IFNET/4/LINK_STATE(l)[{len(lines)}]:"
-                         f"The line protocol IP on the interface {e.interface} has entered the {e.state.upper()} state.")
+            lines.append(f"{t:%b} {t.day:>2} {t:%Y %H:%M:%S} {dev.hostname} "
+                         f"%%01IFNET/4/LINK_STATE(l)[{len(lines)}]:The line protocol IP on the interface "
+                         f"{e.interface} has entered the {e.state.upper()} state.")
         elif dev.platform == "hp_comware":
             lines.append(f"%{t:%b} {t.day:>2} {t:%H:%M:%S}:{t.microsecond // 1000:03d} {t:%Y} {dev.hostname} "
                          f"IFNET/5/LINK_UPDOWN: Line protocol state on the interface {e.interface} changed to "

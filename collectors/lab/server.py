@@ -262,10 +262,9 @@ class DeviceSession(asyncssh.SSHServerSession):
         transport = getattr(self.conn, "_transport", None)
         sock = transport.get_extra_info("socket") if transport else None
         if sock is not None:
-            try:  # linger 0 makes close() send a RST, as a crashed box or a firewall would
+            # linger 0 makes close() send a RST, as a crashed box or a firewall would
+            with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            except OSError:
-                pass
         self.conn.abort()
 
 

@@ -1,0 +1,58 @@
+"""Config history: one new snapshot per real change (with a diff showing it), none on an unchanged re-run."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+
+from collectors.engine import Settings
+from inventory.collection import diff, history, run_collection
+from inventory.db import session_scope
+from inventory.errors import NotFound
+from inventory.models import ConfigSnapshot, Device, DeviceResult
+
+pytestmark = pytest.mark.xdist_group("city")
+
+
+def _count(engine) -> int:
+    with session_scope(engine) as s:
+        return s.exec(select(func.count()).select_from(ConfigSnapshot)).one()
+
+
+def test_unchanged_rerun_makes_no_snapshot(city) -> None:
+    before = _count(city.engine)
+    report = run_collection(city.engine, only="CITIZEN", lab_inventory=city.inventory, settings=Settings())
+    assert report.ok == report.total > 0
+    assert report.changed == 0
+    assert _count(city.engine) == before
+
+
+def test_config_change_makes_exactly_one_snapshot_and_a_diff(city) -> None:
+    host = "QHD-HEBEI-AGG1"
+    line = " ntp-service unicast-server 10.255.0.209"
+    before = _count(city.engine)
+    city.lab.call(city.lab.lab.add_config_line, host, line)
+    try:
+        r1 = run_collection(city.engine, only="HEBEI", lab_inventory=city.inventory, settings=Settings())
+        assert (r1.ok, r1.changed) == (r1.total, 1)
+        assert _count(city.engine) == before + 1
+        r2 = run_collection(city.engine, only="HEBEI", lab_inventory=city.inventory, settings=Settings())
+        assert r2.changed == 0 and _count(city.engine) == before + 1
+        with session_scope(city.engine) as s:
+            snaps = history(s, host)
+            assert snaps[-1].previous_id == snaps[-2].id
+            dev = s.exec(select(Device).where(Device.hostname == host)).one()
+            changed = s.exec(select(DeviceResult).where(DeviceResult.run_id == r1.run_id,
+                                                        DeviceResult.device_id == dev.id)).one()
+            assert changed.config_changed and changed.snapshot_id == snaps[-1].id
+            text = diff(s, host)
+            added = [ln for ln in text.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+            removed = [ln for ln in text.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+            assert added == ["+" + line] and removed == []
+    finally:
+        city.lab.call(city.lab.lab.spec.device(host).extra_config.remove, line)
+
+
+def test_diff_errors_name_what_is_known(city) -> None:
+    with session_scope(city.engine) as s, pytest.raises(NotFound, match="QHD-CORE-SW1"):
+        diff(s, "NO-SUCH-HOST")
