@@ -205,11 +205,15 @@ def test_config_history_side_by_side_diff_is_redacted(as_user, web) -> None:
     shown = page.inner_text("#config-text") if page.locator("#config-text").is_visible() else \
         page.locator("#config-text").text_content()
     assert "******" in shown and secret not in page.content()
+    assert page.locator("#config-diff td.diff_next").count() > 0 or page.locator("#config-diff .diff_add").count() > 0
+    shot(page, "09-device-diff", full_page=True)
     sec = as_user("sec")
     sec.goto(f"{web.base}/devices/{CHANGED_HOST}")
     assert secret in sec.locator("#config-text").text_content()
-    assert page.locator("#config-diff td.diff_next").count() > 0 or page.locator("#config-diff .diff_add").count() > 0
-    shot(page, "09-device-diff", full_page=True)
+    # A device whose config did not change has one snapshot: shown whole (redacted), no diff.
+    page.goto(f"{web.base}/devices/QHD-CORE-FW1")
+    assert page.locator("#snapshots tr").count() == 2 and page.locator("#config-diff").count() == 0
+    assert page.locator("#config-text").is_visible() and "sysname" in page.inner_text("#config-text")
 
 
 def test_money_dashboard_and_workbook_download(as_user, web, tmp_path) -> None:

@@ -156,7 +156,8 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
                             .order_by(col(ConfigSnapshot.collected_at).desc())))
         diff_html, pair, config_text = None, None, None
         can_config = principal.can("config.read")
-        if can_config and snaps and (a or b or len(snaps) >= 2):
+        if can_config and snaps:
+            # Newest against the one before it by default; a single snapshot is shown without a diff.
             new_id = b or snaps[0][0]
             old_id = a or (snaps[1][0] if len(snaps) > 1 else snaps[0][0])
             old, new = s.get(ConfigSnapshot, old_id), s.get(ConfigSnapshot, new_id)
@@ -165,9 +166,10 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
             raw = principal.can("config.raw")
             left = old.text if raw else redact(old.text, dv.platform)
             right = new.text if raw else redact(new.text, dv.platform)
-            diff_html = difflib.HtmlDiff(wrapcolumn=80).make_table(
-                left.splitlines(), right.splitlines(), f"#{old.id} {cn_date(old.collected_at, lang_of(request))}",
-                f"#{new.id} {cn_date(new.collected_at, lang_of(request))}", context=True, numlines=3)
+            if old.id != new.id:
+                diff_html = difflib.HtmlDiff(wrapcolumn=80).make_table(
+                    left.splitlines(), right.splitlines(), f"#{old.id} {cn_date(old.collected_at, lang_of(request))}",
+                    f"#{new.id} {cn_date(new.collected_at, lang_of(request))}", context=True, numlines=3)
             pair = (old.id, new.id)
             config_text = right
     return render(request, "device.html", principal, d=dv, room=room, unit=unit, ifaces=ifaces, counters=counters,
