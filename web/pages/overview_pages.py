@@ -41,4 +41,4 @@ def overview(request: Request, principal: auth.Principal = Depends(page_user)) -
     chart = {"labels": list(by_class), "units": [n for n, _ in by_class.values()],
              "terminals": [t for _, t in by_class.values()], "colours": [CLASS_COLOURS[c] for c in by_class]}
     return render(request, "overview.html", principal, s=summ, by_class=by_class, spofs=d.spofs[:8], run=run,
-                  backup=backup, chart=json.dumps(chart, ensure_ascii=False))
+                  backup=backup, chart=json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"))
