@@ -92,7 +92,7 @@ def _session(target: Target, creds: Credentials, profile: Profile, settings: Set
             # The prompt must be a whole line AND come after this command's echo: a late reply to the
             # session-preparation newlines leaves a stray prompt line in the buffer before the echo, and
             # matching it would cut the output short (seen under load on 2 shared cores).
-            expect = rf"(?ms){re.escape(cmd.command)}.*?{prompt}"
+            expect = rf"(?ms){re.escape(cmd.command)}.*{prompt}"  # greedy: scans back from the end
             text = conn.send_command(cmd.command, expect_string=expect, read_timeout=cmd.timeout,
                                      auto_find_prompt=False, strip_prompt=True, strip_command=True)
             outputs[cmd.key] = RawOutput(cmd.command, _after_echo(text, cmd.command))
