@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from inventory.redact import redact
+from .redaction import mask
 
 TERMINATOR = {"huawei_vrp": re.compile(r"^\s*return\s*$"), "hp_comware": re.compile(r"^\s*return\s*$"),
               "cisco_ios": re.compile(r"^\s*end\s*$")}
@@ -37,7 +37,7 @@ class Line:
 
     def masked(self) -> str:
         """The line with its secrets masked (every quote of a config line in a record goes through this)."""
-        return redact(self.s, self.platform or None)
+        return mask(self.s, self.platform or None)
 
     def cite(self) -> str:
         return f"第{self.no}行 `{self.masked()}`"

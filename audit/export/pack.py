@@ -22,9 +22,10 @@ from pathlib import Path
 
 from collectors.profiles import load_profile, platforms
 from inventory.errors import ExtranetError
-from inventory.redact import MASK, redact
+from inventory.redact import MASK
 
 from ..catalogue import REVIEW
+from ..redaction import EXTRA, mask
 from ..service import AuditReport
 from .diagram import draw
 from .workbooks import evidence_id, write_assets, write_records, write_redundancy
@@ -47,7 +48,7 @@ def _when(t: dt.datetime | None) -> str:
 def scrub(text: str, platform: str | None = None) -> str:
     # The device's own patterns only: another dialect's broader pattern (IOS `community <x>`) would eat
     # the words after an already-masked VRP secret.
-    return redact(text, platform)
+    return mask(text, platform)
 
 
 NOT_SECRETS = {"read", "write", "cipher", "simple", "hash", "irreversible-cipher", "ro", "rw", "sha", "md5"}
@@ -59,13 +60,12 @@ def leaks(text: str) -> list[str]:
     # does not run on into Chinese text.
     text = re.sub(r"[^\x20-\x7e]|`", "\n", text)
     found = []
-    for p in platforms():
-        for pat in load_profile(p).secrets:
-            for m in pat.finditer(text):
-                value = m.group("secret")
-                # another dialect's pattern may land on a keyword or a remediation placeholder (<口令>)
-                if not value.startswith(MASK) and value.lower() not in NOT_SECRETS and not value.startswith("<"):
-                    found.append(f"{m.group('pre')}<{len(value)} chars>")  # never echo the secret itself
+    for pat in [*EXTRA, *(pat for p in platforms() for pat in load_profile(p).secrets)]:
+        for m in pat.finditer(text):
+            value = m.group("secret")
+            # another dialect's pattern may land on a keyword or a remediation placeholder (<口令>)
+            if not value.startswith(MASK) and value.lower() not in NOT_SECRETS and not value.startswith("<"):
+                found.append(f"{m.group('pre')}<{len(value)} chars>")  # never echo the secret itself
     return found
 
 

@@ -239,3 +239,25 @@ def test_remediation_text_passes_the_leak_scan() -> None:
     for c in load_catalogue().checks:
         for p in PLATFORMS:
             assert not leaks(c.remediation(p)), (c.id, p)
+
+
+ROUTING_KEYS = [
+    ("hp_comware", " ospf authentication-mode md5 1 cipher $c$3$Q2lwaGVyVGV4dEhlcmU=", "$c$3$Q2lw"),
+    ("cisco_ios", " ip ospf message-digest-key 1 md5 7 0822455D0A16544541", "0822455D0A16"),
+    ("cisco_ios", " neighbor 10.0.0.1 password 7 045802150C2E1D1C5A", "045802150C2E"),
+    ("cisco_ios", "ntp authentication-key 1 md5 13061E010803 7", "13061E010803"),
+    ("huawei_vrp", " ospf authentication-mode hmac-sha256 1 cipher %^%#K3y!Value%^%#", "K3y!Value"),
+]
+
+
+@pytest.mark.parametrize(("platform", "line", "secret"), ROUTING_KEYS)
+def test_routing_and_ntp_keys_are_masked_everywhere(platform: str, line: str, secret: str) -> None:
+    from audit.export.pack import leaks, scrub
+
+    text = BASES[platform].replace("\n#\n", f"\n#\n{line}\n#\n", 1) if platform != "cisco_ios" else \
+        BASES[platform].replace("!\nline con 0", f"!\n{line}\n!\nline con 0")
+    masked = scrub(text, platform)
+    assert secret not in masked and "******" in masked
+    assert leaks(line) and not leaks(masked)
+    for r in evaluate_config(text, platform).results:
+        assert secret not in r.record
