@@ -230,7 +230,8 @@ def _upsert_link(session: Session, a: int, z: int, source: str, now: dt.datetime
 # -------------------------------------------------------------------------------------------- runs
 def run_collection(engine: Engine, *, only: str | None = None, lab_inventory: dict[str, Any] | None = None,
                    settings: Settings | None = None, trigger: str = "cli", actor: str = "system",
-                   on_result: Callable[[str, DeviceResult], None] | None = None) -> RunReport:
+                   on_result: Callable[[str, DeviceResult], None] | None = None,
+                   on_start: Callable[[int], None] | None = None) -> RunReport:
     settings = settings or Settings()
     creds = load_credentials(lab_inventory)
     with session_scope(engine, actor=actor) as s:
@@ -244,6 +245,8 @@ def run_collection(engine: Engine, *, only: str | None = None, lab_inventory: di
         run_id = run.id
         ids = {d.hostname: d.id for d in devices}
     report = RunReport(run_id=run_id, total=len(targets))
+    if on_start:
+        on_start(len(targets))
     subnets: dict[str, list[tuple[int, int]]] = {}
     started = dt.datetime.now(dt.UTC)
     status = "interrupted"

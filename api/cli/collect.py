@@ -56,7 +56,8 @@ def collect_with_progress(engine: Engine, *, only: str | None, lab_inventory: di
             progress.update(task, advance=1, description=f"{host} {status}{' ' + code if code else ''}")
 
         report = run_collection(engine, only=only, lab_inventory=lab_inventory,
-                                settings=Settings(concurrency=concurrency), trigger=trigger, on_result=on_result)
+                                settings=Settings(concurrency=concurrency), trigger=trigger, on_result=on_result,
+                                on_start=lambda n: progress.update(task, total=n))
     return report
 
 
