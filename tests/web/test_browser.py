@@ -96,6 +96,31 @@ def test_click_a_unit_opens_its_side_panel_and_search_finds_a_device(as_user, we
     assert "QHD-KAILUAN-AGG2" in page.inner_text("#side")
 
 
+def test_double_click_drills_down_a_level(as_user, web) -> None:
+    page = as_user("eng")
+    page.goto(f"{web.base}/map?level=rooms")
+    page.wait_for_function(MAP_READY)
+
+    def dblclick(node: str) -> None:
+        box = page.locator("#map canvas").bounding_box()
+        dom = page.evaluate("n => window.__map.network.canvasToDOM(window.__map.network.getPositions([n])[n])", node)
+        page.mouse.dblclick(box["x"] + dom["x"], box["y"] + dom["y"])
+
+    with page.expect_navigation(url="**/map?level=units&focus=room*"):
+        dblclick("room:CLOUD")
+    page.wait_for_function(MAP_READY)
+    page.wait_for_selector("#side h2")
+    assert page.evaluate("window.__map.network.getSelectedNodes()") == ["room:CLOUD"]
+    unit = "unit:U001"
+    page.evaluate(f"window.__map.network.moveTo({{position: window.__map.network.getPositions(['{unit}'])['{unit}'],"
+                  " scale: 1.5, animation: false})")
+    with page.expect_navigation(url="**/map?level=devices&focus=device*"):
+        dblclick(unit)
+    page.wait_for_function(MAP_READY)
+    page.wait_for_selector("#side h2")
+    assert page.evaluate("window.__map.network.getSelectedNodes()") == ["device:U001-AR1"]
+
+
 def test_dragged_layout_is_saved_and_reset(as_user, web) -> None:
     page = as_user("eng")
     page.goto(f"{web.base}/map?level=rooms")

@@ -112,6 +112,16 @@
       catch (e) { side.innerHTML = `<p class="error">${ext.esc(e.message)}</p>`; }
     });
     wireSearch(state, document.getElementById('search'), document.getElementById('search-list'));
+    // Drill down: double-click a room or unit to open the next level focused on it.
+    state.network.on('doubleClick', async (p) => {
+      if (!p.nodes.length) return;
+      const id = p.nodes[0];
+      if (state.level === 'rooms' && id.startsWith('room:')) { location.href = '/map?level=units&focus=' + encodeURIComponent(id); return; }
+      if (state.level !== 'units' || !(id.startsWith('room:') || id.startsWith('unit:'))) return;
+      const info = await ext.call('GET', '/ui/api/node?id=' + encodeURIComponent(id));
+      const dev = id.startsWith('room:') ? (info.devices[0] && 'device:' + info.devices[0]) : (info.access[0] && info.access[0].unit_device);
+      if (dev) location.href = '/map?level=devices&focus=' + encodeURIComponent(dev);
+    });
     const focus = new URLSearchParams(location.search).get('focus');
     if (focus && state.nodes.get(focus)) {
       state.network.once('afterDrawing', () => {
