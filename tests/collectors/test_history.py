@@ -56,3 +56,24 @@ def test_config_change_makes_exactly_one_snapshot_and_a_diff(city) -> None:
 def test_diff_errors_name_what_is_known(city) -> None:
     with session_scope(city.engine) as s, pytest.raises(NotFound, match="QHD-CORE-SW1"):
         diff(s, "NO-SUCH-HOST")
+
+
+def test_interrupted_run_keeps_what_was_collected(city) -> None:
+    """Ctrl-C mid-run: every device saved before the interrupt stays, the run is marked interrupted."""
+    from inventory.models import CollectionRun
+
+    seen: list[str] = []
+
+    def stop_after_one(host: str, _result) -> None:
+        seen.append(host)
+        if len(seen) == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_collection(city.engine, only="CLOUD", lab_inventory=city.inventory, settings=Settings(concurrency=1),
+                       on_result=stop_after_one)
+    with session_scope(city.engine) as s:
+        run = s.exec(select(CollectionRun).order_by(CollectionRun.id.desc())).first()
+        assert run.status == "interrupted" and run.finished_at is not None
+        saved = s.exec(select(DeviceResult).where(DeviceResult.run_id == run.id)).all()
+        assert sorted(s.get(Device, r.device_id).hostname for r in saved) == sorted(seen)
