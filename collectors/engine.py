@@ -46,7 +46,7 @@ class Credentials:
 
 @dataclass(frozen=True)
 class Settings:
-    concurrency: int = 48
+    concurrency: int = 32
     per_group: int = 24
     conn_timeout: float = 5.0
     read_timeout: float = 20.0  # bounds every wait in a session (netmiko read_timeout_override)

@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
     def collect(
         lab: bool = typer.Option(False, "--lab", help="collect from the running SSH lab (extranet lab start)"),
         only: str = typer.Option(None, "--only", help="a room code, a unit code/name or a hostname"),
-        concurrency: int = typer.Option(48, "--concurrency", min=1, max=256, help="sessions at once"),
+        concurrency: int = typer.Option(32, "--concurrency", min=1, max=256, help="sessions at once"),
         import_dir: Path = typer.Option(None, "--import", help="ingest a folder of saved outputs instead"),
     ) -> None:
         """Collect configs, versions, interfaces, LLDP, ARP/MAC and logs over SSH; each device is saved as it
@@ -111,7 +111,7 @@ def _demo_collect(ctx: DemoContext) -> None:
     ctx.state["lab"] = lab
     console.print(f"lab: {len(inv['devices'])} devices listening on 127.0.0.1")
     try:
-        report = collect_with_progress(ctx.engine, only=None, lab_inventory=inv, concurrency=48, trigger="demo")
+        report = collect_with_progress(ctx.engine, only=None, lab_inventory=inv, concurrency=32, trigger="demo")
     except ExtranetError:
         raise
     ctx.state["collection_run_id"] = report.run_id
