@@ -88,3 +88,13 @@ def cached_bytes(session: Session, key: tuple[Any, ...], version: Callable[[], A
     with _LOCK:
         _RESPONSES[full] = (now, generation, ver, body)
     return body
+
+
+def fresh_bytes(engine_url: str, key: tuple[Any, ...]) -> bytes | None:
+    """A response rendered less than FRESH_SECONDS ago with no write since, without any query."""
+    with _LOCK:
+        hit = _RESPONSES.get((engine_url, *key))
+        generation = _GENERATION[0]
+    if hit and hit[1] == generation and time.monotonic() - hit[0] < FRESH_SECONDS:
+        return hit[3]
+    return None

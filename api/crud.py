@@ -21,12 +21,14 @@ from sqlmodel import Session, SQLModel, select
 
 from inventory.models import as_aware
 
-from .deps import Ctx, IdPath, ctx_for
+from .deps import Ctx, IdPath, ctx_for, off_loop
 from .errors import ApiError
 
 INT_MAX = 2_147_483_647
 MONEY_MAX = Decimal(10) ** 9  # 万元; fits the fen BigInteger with room to spare
-_TEXT = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text; everything else is data
+# No control characters except tab/newline/CR: PostgreSQL refuses NUL, and XLSX exports (money
+# workbook, evidence pack) cannot hold the others.
+_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
 
 
 @dataclass
@@ -192,7 +194,7 @@ def make_router(res: Resource) -> APIRouter:
             raise ApiError(404, "not_found", f"no {noun} with id {obj_id}", {"kind": res.path, "key": obj_id})
         return obj
 
-    def list_items(
+    async def list_items(
         limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 50,
         offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
         sort: Annotated[str | None, Query(pattern=sort_pattern, description="column, '-' for descending")] = "id",
@@ -227,14 +229,18 @@ def make_router(res: Resource) -> APIRouter:
         # (tests/bench/test_api_read.py).
         page = (stmt.with_only_columns(*model.__table__.columns, func.count().over().label("_total"))
                 .order_by(*order).offset(offset).limit(limit))
-        with ctx.read() as s:
-            rows = [dict(r) for r in s.connection().execute(page).mappings().all()]
-            # past the end the window has nothing to count on: count separately
-            total = rows[0]["_total"] if rows else s.exec(select(func.count()).select_from(stmt.subquery())).one()
-        for r in rows:
-            del r["_total"]
-        body = page_schema.model_validate({"items": rows, "total": int(total), "limit": limit, "offset": offset})
-        return Response(body.model_dump_json(), media_type="application/json")
+
+        def fetch() -> bytes:
+            with ctx.read() as s:
+                rows = [dict(r) for r in s.connection().execute(page).mappings().all()]
+                # past the end the window has nothing to count on: count separately
+                total = rows[0]["_total"] if rows else s.exec(select(func.count()).select_from(stmt.subquery())).one()
+            for r in rows:
+                del r["_total"]
+            body = page_schema.model_validate({"items": rows, "total": int(total), "limit": limit, "offset": offset})
+            return body.model_dump_json()
+
+        return Response(await off_loop(ctx, fetch), media_type="application/json")
 
     base_params = [p for p in pyinspect.signature(list_items).parameters.values() if p.kind != p.VAR_KEYWORD]
     list_items.__signature__ = pyinspect.Signature(

@@ -37,12 +37,13 @@ from ..deps import Ctx, ctx_for
 
 INV, MONEY = ("inventory.read", "inventory.write"), ("money.read", "money.write")
 
+# Units first: routes are matched in order and the unit list is the hottest read.
 RESOURCES: list[Resource] = [
-    Resource("carriers", Carrier, *INV, "inventory", {"role": tuple(enum_values(CarrierRole))},
-             ("code", "name"), title="carriers"),
-    Resource("rooms", Room, *INV, "inventory", {}, ("code", "name", "name_en"), title="node rooms"),
     Resource("units", Unit, *INV, "inventory", {"kind": tuple(enum_values(UnitKind))},
              ("code", "name", "group"), title="units"),
+    Resource("rooms", Room, *INV, "inventory", {}, ("code", "name", "name_en"), title="node rooms"),
+    Resource("carriers", Carrier, *INV, "inventory", {"role": tuple(enum_values(CarrierRole))},
+             ("code", "name"), title="carriers"),
     Resource("devices", Device, *INV, "inventory",
              {"platform": tuple(enum_values(Platform)), "role": tuple(enum_values(DeviceRole))},
              ("hostname", "model", "serial", "mgmt_address"),

@@ -10,12 +10,13 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 from sqlmodel import select
+from starlette.concurrency import run_in_threadpool
 
 from inventory.models import MapPosition
 from topology import layout
 from topology.graph import inventory_version
 
-from ..analysis_cache import cached_bytes, derived, positions_version
+from ..analysis_cache import cached_bytes, derived, fresh_bytes, positions_version
 from ..deps import Ctx, ctx_for
 
 router = APIRouter(prefix="/topology", tags=["topology"])
@@ -84,5 +85,8 @@ def level_json(ctx: Ctx, level: str) -> bytes:
                         "into them); devices: every device. Edges are circuits/links with carrier, role, "
                         "bandwidth, SRLG, and whether they are single points of failure.",
             responses={200: {"model": MapLevelOut}})
-def topology_level(level: Level, ctx: Ctx = Depends(ctx_for("topology.read"))) -> Response:
-    return Response(level_json(ctx, level), media_type="application/json")
+async def topology_level(level: Level, ctx: Ctx = Depends(ctx_for("topology.read"))) -> Response:
+    body = fresh_bytes(str(ctx.engine.url), ("topology", level))
+    if body is None:  # version check, or a full rebuild after a change: never on the event loop
+        body = await run_in_threadpool(level_json, ctx, level)
+    return Response(body, media_type="application/json")

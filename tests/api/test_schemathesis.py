@@ -68,7 +68,7 @@ def _runner(op, base: str, headers: dict[str, str], counter: list[int]):
     @given(case=op.as_strategy())
     def run(case) -> None:
         counter[0] += 1
-        case.call_and_validate(base_url=base, headers=headers, excluded_checks=excluded)
+        case.call_and_validate(base_url=base, headers=headers, excluded_checks=excluded, timeout=120)
 
     return run
 
