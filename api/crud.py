@@ -43,6 +43,7 @@ class Resource:
     # query parameter -> (column, referenced model, its key column): filter by a code instead of an id
     lookups: dict[str, tuple[str, type[SQLModel], str]] = field(default_factory=dict)
     title: str = ""
+    read_only: bool = False  # evidence tables: written by collection runs, never through the API
 
 
 MONEY_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^-?[0-9]{1,9}(\.[0-9]{1,6})?$"},
@@ -254,6 +255,9 @@ def make_router(res: Resource) -> APIRouter:
 
     router.add_api_route("/{obj_id}", get_item, methods=["GET"], response_model=out_schema,
                          summary=f"One of {noun}", name=f"get_{res.path}")
+
+    if res.read_only:
+        return router
 
     def create_item(body: create_schema, ctx: Ctx = Depends(ctx_for(res.write))) -> Any:  # type: ignore[valid-type]
         values = _normalise(body.model_dump())

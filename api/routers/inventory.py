@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from inventory.io import import_document, parse_texts
 from inventory.models import (
+    Alert,
     ApprovalState,
     BillingPeriod,
     BudgetLine,
@@ -19,14 +20,17 @@ from inventory.models import (
     CircuitRole,
     CircuitStatus,
     Contract,
+    CounterSample,
     Device,
     DeviceRole,
     Incident,
     IncidentCategory,
     Interface,
+    LinkEvent,
     Payment,
     Platform,
     Room,
+    TerminalCount,
     Unit,
     UnitKind,
     enum_values,
@@ -65,8 +69,22 @@ RESOURCES: list[Resource] = [
              ("description",), {"carrier": ("carrier_id", Carrier, "code")}, title="incidents"),
 ]
 
+# Evidence the collection runs write (read-only over the API).
+EVIDENCE: list[Resource] = [
+    Resource("alerts", Alert, "inventory.read", "collect.run", "evidence", {}, ("kind", "message"),
+             {"device": ("device_id", Device, "hostname")}, title="alerts", read_only=True),
+    Resource("link-events", LinkEvent, "inventory.read", "collect.run", "evidence", {"state": ("up", "down")},
+             ("interface_name", "message"), {"device": ("device_id", Device, "hostname")}, title="link events",
+             read_only=True),
+    Resource("terminal-counts", TerminalCount, "inventory.read", "collect.run", "evidence", {}, (),
+             {"device": ("device_id", Device, "hostname"), "unit": ("unit_id", Unit, "code")},
+             title="terminal counts", read_only=True),
+    Resource("counter-samples", CounterSample, "inventory.read", "collect.run", "evidence", {}, (), {},
+             title="interface counter samples", read_only=True),
+]
+
 router = APIRouter()
-for _res in RESOURCES:
+for _res in RESOURCES + EVIDENCE:
     router.include_router(make_router(_res))
 
 

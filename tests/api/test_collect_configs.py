@@ -43,6 +43,9 @@ def test_run_finishes_with_per_device_results(collected: tuple[Api, dict]) -> No
     assert all(r["snapshot_id"] for r in results)
     listed = api.get("/api/v1/collection-runs", "viewer").json()
     assert listed["items"][0]["id"] == run["id"]
+    samples = api.get("/api/v1/counter-samples?limit=5&sort=-id", "viewer").json()
+    assert samples["total"] > 0 and all(s["run_id"] == run["id"] for s in samples["items"])
+    assert api.client.post("/api/v1/counter-samples", json={}, headers=api.as_("engineer")).status_code == 405
 
 
 def test_second_start_with_bad_target_names_it(collected: tuple[Api, dict]) -> None:
