@@ -24,6 +24,7 @@ from inventory.models import (
     TerminalCount,
     Unit,
 )
+from inventory.redact import redact as by_profile
 from inventory.summary import find_device, find_unit
 
 from .. import analysis
@@ -183,13 +184,7 @@ def _natural(name: str) -> list[Any]:
 
 
 def redact(text: str, platform: str | None) -> str:
-    """Secrets masked (inventory.redact, from the platform profiles); until that lands, every line
-    naming a secret is masked whole, which hides more than needed but never a secret."""
-    try:
-        from inventory.redact import redact as by_profile
-    except ImportError:
-        keys = ("cipher", "password", "community", "secret", "key ", "irreversible", "simple")
-        return "\n".join("******" if any(k in ln.lower() for k in keys) else ln for ln in text.splitlines())
+    """Secrets masked by the project's one redaction."""
     return by_profile(text, platform)
 
 
