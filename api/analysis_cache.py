@@ -86,6 +86,8 @@ def cached_bytes(session: Session, key: tuple[Any, ...], version: Callable[[], A
         return hit[3]
     body = render()
     with _LOCK:
+        if len(_RESPONSES) > 1024:  # many distinct list queries: start over rather than grow
+            _RESPONSES.clear()
         _RESPONSES[full] = (now, generation, ver, body)
     return body
 

@@ -14,13 +14,14 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Optional
 
 import annotated_types
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 from sqlalchemy import func, or_
 from sqlmodel import Session, SQLModel, select
 
-from inventory.models import as_aware
+from inventory.models import ChangeLog, as_aware
 
+from .analysis_cache import cached_bytes, fresh_bytes
 from .deps import Ctx, IdPath, ctx_for, off_loop
 from .errors import ApiError
 
@@ -179,6 +180,11 @@ def _normalise(values: dict[str, Any]) -> dict[str, Any]:
     return {k: as_aware(v) if isinstance(v, dt.datetime) else v for k, v in values.items()}
 
 
+def _table_version(session: Session, model: type[SQLModel]) -> tuple[Any, ...]:
+    newest = session.exec(select(func.max(ChangeLog.id))).one()
+    return (newest, session.exec(select(func.count()).select_from(model)).one())
+
+
 def make_router(res: Resource) -> APIRouter:
     model = res.model
     create_schema, patch_schema, out_schema = build_schemas(res)
@@ -196,6 +202,7 @@ def make_router(res: Resource) -> APIRouter:
         return obj
 
     async def list_items(
+        request: Request,
         limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 50,
         offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
         sort: Annotated[str | None, Query(pattern=sort_pattern, description="column, '-' for descending")] = "id",
@@ -239,9 +246,20 @@ def make_router(res: Resource) -> APIRouter:
             for r in rows:
                 del r["_total"]
             body = page_schema.model_validate({"items": rows, "total": int(total), "limit": limit, "offset": offset})
-            return body.model_dump_json()
+            return body.model_dump_json().encode()
 
-        return Response(await off_loop(ctx, fetch), media_type="application/json")
+        # The same page asked again within a second, with no write through the API since, is served
+        # from memory; otherwise a change of the table (audit trail head, row count) re-renders it.
+        key = ("list", res.path, str(request.url.query))
+        body = fresh_bytes(str(ctx.engine.url), key)
+        if body is None:
+
+            def cached() -> bytes:
+                with ctx.read() as s:
+                    return cached_bytes(s, key, lambda: _table_version(s, model), fetch)
+
+            body = await off_loop(ctx, cached)
+        return Response(body, media_type="application/json")
 
     base_params = [p for p in pyinspect.signature(list_items).parameters.values() if p.kind != p.VAR_KEYWORD]
     list_items.__signature__ = pyinspect.Signature(

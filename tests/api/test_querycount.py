@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from api import auth
+from api import analysis_cache, auth
 
 from .conftest import Api
 
@@ -20,6 +20,7 @@ def _count(api: Api, path: str) -> int:
         seen.append(statement)
 
     api.get(path, "auditor")  # warm: the token lookup is cached for a few seconds
+    analysis_cache.invalidate()  # and the page itself would be served from memory within a second
     event.listen(api.engine, "before_cursor_execute", listener)
     try:
         r = api.get(path, "auditor")
@@ -35,4 +36,5 @@ def test_list_query_count_is_constant(api_sqlite: Api, name: str) -> None:
     assert "auditor" in auth.PERMISSIONS[perm]
     small = _count(api_sqlite, f"/api/v1/{name}?limit=5")
     large = _count(api_sqlite, f"/api/v1/{name}?limit=500")
-    assert small == large == 1, (small, large)
+    # the table version (trail head, row count) and the page with its window total
+    assert small == large <= 3, (small, large)
