@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .redaction import mask
+from inventory.redact import redact as mask
 
 TERMINATOR = {"huawei_vrp": re.compile(r"^\s*return\s*$"), "hp_comware": re.compile(r"^\s*return\s*$"),
               "cisco_ios": re.compile(r"^\s*end\s*$")}

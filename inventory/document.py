@@ -33,6 +33,14 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: object) -> object:
+        # Control characters break XLSX exports and terminals downstream; refuse them at the door.
+        if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n" for ch in value):
+            raise ValueError(f"expected printable text, got a control character in {value!r}")
+        return value
+
 
 class CarrierRow(_Row):
     code: Annotated[str, Field(min_length=1, max_length=32)]
@@ -218,6 +226,13 @@ class PaymentRow(_Row):
     service_end: dt.date
     approval_state: ApprovalState = ApprovalState.COMPLETE
     description: str = ""
+
+    @field_validator("paid_on", "service_start", "service_end")
+    @classmethod
+    def _plausible(cls, value: dt.date) -> dt.date:
+        if not 2000 <= value.year <= 2100:
+            raise ValueError(f"expected a date between 2000 and 2100, got {value.isoformat()}")
+        return value
 
     @model_validator(mode="after")
     def _period(self) -> PaymentRow:

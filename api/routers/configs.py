@@ -1,5 +1,5 @@
-"""Config snapshots, history and diffs. Secrets are masked on every read (audit.redaction: the
-collector profiles' patterns of inventory.redact plus routing/NTP/AAA keys) unless the caller asks
+"""Config snapshots, history and diffs. Secrets are masked on every read (inventory.redact: the
+collector profiles' patterns plus routing/NTP/AAA keys) unless the caller asks
 for raw and holds config.raw (the security administrator); raw reads are recorded."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from audit.redaction import mask as redact
 from inventory.models import CommandOutput, ConfigSnapshot, Device
+from inventory.redact import redact
 
 from ..deps import Ctx, IdPath, ctx_for
 from ..errors import ApiError

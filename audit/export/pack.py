@@ -22,10 +22,11 @@ from pathlib import Path
 
 from collectors.profiles import load_profile, platforms
 from inventory.errors import ExtranetError
+from inventory.redact import COMMON as EXTRA
 from inventory.redact import MASK
+from inventory.redact import redact as mask
 
 from ..catalogue import REVIEW
-from ..redaction import EXTRA, mask
 from ..service import AuditReport
 from .diagram import draw
 from .workbooks import evidence_id, write_assets, write_records, write_redundancy

@@ -88,6 +88,7 @@ BAD_CASES = {
                  ["circuits[0]", "role", "primary", "backup", "uplink", "internal"]),
     "unknown field": ("    declared_terminals: 300", "    declared_terminals: 300\n    terminalz: 5", 12,
                       ["terminalz", "unknown field", "declared_terminals"]),
+    "control character": ("    name: 市委\n", '    name: "市委\\a"\n', 9, ["units[0]", "name", "control character"]),
     "unknown interface": ("interface: GigabitEthernet0/0/1}", "interface: GigabitEthernet0/0/9}", 35,
                           ["z.interface", "GigabitEthernet0/0/9", "CORE-1"]),
 }
@@ -186,3 +187,17 @@ def test_import_never_deletes_what_the_document_omits(engine, tmp_path) -> None:
         s.commit()
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(Device)).one() == n_devices + 1
+
+
+def test_payment_dates_must_be_plausible() -> None:
+    import datetime as dt
+
+    from pydantic import ValidationError
+
+    from inventory.document import PaymentRow
+
+    row = {"voucher": "PZ-1", "carrier": "unicom", "amount": "1.00", "paid_on": dt.date(2021, 6, 1),
+           "service_start": dt.date(2020, 1, 1), "service_end": dt.date(2020, 12, 31)}
+    PaymentRow.model_validate(row)
+    with pytest.raises(ValidationError, match="between 2000 and 2100"):
+        PaymentRow.model_validate({**row, "service_end": dt.date(2999, 1, 1)})
