@@ -126,3 +126,29 @@ def sample_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     prepare(eng)
     load_sample(eng)
     return eng
+
+
+def collect_from_lab(engine: Engine, tmp: Path, spec: object | None = None, *, concurrency: int = 32,
+                     read_timeout: float = 30) -> object:
+    """Serve SPEC (default: the inventory's own lab spec) from an in-process SSH lab, collect every
+    device with real netmiko sessions, stop the lab, and fail unless every device came back ok."""
+    import json
+
+    from collectors.engine import Settings
+    from collectors.lab.server import LabThread
+    from inventory.collection import run_collection
+    from inventory.db import session_scope
+    from inventory.lab_spec import build_lab_spec
+
+    if spec is None:
+        with session_scope(engine) as s:
+            spec = build_lab_spec(s)
+    lab = LabThread(spec).start()
+    try:
+        inventory = json.loads(lab.lab.write_files(tmp / "lab").read_text(encoding="utf-8"))
+        report = run_collection(engine, lab_inventory=inventory, trigger="test",
+                                settings=Settings(concurrency=concurrency, read_timeout=read_timeout))
+    finally:
+        lab.stop()
+    assert report.ok == report.total, report
+    return report

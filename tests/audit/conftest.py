@@ -4,7 +4,6 @@ collected for real from the SSH lab with netmiko, and one evidence pack built fr
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,21 +65,13 @@ def rendered_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditCit
 @pytest.fixture(scope="session")
 def collected_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditCity]:
     """The sample city collected over SSH from the lab with the real netmiko client."""
-    from collectors.engine import Settings
-    from collectors.lab.server import LabThread
-    from inventory.collection import run_collection
     from inventory.db import session_scope
+    from tests.conftest import collect_from_lab
 
     tmp = tmp_path_factory.mktemp("collected")
     engine = _sample(tmp)
     spec = _spec(engine)
-    lab = LabThread(spec).start()
-    try:
-        inv = json.loads(lab.lab.write_files(tmp / "lab").read_text(encoding="utf-8"))
-        report = run_collection(engine, lab_inventory=inv, settings=Settings(concurrency=48, read_timeout=20))
-        assert report.run_id
-    finally:
-        lab.stop()
+    collect_from_lab(engine, tmp, spec, concurrency=48, read_timeout=20)
     with session_scope(engine) as s:
         audit = audit_city(s)
     yield AuditCity(engine, spec, audit)

@@ -4,20 +4,17 @@ the lab served (inventory/lab_spec.py states it) and the topology's dual-carrier
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from collectors.engine import Settings
-from collectors.lab.server import LabThread
-from inventory.collection import run_collection
 from inventory.db import get_engine, session_scope
-from inventory.lab_spec import build_lab_spec, expected_backup_octets, expected_failover_hours
+from inventory.lab_spec import expected_backup_octets, expected_failover_hours
 from inventory.models import CounterSample, LinkEvent
 from inventory.service import load_sample, prepare
+from tests.conftest import collect_from_lab
 from topology.graph import build_graph
 from topology.money.report import money_report
 from topology.protection import classify
@@ -29,16 +26,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     eng = get_engine(f"sqlite:///{tmp / 'extranet.db'}")
     prepare(eng)
     load_sample(eng)
-    with session_scope(eng) as s:
-        spec = build_lab_spec(s)
-    lab = LabThread(spec).start()
-    try:
-        inv = json.loads(lab.lab.write_files(tmp / "lab").read_text(encoding="utf-8"))
-        report = run_collection(eng, lab_inventory=inv, settings=Settings(concurrency=16, read_timeout=30),
-                                trigger="test")
-    finally:
-        lab.stop()
-    assert report.ok == report.total, report
+    collect_from_lab(eng, tmp, concurrency=16)
     yield eng
     eng.dispose()
 

@@ -4,21 +4,18 @@ links, and the drift report must name exactly those changes."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from collectors.engine import Settings
 from collectors.lab.model import LabNeighbor
-from collectors.lab.server import LabThread
-from inventory.collection import run_collection
 from inventory.db import get_engine, session_scope
 from inventory.lab_spec import build_lab_spec
 from inventory.models import Circuit, Interface
 from inventory.service import load_sample, prepare
+from tests.conftest import collect_from_lab
 from topology.discovery import drift
 from topology.graph import build_graph
 
@@ -47,14 +44,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine
     # 3. The aggregation switch facing U003's Telecom backup no longer reports it.
     agg = next(h for h, d in devs.items() if "AGG" in h and any(n.neighbor == "U003-AR2" for n in d.neighbors))
     devs[agg].neighbors = [n for n in devs[agg].neighbors if n.neighbor != "U003-AR2"]
-    lab = LabThread(spec).start()
-    try:
-        inv = json.loads(lab.lab.write_files(tmp / "lab").read_text(encoding="utf-8"))
-        report = run_collection(eng, lab_inventory=inv, settings=Settings(concurrency=16, read_timeout=30),
-                                trigger="test")
-    finally:
-        lab.stop()
-    assert report.ok == report.total, report
+    collect_from_lab(eng, tmp, spec, concurrency=16)
     yield eng, agg
     eng.dispose()
 
