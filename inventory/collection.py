@@ -13,14 +13,19 @@ import difflib
 import hashlib
 import ipaddress
 import json
+import logging
 import os
+import socket
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import case, func, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
 from collectors.engine import Credentials, DeviceOutcome, RawOutput, Settings, Target, collect_all
@@ -86,8 +91,15 @@ def load_credentials(lab_inventory: dict[str, Any] | None = None) -> Callable[[T
 
 
 # ---------------------------------------------------------------------------------------- targets
-def select_devices(session: Session, only: str | None = None) -> list[Device]:
-    devices = session.exec(select(Device).where(Device.enabled == True).order_by(Device.id)).all()  # noqa: E712
+def select_devices(session: Session, only: str | None = None, zone: str | None = None) -> list[Device]:
+    """Enabled devices, optionally of one management zone and/or one room, unit or hostname."""
+    stmt = select(Device).where(Device.enabled == True).order_by(Device.id)  # noqa: E712
+    if zone:
+        stmt = stmt.where(Device.zone == zone)
+    devices = session.exec(stmt).all()
+    if zone and not devices:
+        known = sorted(set(session.exec(select(Device.zone)).all()))
+        raise NotFound.of("management zone", zone, known)
     if not only:
         return list(devices)
     room = session.exec(select(Room).where(Room.code == only)).first()
@@ -136,25 +148,34 @@ def _allowed(host: str) -> bool:
 
 
 # ------------------------------------------------------------------------------------------ ingest
+# Failures that say "the device stopped answering" rather than "the device answered wrongly".
+SILENT = frozenset({"unreachable", "banner_timeout", "timeout", "connection_lost"})
+
+
+def worker_name(zone: str = "local") -> str:
+    """Who collected a device: host/pid/zone (DeviceResult.worker)."""
+    return f"{socket.gethostname()}/{os.getpid()}/{zone}"[-64:]
+
+
 def ingest(session: Session, run_id: int, device: Device, outcome: DeviceOutcome, *, source: str = "ssh",
-           seen_subnets: dict[str, list[tuple[int, int]]] | None = None) -> DeviceResult:
+           worker: str | None = None) -> DeviceResult:
     now = utcnow()
     result = DeviceResult(run_id=run_id, device_id=device.id, status="failed", started_at=outcome.started_at,
-                          duration_ms=outcome.duration_ms, attempts=outcome.attempts, worker=source)
+                          duration_ms=outcome.duration_ms, attempts=outcome.attempts, worker=worker or source)
+    # The result row first: a second delivery of the same (run, device) fails here, before any evidence.
+    session.add(result)
+    session.flush()
     for _key, raw in outcome.outputs.items():
         session.add(CommandOutput(run_id=run_id, device_id=device.id, command=raw.command[:128], collected_at=now,
                                   output=raw.text, sha256=hashlib.sha256(raw.text.encode("utf-8")).hexdigest()))
     if not outcome.ok:
         result.error_code, result.error_message = outcome.error_code, (outcome.error_message or "")[:500]
-        session.add(Alert(kind=outcome.error_code or "failed", device_id=device.id, run_id=run_id,
-                          message=f"{device.hostname}: {outcome.error_code}: {outcome.error_message or ''}"[:500]))
-        session.add(result)
+        _alert_failure(session, run_id, device, outcome.error_code or "failed", outcome.error_message or "")
         return result
     try:
         facts = parse_outputs(device.platform, {k: v.text for k, v in outcome.outputs.items()})
     except CollectError as err:
         result.error_code, result.error_message = err.code, err.message[:500]
-        session.add(result)
         return result
     result.status = "ok"
     if facts.config is not None:
@@ -172,13 +193,27 @@ def ingest(session: Session, run_id: int, device: Device, outcome: DeviceOutcome
                                   message=f"{device.hostname}: running config changed"))
         else:
             result.snapshot_id = last.id
-    _save_facts(session, run_id, device, facts, now, seen_subnets)
+    result.subnets = _save_facts(session, run_id, device, facts, now) or None
     session.add(result)
     return result
 
 
+def _alert_failure(session: Session, run_id: int, device: Device, code: str, message: str) -> None:
+    """One open alert per device and failure code: a device that stays down across scheduled runs
+    is one thing to look at, not one alert per run. Acknowledging it re-arms the alert."""
+    open_alert = session.exec(select(Alert.id).where(Alert.device_id == device.id, Alert.kind == code,
+                                                     Alert.acknowledged_at == None)).first()  # noqa: E711
+    if open_alert is not None:
+        return
+    what = "stopped answering" if code in SILENT else "failed"
+    session.add(Alert(kind=code, device_id=device.id, run_id=run_id,
+                      message=f"{device.hostname} {what}: {code}: {message}"[:500]))
+
+
 def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now: dt.datetime,
-                seen_subnets: dict[str, list[tuple[int, int]]] | None) -> None:
+                ) -> list[list[Any]]:
+    """Store counters, log events, terminal counts and LLDP links; return the /30-/31 subnets seen."""
+    subnets: list[list[Any]] = []
     ifaces = {i.name: i for i in session.exec(select(Interface).where(Interface.device_id == device.id)).all()}
     for f in facts.interfaces:
         i = ifaces.get(f.name)
@@ -186,10 +221,10 @@ def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now
             continue
         session.add(CounterSample(interface_id=i.id, sampled_at=now, in_octets=f.in_octets, out_octets=f.out_octets,
                                   in_errors=f.in_errors, out_errors=f.out_errors, run_id=run_id))
-        if f.ip and seen_subnets is not None:
+        if f.ip:
             net = ipaddress.ip_interface(f.ip).network
             if net.prefixlen in (30, 31):
-                seen_subnets.setdefault(str(net), []).append((device.id, i.id))
+                subnets.append([str(net), i.id])
     known = {(e.interface_name, _utc(e.occurred_at), e.state) for e in
              session.exec(select(LinkEvent).where(LinkEvent.device_id == device.id)).all()}
     for e in facts.events:
@@ -209,6 +244,7 @@ def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now
                                                                Interface.name == n.neighbor_interface)).first()
         if local and far:
             _upsert_link(session, local.id, far.id, "lldp", now)
+    return subnets
 
 
 def _utc(t: dt.datetime) -> dt.datetime:
@@ -227,44 +263,178 @@ def _upsert_link(session: Session, a: int, z: int, source: str, now: dt.datetime
         session.add(link)
 
 
+# ----------------------------------------------------------------------------- saving, with retries
+log = logging.getLogger("extranet.collect")
+
+
+def db_retry_seconds() -> float:
+    """How long a collected result waits for the database before the caller gives up on it."""
+    return float(os.environ.get("EXTRANET_DB_RETRY_SECONDS", "300"))
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """A database that is down, restarting or dropped the connection (retry) versus a bad statement."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def with_db_retry(fn: Callable[[], Any], what: str, deadline_s: float | None = None) -> Any:
+    """Run fn (one transaction) until it commits; connection failures are retried with capped
+    exponential backoff until the deadline, then raised. Nothing collected is dropped silently."""
+    deadline = time.monotonic() + (db_retry_seconds() if deadline_s is None else deadline_s)
+    delay = 0.2
+    while True:
+        try:
+            return fn()
+        except DBAPIError as exc:
+            if not _connection_lost(exc) or time.monotonic() + delay > deadline:
+                raise
+            log.warning("database unavailable while %s (%s); retrying in %.1f s", what,
+                        str(exc.orig or exc).splitlines()[0][:120], delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def save_outcome(engine: Engine, run_id: int, device_id: int, outcome: DeviceOutcome, *, worker: str,
+                 actor: str = "system", source: str = "ssh") -> DeviceResult | None:
+    """Commit one device's evidence in one transaction. Returns None when the run already holds a
+    result for the device (a redelivered task, or a commit that succeeded before the connection
+    dropped): the second copy is discarded, so no snapshot or count is ever doubled."""
+
+    def attempt() -> DeviceResult | None:
+        try:
+            with session_scope(engine, actor=actor) as s:
+                if result_exists(s, run_id, device_id):
+                    return None
+                return ingest(s, run_id, s.get(Device, device_id), outcome, source=source, worker=worker)
+        except IntegrityError:
+            with session_scope(engine) as s:
+                if result_exists(s, run_id, device_id):
+                    return None
+            raise
+
+    return with_db_retry(attempt, f"saving {outcome.hostname} of run {run_id}")
+
+
+def result_exists(session: Session, run_id: int, device_id: int) -> bool:
+    return session.exec(select(DeviceResult.id).where(DeviceResult.run_id == run_id,
+                                                      DeviceResult.device_id == device_id)).first() is not None
+
+
 # -------------------------------------------------------------------------------------------- runs
+@dataclass
+class PlannedRun:
+    """A run row written, its targets resolved: what the in-process pool or the workers collect."""
+
+    run_id: int
+    targets: list[Target]
+    device_ids: dict[str, int]  # hostname -> device id
+    zones: dict[str, str]  # hostname -> management zone
+
+
+def plan_run(engine: Engine, *, only: str | None = None, zone: str | None = None,
+             lab_inventory: dict[str, Any] | None = None, settings: Settings | None = None, trigger: str = "cli",
+             actor: str = "system", engine_name: str = "local", extra: dict[str, Any] | None = None) -> PlannedRun:
+    settings = settings or Settings()
+    with session_scope(engine, actor=actor) as s:
+        devices = select_devices(s, only, zone)
+        targets = targets_for(s, devices, lab_inventory)
+        params = {"only": only, "zone": zone, "lab": lab_inventory is not None, "concurrency": settings.concurrency,
+                  "engine": engine_name, **(extra or {})}
+        if engine_name != "local":  # other processes check results against this list
+            params["devices"] = [d.id for d in devices]
+        run = CollectionRun(trigger=trigger, requested_by=actor, total=len(targets), params=params)
+        s.add(run)
+        s.flush()
+        return PlannedRun(run.id, targets, {d.hostname: d.id for d in devices},
+                          {d.hostname: d.zone for d in devices})
+
+
+def finalise_run(engine: Engine, run_id: int, status: str = "done", *, actor: str = "system") -> bool:
+    """Pair the run's /30-/31 subnets into links and close the run, once: the conditional update
+    lets several processes (the last worker, a coordinator, a sweeper) race here safely."""
+
+    def attempt() -> bool:
+        with session_scope(engine, actor=actor) as s:
+            closed = s.execute(update(CollectionRun).where(CollectionRun.id == run_id,
+                                                           CollectionRun.status == "running")
+                               .values(status=status, finished_at=utcnow())).rowcount
+            if closed:
+                _subnet_links(s, run_id)
+            return bool(closed)
+
+    return with_db_retry(attempt, f"closing run {run_id}")
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    ok: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    config_changed: int = 0
+
+
+def run_progress(session: Session, run_ids: list[int]) -> dict[int, Progress]:
+    """Per run: devices finished, ok, failed by code, config changes (one grouped query)."""
+    stats = {i: Progress() for i in run_ids}
+    if not run_ids:
+        return stats
+    rows = session.exec(select(DeviceResult.run_id, DeviceResult.status, DeviceResult.error_code, func.count(),
+                               func.sum(case((DeviceResult.config_changed, 1), else_=0)))
+                        .where(DeviceResult.run_id.in_(run_ids))
+                        .group_by(DeviceResult.run_id, DeviceResult.status, DeviceResult.error_code)).all()
+    for run_id, status, code, n, changed in rows:
+        st = stats[run_id]
+        st.done += n
+        st.config_changed += int(changed or 0)
+        if status == "ok":
+            st.ok += n
+        elif status == "failed":
+            st.failed[code or "error"] = st.failed.get(code or "error", 0) + n
+    return stats
+
+
+def report_of(engine: Engine, run_id: int, seconds: float = 0.0) -> RunReport:
+    """A RunReport rebuilt from the database (for runs other processes collected)."""
+    with session_scope(engine) as s:
+        run = s.get(CollectionRun, run_id)
+        p = run_progress(s, [run_id])[run_id]
+    return RunReport(run_id=run_id, total=run.total, ok=p.ok, failed=Counter(p.failed), changed=p.config_changed,
+                     unchanged=p.ok - p.config_changed, seconds=seconds)
+
+
 def run_collection(engine: Engine, *, only: str | None = None, lab_inventory: dict[str, Any] | None = None,
                    settings: Settings | None = None, trigger: str = "cli", actor: str = "system",
                    on_result: Callable[[str, DeviceResult], None] | None = None,
-                   on_start: Callable[[int], None] | None = None) -> RunReport:
+                   on_start: Callable[[int], None] | None = None, zone: str | None = None,
+                   plan: PlannedRun | None = None) -> RunReport:
+    """The in-process pool: collect in threads of this process, commit each device as it arrives.
+    `plan`: a run already written by plan_run (the API answers with it before collecting)."""
     settings = settings or Settings()
     creds = load_credentials(lab_inventory)
-    with session_scope(engine, actor=actor) as s:
-        devices = select_devices(s, only)
-        targets = targets_for(s, devices, lab_inventory)
-        run = CollectionRun(trigger=trigger, requested_by=actor, total=len(targets),
-                            params={"only": only, "lab": lab_inventory is not None,
-                                    "concurrency": settings.concurrency})
-        s.add(run)
-        s.flush()
-        run_id = run.id
-        ids = {d.hostname: d.id for d in devices}
-    report = RunReport(run_id=run_id, total=len(targets))
+    plan = plan or plan_run(engine, only=only, zone=zone, lab_inventory=lab_inventory, settings=settings,
+                            trigger=trigger, actor=actor)
+    report = RunReport(run_id=plan.run_id, total=len(plan.targets))
     if on_start:
-        on_start(len(targets))
-    subnets: dict[str, list[tuple[int, int]]] = {}
+        on_start(len(plan.targets))
+    me = worker_name()
     started = dt.datetime.now(dt.UTC)
     status = "interrupted"
     try:
-        for outcome in collect_all(targets, creds, settings):
-            with session_scope(engine, actor=actor) as s:  # one commit per device: nothing collected is lost
-                device = s.get(Device, ids[outcome.hostname])
-                result = ingest(s, run_id, device, outcome, seen_subnets=subnets)
-                _count(report, result)
+        for outcome in collect_all(plan.targets, creds, settings):
+            result = save_outcome(engine, plan.run_id, plan.device_ids[outcome.hostname], outcome, worker=me,
+                                  actor=actor)
+            if result is None:
+                continue
+            _count(report, result)
             if on_result:
                 on_result(outcome.hostname, result)
         status = "done"
     finally:
-        with session_scope(engine, actor=actor) as s:
-            _subnet_links(s, subnets)
-            run = s.get(CollectionRun, run_id)
-            run.finished_at, run.status = utcnow(), status
-            s.add(run)
+        finalise_run(engine, plan.run_id, status, actor=actor)
         report.seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
     return report
 
@@ -280,12 +450,18 @@ def _count(report: RunReport, result: DeviceResult) -> None:
         report.failed[result.error_code or "failed"] += 1
 
 
-def _subnet_links(session: Session, subnets: dict[str, list[tuple[int, int]]]) -> None:
+def _subnet_links(session: Session, run_id: int) -> None:
     now = utcnow()
-    for ends in subnets.values():
-        devs = {d for d, _i in ends}
-        if len(ends) == 2 and len(devs) == 2:
-            _upsert_link(session, ends[0][1], ends[1][1], "subnet", now)
+    ends: dict[str, list[tuple[int, int]]] = {}
+    rows = session.exec(select(DeviceResult.device_id, DeviceResult.subnets)
+                        .where(DeviceResult.run_id == run_id, DeviceResult.subnets != None)).all()  # noqa: E711
+    for device_id, subnets in rows:
+        for net, iface_id in subnets or []:
+            ends.setdefault(net, []).append((device_id, iface_id))
+    for pair in ends.values():
+        devs = {d for d, _i in pair}
+        if len(pair) == 2 and len(devs) == 2:
+            _upsert_link(session, pair[0][1], pair[1][1], "subnet", now)
 
 
 # ------------------------------------------------------------------------------------ offline import
@@ -315,15 +491,11 @@ def import_folder(engine: Engine, folder: Path, *, actor: str = "system") -> Run
             outcomes.append((dev.id, _read_outputs(entry, load_profile(dev.platform))))
         run.total = len(outcomes)
     report = RunReport(run_id=run_id, total=len(outcomes))
-    subnets: dict[str, list[tuple[int, int]]] = {}
     for dev_id, outcome in outcomes:
         with session_scope(engine, actor=actor) as s:
-            result = ingest(s, run_id, s.get(Device, dev_id), outcome, source="import", seen_subnets=subnets)
+            result = ingest(s, run_id, s.get(Device, dev_id), outcome, source="import", worker="import")
             _count(report, result)
-    with session_scope(engine, actor=actor) as s:
-        _subnet_links(s, subnets)
-        run = s.get(CollectionRun, run_id)
-        run.finished_at, run.status = utcnow(), "done"
+    finalise_run(engine, run_id, "done", actor=actor)
     return report
 
 

@@ -1,4 +1,4 @@
-"""Layers are one-way: collectors -> inventory -> topology / audit -> api / web."""
+"""Layers are one-way: collectors -> inventory -> workers / topology / audit -> api / web."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ ROOT = Path(__file__).resolve().parents[1]
 ALLOWED = {
     "collectors": set(),
     "inventory": {"collectors"},
+    "workers": {"collectors", "inventory"},
     "topology": {"inventory", "collectors"},
     "audit": {"inventory", "collectors", "topology"},
-    "api": {"inventory", "collectors", "topology", "audit"},
-    "web": {"inventory", "collectors", "topology", "audit", "api"},
+    "api": {"inventory", "collectors", "topology", "audit", "workers"},
+    "web": {"inventory", "collectors", "topology", "audit", "api", "workers"},
 }
 
 

@@ -19,7 +19,7 @@ from inventory.errors import ExtranetError
 
 from .console import console
 from .demo import DemoContext, step
-from .lab import load_lab_inventory, start_lab_thread
+from .lab import lab_inventory_path, load_lab_inventory, start_lab_thread
 
 
 def _quiet_ssh_logs() -> None:
@@ -44,7 +44,7 @@ def print_report(report: RunReport) -> None:
 
 
 def collect_with_progress(engine: Engine, *, only: str | None, lab_inventory: dict | None, concurrency: int,
-                          trigger: str = "cli") -> RunReport:
+                          trigger: str = "cli", zone: str | None = None) -> RunReport:
     _quiet_ssh_logs()
     with Progress(TextColumn("[bold]collect"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   TimeElapsedColumn(), console=console, transient=False) as progress:
@@ -57,8 +57,36 @@ def collect_with_progress(engine: Engine, *, only: str | None, lab_inventory: di
 
         report = run_collection(engine, only=only, lab_inventory=lab_inventory,
                                 settings=Settings(concurrency=concurrency), trigger=trigger, on_result=on_result,
-                                on_start=lambda n: progress.update(task, total=n))
+                                on_start=lambda n: progress.update(task, total=n), zone=zone)
     return report
+
+
+def collect_on_workers(engine: Engine, *, only: str | None, zone: str | None, lab: bool, concurrency: int,
+                       trigger: str = "cli") -> RunReport:
+    """Dispatch a run to the zone workers through the broker and follow it until every device is saved."""
+    from workers.runs import start_run, wait_run
+
+    from .worker import require_broker
+
+    app, cfg = require_broker()
+    lab_file = str(lab_inventory_path()) if lab else None
+    inv = load_lab_inventory() if lab else None
+    plan = start_run(engine, app, cfg, only=only, zone=zone, lab_inventory=inv, lab_file=lab_file,
+                     settings=Settings(concurrency=concurrency), trigger=trigger)
+    zones = sorted(set(plan.zones.values()))
+    console.print(f"run {plan.run_id}: {len(plan.targets)} devices dispatched to the workers of "
+                  f"{', '.join(zones) or 'no zone'} (broker {cfg.url.split('@')[-1]}); Ctrl-C stops following, "
+                  "not the run", highlight=False)
+    with Progress(TextColumn("[bold]collect"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=console, transient=False) as progress:
+        task = progress.add_task("", total=len(plan.targets))
+
+        def on_progress(p: object, total: int) -> None:
+            failed = sum(getattr(p, "failed", {}).values())
+            progress.update(task, completed=getattr(p, "done", 0), total=total,
+                            description=f"ok {getattr(p, 'ok', 0)}, failed {failed}")
+
+        return wait_run(engine, app, cfg, plan.run_id, on_progress=on_progress)
 
 
 def register(app: typer.Typer) -> None:
@@ -66,17 +94,28 @@ def register(app: typer.Typer) -> None:
     def collect(
         lab: bool = typer.Option(False, "--lab", help="collect from the running SSH lab (extranet lab start)"),
         only: str = typer.Option(None, "--only", help="a room code, a unit code/name or a hostname"),
-        concurrency: int = typer.Option(32, "--concurrency", min=1, max=256, help="sessions at once"),
+        zone: str = typer.Option(None, "--zone", help="only the devices of this management zone"),
+        concurrency: int = typer.Option(32, "--concurrency", min=1, max=256, help="sessions at once (in-process)"),
+        local: bool = typer.Option(False, "--local", help="collect in this process even if a broker is configured"),
         import_dir: Path = typer.Option(None, "--import", help="ingest a folder of saved outputs instead"),
     ) -> None:
         """Collect configs, versions, interfaces, LLDP, ARP/MAC and logs over SSH; each device is saved as it
-        arrives. Credentials: EXTRANET_SSH_USERNAME/PASSWORD or EXTRANET_SECRETS_FILE (or the lab's)."""
+        arrives. With EXTRANET_BROKER_URL set the run goes to the zone workers (extranet worker --zone Z),
+        otherwise (or with --local) to a thread pool in this process. Credentials:
+        EXTRANET_SSH_USERNAME/PASSWORD or EXTRANET_SECRETS_FILE (or the lab's)."""
+        from workers.config import broker_config
+
         engine = get_engine()
         if import_dir is not None:
             print_report(import_folder(engine, import_dir))
             return
+        if broker_config() is not None and not local:
+            print_report(collect_on_workers(engine, only=only, zone=zone, lab=lab, concurrency=concurrency))
+            return
+        console.print("collecting in this process (thread pool)"
+                      + ("; --local overrides EXTRANET_BROKER_URL" if broker_config() is not None else ""))
         inv = load_lab_inventory() if lab else None
-        print_report(collect_with_progress(engine, only=only, lab_inventory=inv, concurrency=concurrency))
+        print_report(collect_with_progress(engine, only=only, lab_inventory=inv, concurrency=concurrency, zone=zone))
 
     configs = typer.Typer(help="Config history: snapshots and diffs (secrets redacted).", no_args_is_help=True)
     app.add_typer(configs, name="configs")

@@ -34,6 +34,7 @@ from .evidence import (
 )
 from .money import BudgetLine, Contract, Incident, Payment
 from .network import Carrier, Circuit, Device, Interface, Link, Room, Unit
+from .schedule import Schedule
 from .trail import ChangeLog, MapPosition, Scenario
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "Room",
     "RunStatus",
     "Scenario",
+    "Schedule",
     "Setting",
     "TerminalCount",
     "Unit",

@@ -38,7 +38,10 @@ class DeviceResult(SQLModel, table=True):
     attempts: int = Field(default=1)
     config_changed: bool = Field(default=False)
     snapshot_id: int | None = Field(default=None, foreign_key="config_snapshot.id")
-    worker: str | None = Field(default=None, max_length=64)
+    worker: str | None = Field(default=None, max_length=64, description="host/pid/zone of the collector")
+    # The /30-/31 subnets this device reported ([[net, interface_id], ...]): run finalisation pairs them
+    # into subnet links from the database, so it works the same when other processes collected the peers.
+    subnets: list | None = Field(default=None, sa_column=Column(JSON))
 
 
 class ConfigSnapshot(SQLModel, table=True):

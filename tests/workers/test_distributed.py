@@ -1,0 +1,88 @@
+"""Distributed collection end to end: real `extranet worker` processes per management zone, the
+machine's Redis (private key prefix), PostgreSQL, the SSH lab in its own process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from inventory.db import session_scope
+from inventory.models import CollectionRun, Device, DeviceResult
+
+from . import services as sv
+from .checks import assert_collected_once
+from .conftest import Cluster, Lab, pg_city
+
+pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("workers")]
+
+
+def test_two_zones_collect_the_city_once_each_by_its_zone(lab: Lab, cluster_env: tuple, tmp_path: Path) -> None:
+    env, _prefix = cluster_env
+    url, engine = pg_city()
+    env = {**env, "DATABASE_URL": url, "PYTHONPATH": str(sv.ROOT)}
+    cluster = Cluster(env, tmp_path)
+    try:
+        cluster.start("zone-a", concurrency=12)
+        cluster.start("zone-b", concurrency=12)
+        out = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", "collect", "--lab"],
+                             env=env, cwd=sv.ROOT, capture_output=True, text=True, timeout=240)
+    finally:
+        cluster.stop_all()
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:] + cluster.log_text()
+    assert "dispatched to the workers of zone-a, zone-b" in out.stdout
+    with session_scope(engine) as s:
+        run_id = s.exec(select(func.max(CollectionRun.id))).one()
+        zones = dict(s.exec(select(Device.zone, func.count()).group_by(Device.zone)).all())
+    by_worker = assert_collected_once(engine, run_id)
+    # two workers, one per zone, each collected exactly its zone's devices
+    assert sorted(by_worker.values()) == sorted(zones.values()), (by_worker, zones)
+    assert "224 devices in" in out.stdout
+
+
+def test_killed_worker_devices_are_finished_by_another_worker_of_the_zone(lab: Lab, cluster_env: tuple,
+                                                                          tmp_path: Path) -> None:
+    from workers.app import current
+    from workers.runs import start_run, wait_run
+
+    env, _prefix = cluster_env
+    url, engine = pg_city()
+    os.environ["DATABASE_URL"] = url
+    env = {**env, "DATABASE_URL": url, "PYTHONPATH": str(sv.ROOT)}
+    cluster = Cluster(env, tmp_path)
+    app, cfg = current()
+    try:
+        victim = cluster.start("zone-a", concurrency=6)
+        survivor = cluster.start("zone-a", concurrency=6)
+        time.sleep(1.5)  # both consuming before the run starts, so the victim holds devices when killed
+        inv = json.loads(lab.inventory.read_text(encoding="utf-8"))
+        plan = start_run(engine, app, cfg, zone="zone-a", lab_inventory=inv, lab_file=str(lab.inventory))
+        victim_name = f"/{victim.pid}/"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with session_scope(engine) as s:
+                mine = s.exec(select(func.count()).select_from(DeviceResult).where(
+                    DeviceResult.run_id == plan.run_id, DeviceResult.worker.contains(victim_name))).one()
+            if mine >= 3:
+                break
+            time.sleep(0.05)
+        assert mine >= 3, cluster.log_text()
+        os.kill(victim.pid, signal.SIGKILL)  # mid-run: it holds devices it will never save
+        victim.wait(10)
+        report = wait_run(engine, app, cfg, plan.run_id, timeout=180)
+    finally:
+        cluster.stop_all()
+        os.environ.pop("DATABASE_URL", None)
+    by_worker = assert_collected_once(engine, plan.run_id, zone="zone-a")
+    assert report.ok == report.total == len(plan.targets)
+    survivor_name = f"/{survivor.pid}/"
+    assert sum(n for w, n in by_worker.items() if survivor_name in w) > 0, by_worker
+    assert set(by_worker) <= {w for w in by_worker if victim_name in w or survivor_name in w}

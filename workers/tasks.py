@@ -1,0 +1,106 @@
+"""Celery tasks: collect one device (idempotent, locked, throttled per zone) and the periodic tick
+(fire due schedules, sweep running runs)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import random
+import time
+from typing import Any
+
+import redis
+from celery import Task
+from sqlalchemy import func
+from sqlmodel import select
+
+from collectors.engine import Settings, Target, collect_device
+from inventory.collection import finalise_run, load_credentials, save_outcome, with_db_retry, worker_name
+from inventory.db import get_engine, session_scope
+from inventory.models import CollectionRun, DeviceResult
+
+from .app import app, current, redis_client
+from .leases import leases_for
+
+log = logging.getLogger("extranet.workers")
+
+
+def my_zones() -> str:
+    """The zones this worker process serves (set by `extranet worker --zone`)."""
+    return os.environ.get("EXTRANET_WORKER_ZONES", "any")
+
+
+def _backoff(retries: int) -> float:
+    return min(2.0 ** retries * 0.5, 30.0) * random.uniform(0.8, 1.2)
+
+
+def _state(run_id: int, device_id: int) -> tuple[bool, bool]:
+    """(the run is still running, the device already has a result in it)."""
+    def read() -> tuple[bool, bool]:
+        with session_scope(get_engine()) as s:
+            run = s.get(CollectionRun, run_id)
+            done = s.exec(select(DeviceResult.id).where(DeviceResult.run_id == run_id,
+                                                        DeviceResult.device_id == device_id)).first()
+            return (run is not None and run.status == "running"), done is not None
+    return with_db_retry(read, f"reading run {run_id}")
+
+
+@app.task(bind=True, name="extranet.collect_device", max_retries=None, acks_late=True)
+def collect_device_task(self: Task, run_id: int, device_id: int, zone: str, target: dict[str, Any],
+                        settings: dict[str, Any], credentials_file: str | None = None) -> str:
+    configured = current()
+    if configured is None:
+        raise RuntimeError("EXTRANET_BROKER_URL is not set in the worker's environment")
+    _app, cfg = configured
+    running, done = _state(run_id, device_id)
+    if done or not running:
+        return "duplicate" if done else "run closed"
+    leases = leases_for(redis_client(cfg), cfg)
+    token = leases.lock_device(device_id)
+    if token is None:  # another worker is logged in to this box: come back later (then it is a no-op)
+        raise self.retry(countdown=_backoff(self.request.retries))
+    try:
+        slot = leases.take_slot(zone, wait_s=min(cfg.lock_ttl, 30.0))
+        if slot is None:
+            raise self.retry(countdown=_backoff(self.request.retries))
+        try:
+            me = worker_name(my_zones())
+            with contextlib.suppress(redis.RedisError):  # advisory: lets the sweeper see a dead worker's devices
+                r = redis_client(cfg)
+                r.hset(cfg.key("run", run_id, "started"), str(device_id), f"{time.time():.3f}|{me}")
+                r.expire(cfg.key("run", run_id, "started"), 7 * 24 * 3600)
+            if _state(run_id, device_id)[1]:
+                return "duplicate"
+            tgt = Target(**target)
+            creds = load_credentials({"credentials_file": credentials_file} if credentials_file else None)
+            outcome = collect_device(tgt, creds(tgt), Settings(**settings))
+            result = save_outcome(get_engine(), run_id, device_id, outcome, worker=me, actor=f"worker:{zone}")
+        finally:
+            leases.give_slot(zone, slot)
+    finally:
+        leases.unlock_device(device_id, token)
+    _finish_if_complete(run_id)
+    return "duplicate" if result is None else result.status
+
+
+def _finish_if_complete(run_id: int) -> None:
+    """The worker that saves a run's last device closes it (finalise_run is safe to race)."""
+    engine = get_engine()
+
+    def check() -> bool:
+        with session_scope(engine) as s:
+            run = s.get(CollectionRun, run_id)
+            n = s.exec(select(func.count()).select_from(DeviceResult).where(DeviceResult.run_id == run_id)).one()
+            return run is not None and run.status == "running" and n >= run.total
+
+    if with_db_retry(check, f"checking run {run_id}"):
+        finalise_run(engine, run_id, actor="worker")
+
+
+@app.task(name="extranet.tick", ignore_result=True, acks_late=False)
+def tick() -> dict[str, int]:
+    """Every few seconds from Celery beat: start due scheduled runs, sweep running ones."""
+    from .schedule import tick_once
+
+    return tick_once(get_engine())
