@@ -86,15 +86,13 @@ def _session(target: Target, creds: Credentials, profile: Profile, settings: Set
             use_keys=False, allow_agent=False, disabled_algorithms=None,
         )
         stage = "command"
-        prompt = profile.prompt_re(target.hostname).removeprefix("(?m)")
+        prompt = re.compile(profile.prompt_re(target.hostname))
         outputs: dict[str, RawOutput] = {}
         for cmd in profile.commands:
-            # The prompt must be a whole line AND come after this command's echo: a late reply to the
-            # session-preparation newlines leaves a stray prompt line in the buffer before the echo, and
-            # matching it would cut the output short (seen under load on 2 shared cores).
-            expect = rf"(?ms){re.escape(cmd.command)}.*{prompt}"  # greedy: scans back from the end
-            text = conn.send_command(cmd.command, expect_string=expect, read_timeout=cmd.timeout,
-                                     auto_find_prompt=False, strip_prompt=True, strip_command=True)
+            # The prompt must be a whole line, the last thing received, AND come after this command's
+            # echo: a late reply to the session-preparation newlines leaves a stray prompt line in the
+            # buffer before the echo, and matching it would cut the output short (seen under load).
+            text = conn.run_command(cmd.command, prompt, cmd.timeout)
             outputs[cmd.key] = RawOutput(cmd.command, _after_echo(text, cmd.command))
         return outputs
     except BaseException as exc:

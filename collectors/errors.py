@@ -31,7 +31,12 @@ class CollectError(Exception):
 
 def classify(exc: BaseException, *, stage: str, alive: bool | None = None) -> CollectError:
     """Map an exception from netmiko/paramiko to a stable code. `stage` is connect or command."""
-    from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
+    from netmiko.exceptions import (
+        NetmikoAuthenticationException,
+        NetmikoTimeoutException,
+        ReadException,
+        ReadTimeout,
+    )
 
     if isinstance(exc, CollectError):
         return exc
@@ -54,6 +59,9 @@ def classify(exc: BaseException, *, stage: str, alive: bool | None = None) -> Co
         if alive is False:
             return CollectError("connection_lost", "connection closed mid-command")
         return CollectError("timeout", text[:200])
+    if isinstance(exc, ReadException) and "closed" in low:
+        # the blocking reader sees the close as it happens, instead of timing out and asking is_alive()
+        return CollectError("connection_lost", "connection closed by the device")
     if isinstance(exc, (ConnectionError, EOFError, OSError)):
         return CollectError("connection_lost" if stage == "command" else "unreachable", text)
     name = type(exc).__name__

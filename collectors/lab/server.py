@@ -157,28 +157,41 @@ class DeviceSession(asyncssh.SSHServerSession):
         return ch
 
     async def _readline(self) -> str:
+        # Echo what arrived in one write, as a device's terminal driver does: a command pasted in one
+        # SSH packet comes back in one packet, not one packet per character.
         buf = bytearray()
+        echo: list[str] = []
+
+        def flush() -> None:
+            if echo:
+                self._send("".join(echo))
+                echo.clear()
+
         while True:
+            if not self.pending:
+                flush()
             ch = await self._byte()
             if ch in (b"\r", b"\n"):
                 if ch == b"\n" and self.last_cr and not buf:
                     self.last_cr = False
                     continue
                 self.last_cr = ch == b"\r"
-                self._send("\n")
+                echo.append("\n")
+                flush()
                 return buf.decode(self.dev.encoding, "replace")
             self.last_cr = False
             if ch in (b"\x08", b"\x7f"):
                 if buf:
                     buf.pop()
-                    self._send("\b \b")
+                    echo.append("\b \b")
                 continue
             if ch == b"\x03":
                 buf.clear()
-                self._send("^C\n")
+                echo.append("^C\n")
+                flush()
                 return ""
             buf += ch
-            self._send(ch.decode("latin-1"))
+            echo.append(ch.decode("latin-1"))
 
     # the CLI
     async def _run(self) -> None:
