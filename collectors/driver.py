@@ -112,7 +112,7 @@ class _Fast:
         line-feed normalisation, ANSI stripping and buffered-text prepending as usual."""
         chan = self.channel
         if isinstance(chan, IncrementalSSHChannel):
-            chan.wait = max(0.0, deadline - time.monotonic())
+            chan.wait = min(max(0.0, deadline - time.monotonic()), 60.0)  # read_timeout=0 means forever
             try:
                 return self.read_channel()  # type: ignore[attr-defined]
             finally:
