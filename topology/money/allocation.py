@@ -132,12 +132,13 @@ def allocate(rows: MoneyRows, year: int, fees: dict[str, Decimal], rule: str = "
     circuit_share: dict[str, Decimal] = {}
     unplaced: dict[str, Decimal] = {}
     in_service = [c for c in rows.circuits if c.carrier and c.in_service(year)]
+    access = _Access(rows, in_service)
     for carrier, fee in sorted(fees.items()):
         total = to_fen(fee)
         if total == 0:
             continue
         mine = [c for c in in_service if c.carrier == carrier]
-        served = {c.cid: _served(rows, in_service, c) for c in mine}
+        served = {c.cid: _served(rows, access, c) for c in mine}
         served = {cid: us for cid, us in served.items() if us}
         mine = [c for c in mine if c.cid in served]
         if not mine:
@@ -150,7 +151,7 @@ def allocate(rows: MoneyRows, year: int, fees: dict[str, Decimal], rule: str = "
         for us in served.values():
             for u in us:
                 k[u] += 1
-        unit_w = {c.cid: [_unit_weight(rows, in_service, u, c, rule, k[u]) for u in served[c.cid]] for c in mine}
+        unit_w = {c.cid: [_unit_weight(rows, access, u, c, rule, k[u]) for u in served[c.cid]] for c in mine}
         weights = [_circuit_weight(c, unit_w[c.cid], rule) for c in mine]
         for c, part in zip(mine, split_fen(total, weights), strict=True):
             circuit_share[c.cid] = from_fen(part)
@@ -174,17 +175,34 @@ def _cost_role(c: CircuitRow) -> str:
     return "backbone"
 
 
-def _served(rows: MoneyRows, in_service: list[CircuitRow], c: CircuitRow) -> list[str]:
+class _Access:
+    """The in-service circuits indexed once per allocation: scanning them for every circuit and unit
+    is quadratic, seconds at province scale (3,000 circuits, 1,000 units)."""
+
+    def __init__(self, rows: MoneyRows, in_service: list[CircuitRow]):
+        self.units_by_carrier: dict[str | None, set[str]] = defaultdict(set)
+        self.by_room: dict[str, list[tuple[str, str | None]]] = defaultdict(list)  # room → (unit, carrier)
+        self.bandwidth: dict[tuple[str, str | None], int] = defaultdict(int)  # (unit, carrier) → Mb/s
+        for x in in_service:
+            if x.unit is None:
+                continue
+            self.bandwidth[(x.unit, x.carrier)] += x.bandwidth_mbps
+            if x.unit in rows.units:
+                self.units_by_carrier[x.carrier].add(x.unit)
+                for r in x.rooms:
+                    self.by_room[r].append((x.unit, x.carrier))
+
+
+def _served(rows: MoneyRows, access: _Access, c: CircuitRow) -> list[str]:
     """Units a circuit serves (see the module doc), sorted."""
     if c.unit:
         return [c.unit] if c.unit in rows.units else []
-    access = [x for x in in_service if x.unit in rows.units]
     if c.a_external or c.z_external:
-        same = sorted({x.unit for x in access if x.carrier == c.carrier})  # type: ignore[misc]
-        return same or sorted(rows.units)
+        return sorted(access.units_by_carrier.get(c.carrier, ())) or sorted(rows.units)
     far = [r for r in c.rooms if r not in rows.core_rooms]
-    same = sorted({x.unit for x in access if x.carrier == c.carrier and set(x.rooms) & set(far)})  # type: ignore[misc]
-    anyc = sorted({x.unit for x in access if set(x.rooms) & set(far)})  # type: ignore[misc]
+    landing = [(u, carrier) for r in set(far) for u, carrier in access.by_room.get(r, ())]
+    same = sorted({u for u, carrier in landing if carrier == c.carrier})
+    anyc = sorted({u for u, _ in landing})
     return same or anyc or sorted(rows.units)
 
 
@@ -198,10 +216,10 @@ def _circuit_weight(c: CircuitRow, unit_weights: list[Fraction], rule: str) -> D
     return sum(unit_weights, Fraction(0))
 
 
-def _unit_weight(rows: MoneyRows, in_service: list[CircuitRow], unit: str, c: CircuitRow, rule: str,
+def _unit_weight(rows: MoneyRows, access: _Access, unit: str, c: CircuitRow, rule: str,
                  k: int) -> Fraction:
     if rule in ("circuits", "tariff"):
         return Fraction(1)
     if rule == "terminals":
         return Fraction(rows.units[unit].terminals, k)
-    return Fraction(sum(x.bandwidth_mbps for x in in_service if x.unit == unit and x.carrier == c.carrier))
+    return Fraction(access.bandwidth.get((unit, c.carrier), 0))

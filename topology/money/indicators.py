@@ -16,6 +16,7 @@ cost, each computed from the system's own data with its source stated.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -80,7 +81,8 @@ def indicators(rows: MoneyRows, year: int, allocation: Allocation, backup: Backu
     out.append(Indicator(QUALITY, "单位可用率", "unit availability",
                          None if backup is None or not attached
                          else 100 * (1 - cut_hours / (len(attached) * hours_in_year)), "%", "设备日志中的中断"))
-    multi = {u for u in attached if sum(1 for c in in_service if c.unit == u and c.carrier) > 1}
+    lines = Counter(c.unit for c in in_service if c.unit and c.carrier)  # one pass: quadratic at province scale
+    multi = {u for u in attached if lines[u] > 1}
     tries = [i for i in spans if i.unit in multi and i.kind in ("failover", "reroute", "outage")]
     ok = [i for i in tries if i.kind in ("failover", "reroute")]
     out.append(Indicator(QUALITY, "切换成功率", "failover success", 100 * len(ok) / len(tries) if tries else None, "%",
