@@ -10,13 +10,16 @@ import datetime as dt
 import hashlib
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from collectors.lab.model import WEAKNESS_CODES, LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabSpec
 from collectors.lab.render import short_name
 
+from .errors import ExtranetError, NotFound
 from .models import Carrier, Circuit, Device, Incident, Interface, Room, Unit
+from .province import CITY_NAMES
 from .sample import SEED, build_sample
 
 # Backup circuits carry this share of their bandwidth while covering a primary outage.
@@ -112,16 +115,74 @@ def _backup_octets(circuit: Circuit, hours: float) -> int:
     return idle + carried
 
 
-def build_lab_spec(session: Session) -> LabSpec:
+def _city_prefix(term: str) -> str | None:
+    """``C03``, ``C03-``, ``唐山`` or ``唐山市`` -> the province city prefix ``C03-`` (None if it is not one)."""
+    t = term.strip().removesuffix("-")
+    if len(t) == 3 and t[0] in "Cc" and t[1:].isdigit():
+        return f"C{t[1:]}-"
+    names = [zh for zh, _en in CITY_NAMES]
+    name = t.removesuffix("市")
+    return f"C{names.index(name) + 1:02d}-" if name in names else None
+
+
+def slice_devices(session: Session, only: str | Sequence[str] | None = None, limit: int | None = None) -> list[Device]:
+    """The enabled devices a lab serves: all, or those of the ``only`` terms, each a management zone
+    (``city-03``), a room (code or name), a province city (``C03`` or ``唐山``), a unit (code or name)
+    or a hostname; the first ``limit`` of them by id. Room, unit and hostname pick what
+    ``extranet collect --only`` picks, so a slice always holds what a collection of it targets."""
+    if limit is not None and limit < 1:
+        raise ExtranetError(f"limit: expected a positive number of devices, got {limit}", code="invalid")
+    terms = [only] if isinstance(only, str) else list(only or [])
+    devices = list(session.exec(select(Device).where(Device.enabled == True).order_by(Device.id)).all())  # noqa: E712
+    if terms:
+        picked: set[int] = set()
+        for term in terms:
+            picked |= _term_ids(session, devices, term)
+        devices = [d for d in devices if d.id in picked]
+    return devices[:limit] if limit else devices
+
+
+def _term_ids(session: Session, devices: list[Device], term: str) -> set[int]:
+    zone = {d.id for d in devices if d.zone == term}
+    if zone:
+        return zone  # type: ignore[return-value]
+    room = session.exec(select(Room).where((Room.code == term) | (Room.name == term))).first()
+    if room:
+        return {d.id for d in devices if d.room_id == room.id}  # type: ignore[misc]
+    prefix = _city_prefix(term)
+    city = {d.id for d in devices if prefix and d.hostname.startswith(prefix)}
+    if city:
+        return city  # type: ignore[return-value]
+    unit = session.exec(select(Unit).where((Unit.code == term) | (Unit.name == term))).first()
+    if unit:
+        return {d.id for d in devices if d.unit_id == unit.id}  # type: ignore[misc]
+    host = {d.id for d in devices if d.hostname == term}
+    if host:
+        return host  # type: ignore[return-value]
+    zones = sorted({d.zone for d in devices})
+    rooms = [r.code for r in session.exec(select(Room).order_by(Room.code)).all()]
+    raise NotFound.of("zone, room, city, unit or device", term, zones + rooms)
+
+
+def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, limit: int | None = None) -> LabSpec:
+    """What the lab plays: every enabled device, or a slice of them (``slice_devices``)."""
     rooms = {r.id: r.code for r in session.exec(select(Room)).all()}
     units = {u.id: u.code for u in session.exec(select(Unit)).all()}
-    devices = session.exec(select(Device).where(Device.enabled == True).order_by(Device.id)).all()  # noqa: E712
-    ifaces = session.exec(select(Interface).order_by(Interface.id)).all()
+    devices = slice_devices(session, only, limit)
+    wanted = [d.id for d in devices]
+    ifaces: list[Interface] = []
+    for start in range(0, len(wanted), 1000):  # bound the IN list: a slice of a province, or all of it
+        ifaces += session.exec(select(Interface).where(col(Interface.device_id).in_(wanted[start:start + 1000]))
+                               .order_by(Interface.id)).all()
+    ifaces.sort(key=lambda i: i.id or 0)
     by_dev: dict[int, list[Interface]] = defaultdict(list)
     for i in ifaces:
         by_dev[i.device_id].append(i)
     iface_by_id = {i.id: i for i in ifaces}
-    dev_by_id = {d.id: d for d in devices}
+    # Far ends by name, served or not: a device at the edge of a slice still sees its neighbours by LLDP.
+    hostnames = dict(session.exec(select(Device.id, Device.hostname)).all())
+    far_end = {i.id: (i.device_id, i.name) for i in session.exec(select(Interface.id, Interface.device_id,
+                                                                        Interface.name)).all()}
     hours = expected_failover_hours(session)
 
     lab_ifaces: dict[int, LabInterface] = {}
@@ -165,11 +226,12 @@ def build_lab_spec(session: Session) -> LabSpec:
                     total = _backup_octets(c, hours[c.cid])
                     lab_ifaces[end.id].in_octets = total // 2
                     lab_ifaces[end.id].out_octets = total - total // 2
-        if a is None or z is None or a.device_id not in lab_devs or z.device_id not in lab_devs:
+        ends = [far_end.get(c.a_interface_id or -1), far_end.get(c.z_interface_id or -1)]
+        if ends[0] is None or ends[1] is None:
             continue
-        da, dz = dev_by_id[a.device_id], dev_by_id[z.device_id]
-        lab_devs[a.device_id].neighbors.append(LabNeighbor(a.name, dz.hostname, z.name))
-        lab_devs[z.device_id].neighbors.append(LabNeighbor(z.name, da.hostname, a.name))
+        for (dev, name), (other, other_name) in (ends, ends[::-1]):
+            if dev in lab_devs:
+                lab_devs[dev].neighbors.append(LabNeighbor(name, hostnames[other], other_name))
 
     # Link down/up at both ends of every incident's circuit.
     for circuit, start, end in _incident_windows(session):
@@ -190,4 +252,5 @@ __all__ = [
     "expected_backup_octets",
     "expected_failover_hours",
     "short_name",
+    "slice_devices",
 ]

@@ -6,6 +6,8 @@ import typer
 
 from inventory import migrate
 from inventory.db import database_url, get_engine
+from inventory.errors import ExtranetError
+from inventory.province import MAX_CITIES, load_province
 from inventory.service import load_sample, prepare, reset
 
 from .console import console
@@ -35,15 +37,23 @@ def register(app: typer.Typer) -> None:
     @app.command("init")
     def init(
         sample: bool = typer.Option(False, "--sample", help="load the sample city"),
-        seed: int = typer.Option(2020, help="seed of the sample city"),
+        province: bool = typer.Option(False, "--province", help="load the synthetic province: CITIES cities shaped "
+                                      "like the sample under a provincial core (docs/inventory.md)"),
+        cities: int = typer.Option(11, "--cities", min=1, max=MAX_CITIES, help="cities of the province"),
+        seed: int | None = typer.Option(None, help="seed (default 2020 for the sample, 1000 for the province)"),
         fresh: bool = typer.Option(False, "--fresh", help="drop everything first"),
     ) -> None:
-        """Create the database (migrations) and optionally load the sample city."""
+        """Create the database (migrations) and optionally load the sample city or the province."""
+        if sample and province:
+            raise ExtranetError("choose --sample or --province, not both", code="invalid")
         engine = reset() if fresh else prepare()
         console.print(f"database ready: {_safe(str(engine.url.render_as_string(hide_password=True)))}")
         if sample:
-            report = load_sample(engine, seed=seed)
+            report = load_sample(engine, seed=2020 if seed is None else seed)
             console.print(f"sample city loaded: {report.created}")
+        if province:
+            report = load_province(engine, cities, 1000 if seed is None else seed, actor="cli:init")
+            console.print(f"province loaded ({cities} cities): {report.created}")
 
 
 def _safe(url: str) -> str:

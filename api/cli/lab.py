@@ -54,10 +54,14 @@ def register(app: typer.Typer) -> None:
 
     @lab_app.command("start")
     def start(spread: bool = typer.Option(False, "--spread", help="one 127.x.y.z:2222 address per device "
-                                          "(mirrors the 10.x management plan) instead of 127.0.0.1:random")) -> None:
-        """Serve every device until Ctrl-C; prints a READY line and writes inventory.json + credentials.json."""
+                                          "(mirrors the 10.x management plan) instead of 127.0.0.1:random"),
+              only: list[str] = typer.Option([], "--only", help="serve a slice: a management zone (city-03), room, "
+                                             "province city (C03 or 唐山), unit or hostname; repeatable"),
+              limit: int | None = typer.Option(None, "--limit", min=1, help="at most N devices (the first by id)"),
+              ) -> None:
+        """Serve the devices until Ctrl-C; prints a READY line and writes inventory.json + credentials.json."""
         with session_scope(get_engine()) as s:
-            spec = build_lab_spec(s)
+            spec = build_lab_spec(s, only=only, limit=limit)
         if not spec.devices:
             raise ExtranetError("the inventory has no devices: load one first (extranet load-sample)", code="lab")
         lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1"))
