@@ -56,6 +56,7 @@ class ProtectionOut(BaseModel):
 class ProtectionReport(BaseModel):
     counts: dict[str, dict[str, int]] = Field(description="class -> {units, terminals}")
     units: list[ProtectionOut]
+    total: int = Field(description="units matching the filter (the page is `units`)")
 
 
 class FailureOut(BaseModel):
@@ -71,6 +72,7 @@ class FailureOut(BaseModel):
 class SweepOut(BaseModel):
     kinds: list[str]
     failures: list[FailureOut]
+    total: int = Field(description="failures of the chosen kinds (the page is `failures`, worst first)")
     pairs: list[dict[str, Any]] | None = None
 
 
@@ -193,6 +195,8 @@ def _saved(row: Scenario) -> SavedOut:
 @router.get("/protection", response_model=ProtectionReport, summary="Protection class of every unit")
 def protection(cls: Annotated[Literal["isolated", "single-path", "same-carrier-redundant", "dual-carrier",
                                       "dual-carrier-room-diverse"] | None, Query()] = None,
+               limit: Annotated[int | None, Query(ge=1, le=5000, description="page size (default: all)")] = None,
+               offset: Annotated[int, Query(ge=0, le=10**6)] = 0,
                ctx: Ctx = Depends(ctx_for("topology.read"))) -> ProtectionReport:
     with ctx.read() as s:
         d = derived(s)
@@ -201,8 +205,10 @@ def protection(cls: Annotated[Literal["isolated", "single-path", "same-carrier-r
         c = counts.setdefault(p.cls, {"units": 0, "terminals": 0})
         c["units"] += 1
         c["terminals"] += p.terminals
-    units = [ProtectionOut(**asdict(p)) for p in d.protection.values() if cls is None or p.cls == cls]
-    return ProtectionReport(counts=counts, units=units)
+    # A province has 1,000+ units: serialise only the page asked for.
+    chosen = [p for p in d.protection.values() if cls is None or p.cls == cls]
+    page = chosen[offset:None if limit is None else offset + limit]
+    return ProtectionReport(counts=counts, units=[ProtectionOut(**asdict(p)) for p in page], total=len(chosen))
 
 
 @router.get("/spof", response_model=list[FailureOut], summary="Single points of failure, worst first")
@@ -219,19 +225,22 @@ def spofs(limit: Annotated[int, Query(ge=1, le=10000)] = 50,
                         "impact exceeds their two single failures.")
 def sweep(kind: Annotated[list[Literal["link", "device", "unit-device", "srlg", "room", "carrier"]] | None,
                           Query()] = None,
-          n2: bool = False, ctx: Ctx = Depends(ctx_for("analysis.run"))) -> SweepOut:
+          n2: bool = False,
+          limit: Annotated[int | None, Query(ge=1, le=10000, description="page size (default: all)")] = None,
+          offset: Annotated[int, Query(ge=0, le=10**6)] = 0,
+          ctx: Ctx = Depends(ctx_for("analysis.run"))) -> SweepOut:
     kinds = kind or ["link", "device", "unit-device", "srlg", "room", "carrier"]
     with ctx.read() as s:
         d = derived(s)
     units = get_net(d.graph).units
-    failures = [_failure(units, f) for f in d.singles if f.kind in kinds]
-    failures.sort(key=lambda f: (-f.terminals_lost, f.kind, f.element))
+    chosen = sorted((f for f in d.singles if f.kind in kinds), key=lambda f: (-f.terminals_lost, f.kind, f.element))
+    failures = [_failure(units, f) for f in chosen[offset:None if limit is None else offset + limit]]
     pairs = None
     if n2:
         from topology.n2 import n2_extra
 
         pairs = [asdict(p) for p in n2_extra(d.graph)]
-    return SweepOut(kinds=list(kinds), failures=failures, pairs=pairs)
+    return SweepOut(kinds=list(kinds), failures=failures, pairs=pairs, total=len(chosen))
 
 
 @router.post("/scenarios/run", response_model=ScenarioOut, summary="Run a failure scenario (nothing is saved)")
