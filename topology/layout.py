@@ -90,8 +90,8 @@ def compute(g: nx.MultiGraph, level: str, *, classes: dict[str, str] | None = No
     rooms: dict[str, dict[str, Any]] = g.graph.get("rooms", {})
     units: dict[str, dict[str, Any]] = g.graph.get("units", {})
     homes = _homes(g, units, primary_rooms)
-    room_pos = _room_positions(rooms)
-    unit_pos = _unit_positions(rooms, room_pos, homes)
+    room_pos, outward = _room_positions(g, rooms)
+    unit_pos = _unit_positions(rooms, room_pos, homes, outward)
     externals = [n for n, k in g.nodes(data="kind") if k == "external"]
     ext_pos = {n: (0.0 + 260.0 * i, -200.0 - 60.0 * i) for i, n in enumerate(sorted(externals))}
     scale = {"rooms": 0.55, "units": 1.0, "devices": 1.6}[level]
@@ -178,23 +178,84 @@ def _homes(g: nx.MultiGraph, units: dict[str, dict[str, Any]],
     return homes
 
 
-def _room_positions(rooms: dict[str, dict[str, Any]]) -> dict[str, tuple[float, float]]:
+def _room_positions(g: nx.MultiGraph, rooms: dict[str, dict[str, Any]]
+                    ) -> tuple[dict[str, tuple[float, float]], dict[str, float]]:
+    """Room → (x, y), and room → the direction its units fan out to.
+
+    Core rooms sit in the centre. Rooms one circuit away from a core room go on a ring around it; a
+    room further out (a province: a city's node rooms hang off the city core) is drawn in a cluster
+    around the ring room it connects to, so each city reads as one group instead of one long ring."""
     core = [c for c, r in rooms.items() if r.get("is_core")]
-    ring = [c for c in rooms if c not in core]
+    parent = _room_parents(g, rooms, core)
+    ring = [c for c in rooms if c not in core and c not in parent]
+    children: dict[str, list[str]] = {}
+    for child, up in parent.items():
+        children.setdefault(up, []).append(child)
     pos: dict[str, tuple[float, float]] = {}
+    outward: dict[str, float] = {}
     for i, code in enumerate(core):
         angle = 2 * math.pi * i / max(len(core), 1)
         pos[code] = (0.0, 0.0) if len(core) == 1 else (160.0 * math.cos(angle), 160.0 * math.sin(angle))
-    # A bigger ring when there are many rooms (a province), so the unit arcs do not overlap.
-    radius = max(ROOM_RING, len(ring) * 2 * (UNIT_RADIUS + UNIT_ROW) * 1.1 / (2 * math.pi))
+    arc = UNIT_RADIUS + UNIT_ROW  # how far a room's units reach
+    # A cluster's radius: its child rooms on a circle with room for their unit arcs, plus those arcs.
+    inner = {c: max(arc + 250.0, len(children.get(c, [])) * 2 * arc * 1.1 / (2 * math.pi)) if children.get(c)
+             else 0.0 for c in ring}
+    reach = {c: inner[c] + arc for c in ring}
+    # A bigger ring when there are many rooms or clusters (a province), so the unit arcs do not overlap.
+    radius = max(ROOM_RING, sum(2 * max(reach[c], arc) * 1.1 for c in ring) / (2 * math.pi))
     for i, code in enumerate(ring):
         angle = -math.pi / 2 + 2 * math.pi * (i + 0.5) / max(len(ring), 1)
         pos[code] = (radius * math.cos(angle), radius * math.sin(angle))
-    return pos
+        outward[code] = angle
+    placed = list(ring)
+    while placed:  # breadth first: a child's own children go around it, and so on
+        nxt = []
+        for code in placed:
+            kids = sorted(children.get(code, []))
+            cx, cy = pos[code]
+            base = outward[code]
+            r = inner.get(code) or max(arc + 250.0, len(kids) * 2 * arc * 1.1 / (2 * math.pi))
+            for j, kid in enumerate(kids):
+                angle = base + 2 * math.pi * (j + 0.5) / len(kids)
+                pos[kid] = (cx + r * math.cos(angle), cy + r * math.sin(angle))
+                outward[kid] = angle  # away from the room it hangs off
+            nxt += kids
+        placed = nxt
+    return pos, outward
+
+
+def _room_parents(g: nx.MultiGraph, rooms: dict[str, dict[str, Any]], core: list[str]) -> dict[str, str]:
+    """Room → the room it hangs off, for rooms two or more room-to-room circuits from a core room
+    (breadth first over circuits whose both ends are room devices; the parent is the nearer neighbour
+    with the most circuits to it)."""
+    links: dict[str, dict[str, int]] = {}
+    for u, v in g.edges():
+        ru, rv = g.nodes[u].get("room"), g.nodes[v].get("room")
+        if ru and rv and ru != rv and ru in rooms and rv in rooms:
+            for a, b in ((ru, rv), (rv, ru)):
+                row = links.setdefault(a, {})
+                row[b] = row.get(b, 0) + 1
+    depth = {c: 0 for c in core}
+    frontier = sorted(core)
+    parent: dict[str, str] = {}
+    while frontier:
+        nxt: list[str] = []
+        for code in frontier:
+            for nb in sorted(links.get(code, {})):
+                if nb not in depth:
+                    depth[nb] = depth[code] + 1
+                    nxt.append(nb)
+        for nb in nxt:
+            if depth[nb] >= 2:
+                ups = [r for r in sorted(links[nb]) if depth.get(r) == depth[nb] - 1]
+                parent[nb] = max(ups, key=lambda r: links[nb][r])
+        frontier = nxt
+    return parent
 
 
 def _unit_positions(rooms: dict[str, dict[str, Any]], room_pos: dict[str, tuple[float, float]],
-                    homes: dict[str, str | None]) -> dict[str, tuple[float, float]]:
+                    homes: dict[str, str | None], outward: dict[str, float] | None = None
+                    ) -> dict[str, tuple[float, float]]:
     by_room: dict[str | None, list[str]] = {}
     for code, home in homes.items():
         by_room.setdefault(home if home in room_pos else None, []).append(code)
@@ -214,7 +275,7 @@ def _unit_positions(rooms: dict[str, dict[str, Any]], room_pos: dict[str, tuple[
                 angle = -math.pi / 2 + 2 * math.pi * (i + 0.25) / k
                 pos[code] = (hx + radius * math.cos(angle), hy + radius * math.sin(angle))
             continue
-        outward = math.atan2(hy, hx) if (hx or hy) else -math.pi / 2
+        away = (outward or {}).get(home, math.atan2(hy, hx) if (hx or hy) else -math.pi / 2)
         rows = 1 if k <= 10 else 2
         per_row = math.ceil(k / rows)
         spread = min(math.radians(260), per_row * MIN_UNIT_GAP / UNIT_RADIUS)
@@ -222,7 +283,7 @@ def _unit_positions(rooms: dict[str, dict[str, Any]], room_pos: dict[str, tuple[
             row, slot = i % rows, i // rows
             radius = UNIT_RADIUS + row * UNIT_ROW
             frac = 0.5 if per_row == 1 else slot / (per_row - 1)
-            angle = outward - spread / 2 + spread * frac + (row * spread / per_row / 2 if rows > 1 else 0)
+            angle = away - spread / 2 + spread * frac + (row * spread / per_row / 2 if rows > 1 else 0)
             pos[code] = (hx + radius * math.cos(angle), hy + radius * math.sin(angle))
     return pos
 

@@ -52,8 +52,9 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def load_evidence(session: Session) -> Evidence:
-    devices = {d.id: d.hostname for d in session.exec(select(Device))}
-    ifaces = {i.id: i for i in session.exec(select(Interface))}
+    # Plain column rows: ORM entities for a province's 10,000 interfaces cost most of this function.
+    devices: dict[int, str] = dict(session.exec(select(Device.id, Device.hostname)).all())  # type: ignore[arg-type]
+    ifaces = {i.id: i for i in session.exec(select(Interface.id, Interface.device_id, Interface.name)).all()}
     by_name: dict[tuple[int, str], int] = {}
     for i in ifaces.values():
         by_name[(i.device_id, i.name.lower())] = i.id  # type: ignore[index]
