@@ -25,6 +25,8 @@ from netmiko.cisco.cisco_ios import CiscoIosSSH
 from netmiko.exceptions import ReadException, ReadTimeout
 from netmiko.hp.hp_comware import HPComwareSSH
 from netmiko.huawei.huawei import HuaweiSSH
+from netmiko.ruijie.ruijie_os import RuijieOSSSH
+from netmiko.zte.zte_zxros import ZteZxrosSSH
 
 from .errors import CollectError
 
@@ -204,4 +206,43 @@ class FastCiscoIosSSH(_Fast, CiscoIosSSH):
     LOGOUT = "exit"
 
 
-DRIVERS = {"huawei_vrp": FastHuaweiSSH, "hp_comware": FastComwareSSH, "cisco_ios": FastCiscoIosSSH}
+class FastRuijieSSH(_Fast, RuijieOSSSH):
+    LOGOUT = "exit"
+
+    def session_preparation(self) -> None:
+        # RuijieOSBase's own (password-change question, enable, width, paging) minus its fixed 0.3 x delay
+        # sleep; its stock cleanup() is what idles 2 s before `exit` (replaced by _Fast.cleanup)
+        data = self.read_until_pattern(pattern=rf"(?:{_RUIJIE_PWD_CHANGE}|{self.prompt_pattern})")
+        if re.search(_RUIJIE_PWD_CHANGE, data):
+            self.write_channel("n" + self.RETURN)
+            self.read_until_pattern(pattern=self.prompt_pattern)
+        self.set_base_prompt()
+        self.enable()
+        self.set_terminal_width(command="terminal width 256", pattern="terminal")
+        self.disable_paging(command="terminal length 0")
+        self.clear_buffer()
+
+
+class FastZteSSH(_Fast, ZteZxrosSSH):
+    LOGOUT = "exit"
+
+    def session_preparation(self) -> None:
+        # ZteZxrosBase's own minus its fixed sleep
+        self._test_channel_read(pattern=r"[>#]")
+        self.set_base_prompt()
+        self.disable_paging(command="terminal length 0")
+        self.clear_buffer()
+
+    def disable_paging(self, command: str = "terminal length 0", *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
+        # ZXROS refuses with `%Error 20200: ...`, which the shared refusal pattern does not know
+        out = super().disable_paging(command, *args, **kwargs)
+        if _ZTE_REFUSED.search(out):
+            raise CollectError("paging", f"device refused {command.strip()!r}")
+        return out
+
+
+_RUIJIE_PWD_CHANGE = r"Do you want to change the password"
+_ZTE_REFUSED = re.compile(r"^\s*%Error \d+:", re.M)
+
+DRIVERS = {"huawei_vrp": FastHuaweiSSH, "hp_comware": FastComwareSSH, "cisco_ios": FastCiscoIosSSH,
+           "ruijie_os": FastRuijieSSH, "zte_zxros": FastZteSSH}

@@ -118,8 +118,10 @@ def normalise(profile: Profile, name: str) -> str:
     # and "XGE" means different speeds on Huawei and H3C.
     head = name[: len(name) - len(name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"))]
     if head in profile.interface_map:
-        return profile.interface_map[head] + name[len(head):]
-    if head in profile.interface_map.values():
+        # a long form ending in a space (Ruijie "GigabitEthernet 0/1") takes the number after one space
+        long = profile.interface_map[head]
+        return long + name[len(head):].lstrip() if long.endswith(" ") else long + name[len(head):]
+    if head in {v.rstrip() for v in profile.interface_map.values()}:
         return name
     try:
         return canonical_interface_name(name, addl_name_map=profile.interface_map or None)
@@ -145,7 +147,9 @@ def _int(v: object) -> int:
 
 def _event_time(row: dict[str, object]) -> dt.datetime:
     h, m, s = (int(x) for x in str(row["time"]).split(":"))
-    local = dt.datetime(int(str(row["year"])), MONTHS[str(row["month"])[:3].title()], int(str(row["day"])), h, m, s,
+    month = str(row["month"])
+    local = dt.datetime(int(str(row["year"])), int(month) if month.isdigit() else MONTHS[month[:3].title()],
+                        int(str(row["day"])), h, m, s,
                         tzinfo=DEVICE_TZ)
     return local.astimezone(dt.UTC)
 
@@ -164,8 +168,11 @@ def parse_outputs(platform: str, outputs: dict[str, str]) -> Facts:
             if platform == "huawei_vrp":
                 f.model = str(r.get("model") or "") or None
                 f.os_version = str(r.get("product_version") or "").split()[-1] or None
-            elif platform == "hp_comware":
+            elif platform in ("hp_comware", "zte_zxros"):
                 f.model, f.os_version = str(r.get("model")) or None, str(r.get("version")) or None
+            elif platform == "ruijie_os":
+                f.model, f.os_version = str(r.get("model")) or None, str(r.get("version")) or None
+                f.serial = str(r.get("serial") or "") or None
             else:
                 hw = r.get("hardware") or []
                 f.model = hw[0] if isinstance(hw, list) and hw else None
@@ -200,8 +207,10 @@ def parse_outputs(platform: str, outputs: dict[str, str]) -> Facts:
         f.mac_count = sum(1 for port in ports if normalise(p, port) not in uplinks)
     if "arp" in outputs:
         rows = run_template(p, "arp", outputs["arp"])
-        if platform == "cisco_ios":
-            f.arp_count = sum(1 for r in rows if str(r.get("age")) != "-")
+        if platform in ("cisco_ios", "ruijie_os"):  # own addresses have no age
+            f.arp_count = sum(1 for r in rows if str(r.get("age")) not in ("-", "--", "<static>"))
+        elif platform == "zte_zxros":  # H: the device's own (host) entries
+            f.arp_count = sum(1 for r in rows if str(r.get("age")) != "H")
         else:
             f.arp_count = sum(1 for r in rows if str(r.get("type", "")).upper().startswith("D"))
     if "log" in outputs:

@@ -32,7 +32,9 @@ PRINT = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#&*=?@^`
 def secrets_for(dev: LabDevice) -> dict[str, str]:
     """The secret strings the device's config carries (realistic shapes, deterministic per device)."""
     h = dev.hostname
-    if dev.platform == "huawei_vrp":
+    if dev.platform in VENDORS:
+        s = VENDORS[dev.platform].secrets(dev)
+    elif dev.platform == "huawei_vrp":
         s = {"admin_password": "$1c$" + _token(PRINT, 44, h, "pw") + "$",
              "snmp_auth": "%^%#" + _token(PRINT, 40, h, "auth") + "%^%#",
              "snmp_priv": "%^%#" + _token(PRINT, 40, h, "priv") + "%^%#"}
@@ -55,7 +57,7 @@ def secrets_for(dev: LabDevice) -> dict[str, str]:
 def mac_of(*seed: object, platform: str = "huawei_vrp") -> str:
     b = _h(*seed)[:6]
     hexs = b.hex()
-    if platform == "cisco_ios":
+    if platform in ("cisco_ios", "ruijie_os", "zte_zxros"):
         return f"{hexs[0:4]}.{hexs[4:8]}.{hexs[8:12]}"
     return f"{hexs[0:4]}-{hexs[4:8]}-{hexs[8:12]}"
 
@@ -66,6 +68,9 @@ def short_name(platform: str, name: str) -> str:
         "huawei_vrp": [("XGigabitEthernet", "XGE"), ("GigabitEthernet", "GE"), ("LoopBack", "Loop")],
         "hp_comware": [("Ten-GigabitEthernet", "XGE"), ("GigabitEthernet", "GE"), ("LoopBack", "Loop")],
         "cisco_ios": [("TenGigabitEthernet", "Te"), ("GigabitEthernet", "Gi"), ("Loopback", "Lo")],
+        "ruijie_os": [("TenGigabitEthernet ", "Te"), ("GigabitEthernet ", "Gi"), ("AggregatePort ", "Ag"),
+                      ("Loopback ", "Lo")],
+        "zte_zxros": [],  # gei-/xgei- names are already short
     }[platform]
     for long, short in pairs:
         if name.startswith(long):
@@ -85,6 +90,8 @@ def _stamp(dev: LabDevice) -> str:
 
 # ----------------------------------------------------------------------------------------- configs
 def render_config(dev: LabDevice) -> str:
+    if dev.platform in VENDORS:
+        return VENDORS[dev.platform].config(dev)
     return {"huawei_vrp": _vrp_config, "hp_comware": _comware_config, "cisco_ios": _ios_config}[dev.platform](dev)
 
 
@@ -232,6 +239,8 @@ def _ios_config(dev: LabDevice) -> str:
 
 # ----------------------------------------------------------------------------------------- version
 def render_version(dev: LabDevice) -> str:
+    if dev.platform in VENDORS:
+        return VENDORS[dev.platform].version(dev)
     if dev.platform == "huawei_vrp":
         base = "8.180" if dev.os_version.startswith("V8") else "5.170"
         return (f"Huawei Versatile Routing Platform Software\n"
@@ -265,6 +274,8 @@ def render_version(dev: LabDevice) -> str:
 
 
 def render_serial(dev: LabDevice) -> str:
+    if dev.platform == "zte_zxros":
+        return VENDORS[dev.platform].inventory(dev)
     if dev.platform == "huawei_vrp":
         return f"ESN of slot 0: {dev.serial}\n"
     if dev.platform == "hp_comware":
@@ -276,6 +287,8 @@ def render_serial(dev: LabDevice) -> str:
 
 # -------------------------------------------------------------------------------------- interfaces
 def render_interfaces(dev: LabDevice) -> str:
+    if dev.platform in VENDORS:
+        return VENDORS[dev.platform].interfaces(dev)
     fn = {"huawei_vrp": _vrp_iface, "hp_comware": _comware_iface, "cisco_ios": _ios_iface}[dev.platform]
     return "".join(fn(dev, i) for i in dev.interfaces)
 
@@ -333,6 +346,8 @@ def _ios_iface(dev: LabDevice, i: LabInterface) -> str:
 # -------------------------------------------------------------------------------------------- lldp
 def render_lldp(dev: LabDevice) -> str:
     p = dev.platform
+    if p in VENDORS:
+        return VENDORS[p].lldp(dev)
     if p == "huawei_vrp":
         out = [f"{'Local Intf':<17}{'Neighbor Dev':<25}{'Neighbor Intf':<26}Exptime(s)"]
         out += [f"{short_name(p, n.local_interface):<17}{n.neighbor:<25}{n.neighbor_interface:<26}102"
@@ -368,6 +383,8 @@ def terminal_entries(dev: LabDevice) -> list[tuple[str, str]]:
 
 
 def render_mac(dev: LabDevice) -> str:
+    if dev.platform in VENDORS:
+        return VENDORS[dev.platform].mac(dev)
     p, port = dev.platform, access_port(dev)
     entries = terminal_entries(dev) if port else []
     pname = short_name(p, port.name) if port else ""
@@ -390,6 +407,8 @@ def render_mac(dev: LabDevice) -> str:
 
 
 def render_arp(dev: LabDevice) -> str:
+    if dev.platform in VENDORS:
+        return VENDORS[dev.platform].arp(dev)
     p, port = dev.platform, access_port(dev)
     entries = terminal_entries(dev) if port else []
     pname = short_name(p, port.name) if port else ""
@@ -419,6 +438,10 @@ def render_arp(dev: LabDevice) -> str:
 def render_log(dev: LabDevice) -> str:
     lines = []
     events = sorted(dev.log_events, key=lambda e: e.at)
+    if dev.platform in VENDORS:  # both print oldest first
+        mod = VENDORS[dev.platform]
+        lines = [mod.log_line(dev, n, e.at.astimezone(CHINA), e.interface, e.state) for n, e in enumerate(events, 1)]
+        return mod.log(dev, lines + list(dev.extra_log))
     for e in reversed(events):  # log buffers print the newest first
         t = e.at.astimezone(CHINA)
         if dev.platform == "huawei_vrp":
@@ -451,3 +474,9 @@ RENDERERS = {
     "config": render_config, "version": render_version, "serial": render_serial, "interfaces": render_interfaces,
     "lldp": render_lldp, "arp": render_arp, "mac": render_mac, "log": render_log,
 }
+
+
+# Personalities kept in their own modules (they read the helpers above, hence the import at the end).
+from . import render_ruijie, render_zte  # noqa: E402
+
+VENDORS = {"ruijie_os": render_ruijie, "zte_zxros": render_zte}

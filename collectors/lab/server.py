@@ -39,13 +39,23 @@ COMMANDS: dict[str, dict[str, str]] = {
     "cisco_ios": {"show running-config": "config", "show version": "version", "show interfaces": "interfaces",
                   "show lldp neighbors": "lldp", "show ip arp": "arp", "show mac address-table": "mac",
                   "show logging": "log"},
+    "ruijie_os": {"show running-config": "config", "show version": "version", "show interfaces": "interfaces",
+                  "show lldp neighbors": "lldp", "show arp": "arp", "show mac-address-table": "mac",
+                  "show logging": "log"},
+    "zte_zxros": {"show running-config": "config", "show version": "version", "show inventory": "serial",
+                  "show interface": "interfaces", "show lldp neighbor": "lldp", "show arp": "arp", "show mac": "mac",
+                  "show logging alarm": "log"},
 }
 PAGING_OFF = {"huawei_vrp": ["screen-length 0 temporary"], "hp_comware": ["screen-length disable"],
-              "cisco_ios": ["terminal length 0"]}
-OTHER_OK = {"cisco_ios": {"terminal width 511": ""}, "huawei_vrp": {}, "hp_comware": {}}
-LOGOUT = {"huawei_vrp": "quit", "hp_comware": "quit", "cisco_ios": "exit"}
+              "cisco_ios": ["terminal length 0"], "ruijie_os": ["terminal length 0"],
+              "zte_zxros": ["terminal length 0"]}
+OTHER_OK = {"cisco_ios": {"terminal width 511": ""}, "huawei_vrp": {}, "hp_comware": {},
+            "ruijie_os": {"terminal width 256": ""}, "zte_zxros": {}}
+LOGOUT = {"huawei_vrp": "quit", "hp_comware": "quit", "cisco_ios": "exit", "ruijie_os": "exit", "zte_zxros": "exit"}
 PAGE_LINES = 24
-MORE = {"huawei_vrp": "  ---- More ----", "hp_comware": "  ---- More ----", "cisco_ios": " --More-- "}
+MORE = {"huawei_vrp": "  ---- More ----", "hp_comware": "  ---- More ----", "cisco_ios": " --More-- ",
+        "ruijie_os": " --More-- ", "zte_zxros": " --More-- "}
+CISCO_LIKE = ("cisco_ios", "ruijie_os", "zte_zxros")  # `host#` prompts
 ERASE = "\x1b[42D" + " " * 42 + "\x1b[42D"
 
 # The legacy-crypto devices exist to offer finite-field DH; the library's deprecation notice is expected.
@@ -68,7 +78,7 @@ LEGACY = {"kex_algs": ["diffie-hellman-group14-sha1", "diffie-hellman-group1-sha
 
 
 def prompt_of(dev: LabDevice) -> str:
-    return f"{dev.hostname}#" if dev.platform == "cisco_ios" else f"<{dev.hostname}>"
+    return f"{dev.hostname}#" if dev.platform in CISCO_LIKE else f"<{dev.hostname}>"
 
 
 def _match(platform: str, line: str) -> tuple[str, str] | None:
@@ -201,6 +211,8 @@ class DeviceSession(asyncssh.SSHServerSession):
                 self._send("\nInfo: The max number of VTY users is 10, and the number\n"
                            "      of current VTY users on line is 1.\n"
                            "      The current login time is 2026-11-25 21:00:00+08:00.\n")
+            elif dev.platform == "zte_zxros":
+                self._send(f"\n{render.LOGIN_NOTICE}\n")
             elif dev.platform == "hp_comware":
                 self._send(f"\n******************************************************************************\n"
                            f"* {render.LOGIN_NOTICE}\n"
@@ -279,8 +291,10 @@ class DeviceSession(asyncssh.SSHServerSession):
 
     def _error(self, line: str, at: int = 0) -> str:
         caret = " " * (len(prompt_of(self.dev)) + at) + "^"
-        if self.dev.platform == "cisco_ios":
+        if self.dev.platform in ("cisco_ios", "ruijie_os"):
             return f"{caret}\n% Invalid input detected at '^' marker.\n"
+        if self.dev.platform == "zte_zxros":
+            return f"{caret}\n%Error 20200: Invalid input detected at '^' marker.\n"
         return f"{caret}\nError: Unrecognized command found at '^' position.\n"
 
     def _reset(self) -> None:

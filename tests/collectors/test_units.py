@@ -52,4 +52,4 @@ def test_redaction_keeps_the_keyword() -> None:
 
 def test_unknown_platform_profile_names_the_known_ones() -> None:
     with pytest.raises(ProfileError, match="huawei_vrp"):
-        load_profile("zte_zxros")
+        load_profile("juniper_junos")
