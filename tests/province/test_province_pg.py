@@ -46,6 +46,13 @@ def province(doc: dict[str, Any]) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def tokens(province: Engine) -> dict[str, str]:
+    from tests.api.conftest import add_role_users
+
+    return add_role_users(province)[0]
+
+
 def test_province_is_loaded_whole_with_its_audit_trail(province: Engine, doc: dict[str, Any]) -> None:
     with Session(province) as s:
         assert s.exec(select(func.count()).select_from(Unit)).one() == len(doc["units"]) > 1000
@@ -94,11 +101,10 @@ def test_n1_on_the_inventory_graph_equals_the_synthetic_province(province: Engin
     assert failover == sorted(u["code"] for u in doc["units"] if u["code"][:4] in ("C01-", "C02-", "C03-"))
 
 
-def test_api_lists_are_paged_and_counts_are_right(province: Engine, doc: dict[str, Any]) -> None:
+def test_api_lists_are_paged_and_counts_are_right(province: Engine, doc: dict[str, Any],
+                                                  tokens: dict[str, str]) -> None:
     from api.app import create_app
-    from tests.api.conftest import add_role_users
 
-    tokens, _ = add_role_users(province)
     with TestClient(create_app(province)) as client:
         h = {"Authorization": f"Bearer {tokens['planner']}"}
         seen: list[str] = []
@@ -128,6 +134,32 @@ def test_api_lists_are_paged_and_counts_are_right(province: Engine, doc: dict[st
         sweep = client.get("/api/v1/analysis/sweep", params={"kind": "srlg", "limit": 10}, headers=h).json()
         srlgs = {c.get("srlg") for c in doc["circuits"] if c.get("srlg")}
         assert sweep["total"] == len(srlgs) and len(sweep["failures"]) == 10
+
+
+def test_pages_list_the_province_a_page_at_a_time(province: Engine, doc: dict[str, Any],
+                                                  tokens: dict[str, str]) -> None:
+    import re
+
+    from tests.api.conftest import TEST_PASSWORD
+    from web.app import create_app
+    from web.pages.inventory_pages import PAGE_SIZE
+
+    with TestClient(create_app(province)) as client:
+        login = client.post("/login", data={"username": "t-engineer", "password": TEST_PASSWORD},
+                            follow_redirects=False)
+        assert login.status_code == 303
+        devices = client.get("/devices", params={"page": 2})
+        assert devices.status_code == 200
+        hosts = re.findall(r'<td><a href="/devices/([^"]+)">', devices.text)
+        assert hosts == sorted(d["hostname"] for d in doc["devices"])[PAGE_SIZE:2 * PAGE_SIZE]
+        pages = -(-len(doc["devices"]) // PAGE_SIZE)
+        assert f"2 / {pages}" in devices.text and 'href="?page=3" rel="next"' in devices.text
+        units = client.get("/units", params={"q": "C05-", "page": 1}).text
+        codes = re.findall(r'<td><a href="/units/([^"]+)">\1</a>', units)
+        assert codes == sorted(u["code"] for u in doc["units"] if u["code"].startswith("C05-"))
+        assert 'id="pager"' not in units  # one city fits on one page
+        page = client.get("/map").text  # the map opens at room/unit level
+        assert re.search(r'"kind": ?"unit"', page) and not re.search(r'"kind": ?"device"', page)
 
 
 def test_a_lab_slice_is_served_and_collected_over_ssh(province: Engine, tmp_path: Path) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -32,6 +34,21 @@ from ..deps import lang_of, need, page_user, render
 from ..i18n import cn_date
 
 router = APIRouter(include_in_schema=False)
+# Rows per list page: the sample city fits on one; a province (1,000+ units, 2,500 devices) is paged.
+PAGE_SIZE = 250
+
+
+def paginate(rows: list[Any], page: int, filters: dict[str, str]) -> tuple[list[Any], dict[str, Any]]:
+    """One page of the filtered rows, and the pager (links keep the filters)."""
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+
+    def href(n: int) -> str:
+        return "?" + urlencode({**{k: v for k, v in filters.items() if v}, "page": n})
+
+    pager = {"page": page, "pages": pages, "matched": len(rows), "first": (page - 1) * PAGE_SIZE + 1,
+             "prev": href(page - 1) if page > 1 else None, "next": href(page + 1) if page < pages else None}
+    return rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], pager
 
 
 @router.get("/rooms", response_class=HTMLResponse)
@@ -52,7 +69,7 @@ def rooms_page(request: Request, principal: auth.Principal = Depends(page_user))
 
 @router.get("/units", response_class=HTMLResponse)
 def units_page(request: Request, q: str = "", kind: str = "", cls: str = "", room: str = "",
-               principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
+               page: int = Query(1, ge=1, le=10**6), principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
     need(principal, "inventory.read")
     with Session(request.app.state.engine) as s:
         d = analysis.derived(s)
@@ -69,8 +86,10 @@ def units_page(request: Request, q: str = "", kind: str = "", cls: str = "", roo
         if room and (p is None or p.primary_room != room):
             continue
         rows.append({"unit": u, "p": p})
-    return render(request, "units.html", principal, rows=rows, kinds=kinds, rooms=rooms, total=len(units),
-                  f={"q": q, "kind": kind, "cls": cls, "room": room})
+    f = {"q": q, "kind": kind, "cls": cls, "room": room}
+    rows, pager = paginate(rows, page, f)
+    return render(request, "units.html", principal, rows=rows, kinds=kinds, rooms=rooms, total=len(units), f=f,
+                  pager=pager)
 
 
 @router.get("/units/{code}", response_class=HTMLResponse)
@@ -119,7 +138,7 @@ def _unit_cost(s: Session, code: str) -> dict[str, Any] | None:
 
 @router.get("/devices", response_class=HTMLResponse)
 def devices_page(request: Request, q: str = "", platform: str = "", role: str = "", room: str = "",
-                 principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
+                 page: int = Query(1, ge=1, le=10**6), principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
     need(principal, "inventory.read")
     with Session(request.app.state.engine) as s:
         rooms = {r.id: r for r in s.exec(select(Room))}
@@ -135,10 +154,11 @@ def devices_page(request: Request, q: str = "", platform: str = "", role: str = 
         if (platform and dv.platform != platform) or (role and dv.role != role) or (room and room_code != room):
             continue
         rows.append({"d": dv, "room": room_code, "unit": units.get(dv.unit_id), "spof": spof.get(dv.hostname, 0)})
+    f = {"q": q, "platform": platform, "role": role, "room": room}
+    rows, pager = paginate(rows, page, f)
     return render(request, "devices.html", principal, rows=rows, total=len(all_devices),
                   platforms=sorted({dv.platform for dv in all_devices}), roles=sorted({dv.role for dv in all_devices}),
-                  rooms=sorted(r.code for r in rooms.values()),
-                  f={"q": q, "platform": platform, "role": role, "room": room})
+                  rooms=sorted(r.code for r in rooms.values()), f=f, pager=pager)
 
 
 @router.get("/devices/{hostname}", response_class=HTMLResponse)
