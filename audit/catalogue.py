@@ -12,7 +12,7 @@ import yaml
 from inventory.errors import ExtranetError
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
-PLATFORMS = ("huawei_vrp", "hp_comware", "cisco_ios")
+PLATFORMS = ("huawei_vrp", "hp_comware", "cisco_ios", "ruijie_os", "zte_zxros")
 
 # Result vocabulary of the assessors' sheets, plus the internal state that must be resolved before export.
 PASS, PARTIAL, FAIL, NA, REVIEW = "符合", "部分符合", "不符合", "不适用", "需人工核查"

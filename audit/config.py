@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from inventory.redact import redact as mask
 
 TERMINATOR = {"huawei_vrp": re.compile(r"^\s*return\s*$"), "hp_comware": re.compile(r"^\s*return\s*$"),
-              "cisco_ios": re.compile(r"^\s*end\s*$")}
+              "cisco_ios": re.compile(r"^\s*end\s*$"), "ruijie_os": re.compile(r"^\s*end\s*$"),
+              "zte_zxros": re.compile(r"^\s*end\s*$")}
 HOSTNAME = {"huawei_vrp": re.compile(r"^\s*sysname\s+(\S+)"), "hp_comware": re.compile(r"^\s*sysname\s+(\S+)"),
-            "cisco_ios": re.compile(r"^\s*hostname\s+(\S+)")}
+            "cisco_ios": re.compile(r"^\s*hostname\s+(\S+)"), "ruijie_os": re.compile(r"^\s*hostname\s+(\S+)"),
+            "zte_zxros": re.compile(r"^\s*hostname\s+(\S+)")}
 # Views whose children are not global commands.
 VIEW = re.compile(r"^(interface|user-interface|line|aaa|local-user|acl|ip access-list|rsa|ssh user|vlan |ospf|bgp|"
                   r"router|policy|traffic|archive|ip vpn-instance|vrf|class-map|policy-map|crypto|key chain|"
-                  r"hwtacacs|radius|domain|role|ike|ipsec|isis|rip|nqa|track|user-group|task-group|snmp-server view)")
+                  r"hwtacacs|radius|domain|role|ike|ipsec|isis|rip|nqa|track|user-group|task-group|snmp-server view|"
+                  r"ipv4-access-list|ipv6-access-list)")
 
 
 @dataclass
@@ -97,6 +100,12 @@ KNOWN_WORDS = {
     "cisco_ios": ("hostname", "interface", "line", "aaa", "username", "logging", "snmp-server", "ip", "ntp", "service",
                   "enable", "description", "transport", "exec-timeout", "access-class", "login", "shutdown", "no",
                   "end", "banner", "version", "permit", "deny", "password", "boot", "clock", "router", "vrf"),
+    "ruijie_os": ("hostname", "interface", "line", "aaa", "username", "logging", "snmp-server", "ip", "ntp", "service",
+                  "enable", "description", "transport", "exec-timeout", "access-class", "login", "shutdown", "no",
+                  "end", "banner", "version", "password", "vlan", "switchport", "router", "clock"),
+    "zte_zxros": ("hostname", "interface", "line", "username", "logging", "snmp-server", "syslog-server", "ip", "ntp",
+                  "ssh", "telnet", "description", "shutdown", "no", "end", "banner", "ipv4-access-list", "rule",
+                  "enable", "router", "vlan", "switchport"),
 }
 
 
@@ -109,6 +118,10 @@ def parse(text: str, platform: str) -> Config:
     for i, t in enumerate(raw, start=1):
         stripped = t.strip()
         if not stripped:
+            continue
+        if stripped == "$":  # ZXROS closes a view with `$` (nested ones are indented: the view goes on)
+            if not t[:1].isspace():
+                parent = None
             continue
         if stripped in ("#", "!") or (stripped.startswith("!") and platform != "cisco_ios"):
             parent = None  # separator or a V600 `!Software Version` style comment

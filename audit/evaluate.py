@@ -55,7 +55,7 @@ def release_from_config(cfg: Config, fallback: str = "") -> str:
         if m:
             return m.group(1).strip()
     text = cfg.text[:400]
-    m = re.search(r"!Software Version\s+(\S+)", text)
+    m = re.search(r"!Software Version\s+(\S+)", text) or re.search(r"(?m)^!version\s+(\S+)", text)  # VRP / ZXROS
     return m.group(1) if m else fallback
 
 
@@ -93,7 +93,8 @@ def evaluate_check(check: Check, ctx: Context, collected_at: dt.datetime | None 
     if out.by_absence and reads_config and not cfg.terminated:
         last = cfg.last_line()
         where = last.cite() if last else "（空配置）"
-        facts = [f"配置不完整（未以 {'end' if ctx.platform == 'cisco_ios' else 'return'} 结束，末行 {where}），"
+        term = "return" if ctx.platform in ("huawei_vrp", "hp_comware") else "end"
+        facts = [f"配置不完整（未以 {term} 结束，末行 {where}），"
                  f"不能据缺失的命令判定；已得事实：{'；'.join(out.facts)}"]
         return CheckResult(check.id, REVIEW, _record(facts, collected_at, ctx.platform, True),
                            [last.no] if last else [])

@@ -52,6 +52,9 @@ class Context:
 
 
 RULES: dict[str, Callable[[Context], Outcome]] = {}
+# Ruijie RGOS and ZTE ZXROS read like IOS (hostname, username … privilege, snmp-server, ntp server, access
+# lists); where their syntax differs the rules below branch on the platform.
+IOS_LIKE = ("cisco_ios", "ruijie_os", "zte_zxros")
 
 
 def rule(fn: Callable[[Context], Outcome]) -> Callable[[Context], Outcome]:
@@ -82,6 +85,9 @@ def release_key(platform: str, release: str) -> tuple[int, ...] | None:
     if platform == "hp_comware":
         m = re.match(r"\s*(\d+)\.(\d+)", release)
         return (int(m.group(1)), int(m.group(2))) if m else None
+    if platform == "zte_zxros":
+        m = re.search(r"V(\d+)\.(\d+)", release)
+        return (int(m.group(1)), int(m.group(2))) if m else None
     m = re.match(r"\s*(\d+)\.(\d+)", release)
     return (int(m.group(1)), int(m.group(2))) if m else None
 
@@ -105,7 +111,28 @@ def line_views(ctx: Context, kinds: str = "con|vty|aux|tty") -> list[Line]:
         return ctx.config.views(rf"^user-interface\s+(maxvty\s+)?({kinds})\b") if kinds else []
     if ctx.platform == "hp_comware":
         return ctx.config.views(rf"^(line|user-interface)\s+(class\s+)?({kinds})\b")
+    if ctx.platform == "zte_zxros":
+        return _zte_line_views(ctx, kinds)
     return ctx.config.views(rf"^line\s+({kinds})\b")
+
+
+def _zte_line_views(ctx: Context, kinds: str) -> list[Line]:
+    """ZXROS sets each login line with one-line global commands (`line telnet idle-timeout 10`). They are
+    grouped into one view per line kind whose children keep their own line numbers, so the IOS-style
+    per-view logic reads them. The telnet line also governs SSH sessions (it is the VTY)."""
+    want = {"con": "console", "vty": "telnet", "aux": "aux", "tty": "tty"}
+    kinds_zte = {want[k] for k in kinds.split("|") if k in want}
+    views: dict[str, Line] = {}
+    for ln in ctx.config.lines:
+        m = re.match(r"^line\s+(console|telnet|ssh|aux|tty)\s+(\S.*)$", ln.s) if ln.indent == 0 else None
+        if not m:
+            continue
+        kind = "telnet" if m.group(1) == "ssh" else m.group(1)
+        if kind not in kinds_zte:
+            continue
+        view = views.setdefault(kind, Line(no=ln.no, text=f"line {kind}", indent=0, platform=ctx.platform))
+        view.children.append(Line(no=ln.no, text=" " + m.group(2), indent=1, platform=ctx.platform, parent=view))
+    return list(views.values())
 
 
 def child(view: Line, pattern: str) -> list[Line]:
@@ -143,6 +170,10 @@ def remote_aaa(ctx: Context) -> list[Line]:
 def snmp_versions(ctx: Context) -> tuple[set[str], list[Line]]:
     """SNMP versions the agent answers (v1/v2c/v3) and the lines that say so."""
     c, vers, lines = ctx.config, set(), []
+    if ctx.platform == "zte_zxros":  # `snmp-server version v2c enable`
+        for ln in not_undo(c.find(r"^snmp-server version\s+(v1|v2c|v3)\b")):
+            vers.add(ln.s.split()[2])
+            lines.append(ln)
     if ctx.platform in ("huawei_vrp", "hp_comware"):
         for ln in not_undo(c.find(r"^snmp-agent sys-info version")):
             words = ln.s.split()[3:]
@@ -168,16 +199,24 @@ def snmp_versions(ctx: Context) -> tuple[set[str], list[Line]]:
     return vers, lines
 
 
+def _telnet_switch(ctx: Context) -> tuple[list[Line], list[Line]]:
+    """(on, off) lines of the Telnet server switch (the last one wins)."""
+    c = ctx.config
+    if ctx.platform == "huawei_vrp":
+        return (c.find(r"^(telnet server enable|undo telnet server disable|telnet server-source)"),
+                c.find(r"^(undo telnet server enable|telnet server disable|undo telnet server-source all-interface)"))
+    if ctx.platform == "ruijie_os":
+        return c.find(r"^enable service telnet-server\b"), c.find(r"^no enable service telnet-server\b")
+    if ctx.platform == "zte_zxros":
+        return c.find(r"^telnet server enable\b"), c.find(r"^(no telnet server enable|telnet server disable)\b")
+    return c.find(r"^telnet server enable"), c.find(r"^undo telnet server enable")
+
+
 def telnet_server_on(ctx: Context) -> bool:
     """Whether the Telnet server itself listens (explicitly or by the release's default)."""
     if ctx.platform == "cisco_ios":
         return bool(telnet_usable(ctx)[0])
-    c = ctx.config
-    if ctx.platform == "huawei_vrp":
-        on = c.find(r"^(telnet server enable|undo telnet server disable|telnet server-source)")
-        off = c.find(r"^(undo telnet server enable|telnet server disable|undo telnet server-source all-interface)")
-    else:
-        on, off = c.find(r"^telnet server enable"), c.find(r"^undo telnet server enable")
+    on, off = _telnet_switch(ctx)
     if on and not (off and off[-1].no > on[-1].no):
         return True
     if off:
@@ -187,7 +226,7 @@ def telnet_server_on(ctx: Context) -> bool:
 
 def telnet_usable(ctx: Context) -> tuple[bool | None, list[Line], list[str]]:
     """Can a user log in with Telnet? (None: cannot tell.) Cited lines and facts."""
-    c, facts, lines = ctx.config, [], []
+    facts, lines = [], []
     vtys = line_views(ctx, "vty")
     if ctx.platform == "cisco_ios":
         usable = False
@@ -206,13 +245,8 @@ def telnet_usable(ctx: Context) -> tuple[bool | None, list[Line], list[str]]:
                     usable = True
                     facts.append(f"{v.s}（第{v.no}行）未配置 transport input，缺省 all（含 Telnet）：{note}")
         return usable, lines, facts
-    # VRP / Comware: the server switch and every VTY's protocol inbound.
-    if ctx.platform == "huawei_vrp":
-        on = c.find(r"^(telnet server enable|undo telnet server disable|telnet server-source)")
-        off = c.find(r"^(undo telnet server enable|telnet server disable|undo telnet server-source all-interface)")
-    else:
-        on = c.find(r"^telnet server enable")
-        off = c.find(r"^undo telnet server enable")
+    # VRP / Comware / RGOS / ZXROS: the server switch, then every VTY's protocol inbound / transport input.
+    on, off = _telnet_switch(ctx)
     if on and not (off and off[-1].no > on[-1].no):
         server, lines = True, [on[-1]]
         facts.append(f"已开启 Telnet 服务 {q(on[-1])}")
@@ -226,8 +260,25 @@ def telnet_usable(ctx: Context) -> tuple[bool | None, list[Line], list[str]]:
         facts.append(f"未配置 Telnet 服务开关，按缺省{'开启' if server else '关闭'}（{note}）")
     if not server:
         return False, lines, facts
+    if ctx.platform == "zte_zxros":  # no per-line protocol: the telnet line takes whatever the server accepts
+        return True, lines, facts
     vty_telnet = False
     for v in vtys:
+        if ctx.platform == "ruijie_os":
+            t = child(v, r"^transport input\b")
+            if t:
+                lines.append(t[-1])
+                if re.search(r"\b(telnet|all)\b", t[-1].s):
+                    vty_telnet = True
+                    facts.append(f"{v.s} 配置 {q(t[-1])}，VTY 接受 Telnet")
+                continue
+            proto, note = default(ctx, "transport_input")
+            if proto is None:
+                return None, [*lines, v], [*facts, f"{v.s} 未配置 transport input，{note}"]
+            if proto == "all":
+                vty_telnet = True
+                facts.append(f"{v.s}（第{v.no}行）未配置 transport input，缺省 all（{note}）")
+            continue
         p = child(v, r"^protocol inbound\b")
         if p:
             lines.append(p[-1])
@@ -254,7 +305,12 @@ def telnet_usable(ctx: Context) -> tuple[bool | None, list[Line], list[str]]:
 def acl_restricts(ctx: Context, acl: str) -> tuple[bool, list[Line]]:
     """Whether ACL `acl` exists and is not a plain permit-any."""
     c = ctx.config
-    if ctx.platform == "cisco_ios":
+    if ctx.platform == "zte_zxros":
+        views = c.views(rf"^(ipv4-access-list|ipv6-access-list|acl (standard|extended|basic) (number|name)) "
+                        rf"{re.escape(acl)}$")
+        rules = [ch for v in views for ch in v.children if ch.s.startswith("rule")]
+        permit_any = [r for r in rules if re.search(r"\bpermit\s+(ip\s+)?any(\s|$)", r.s)]
+    elif ctx.platform in ("cisco_ios", "ruijie_os"):
         views = c.views(rf"^ip access-list (standard|extended) {re.escape(acl)}$")
         rules = [ch for v in views for ch in v.children] + c.find(rf"^access-list {re.escape(acl)}\s")
         permit_any = [r for r in rules if re.search(r"\bpermit\s+(ip\s+)?any(\s|$)", r.s)]
@@ -268,12 +324,16 @@ def acl_restricts(ctx: Context, acl: str) -> tuple[bool, list[Line]]:
 
 
 def ntp_servers(ctx: Context) -> list[Line]:
-    if ctx.platform == "cisco_ios":
+    if ctx.platform in IOS_LIKE:
         return not_undo(ctx.config.find(r"^ntp server\s+\S+"))
     return not_undo(ctx.config.find(r"^(ntp-service unicast-server|ntp unicast-server|ntp server)\s+\S+"))
 
 
 def loghosts(ctx: Context) -> list[Line]:
+    if ctx.platform == "ruijie_os":
+        return not_undo(ctx.config.find(r"^logging (server\s+\S+|\d+\.\d+\.\d+\.\d+)"))
+    if ctx.platform == "zte_zxros":
+        return not_undo(ctx.config.find(r"^(syslog-server host|logging host)\s+\S+"))
     if ctx.platform == "cisco_ios":
         return not_undo(ctx.config.find(r"^logging (host\s+\S+|\d+\.\d+\.\d+\.\d+)"))
     return [ln for ln in ctx.config.find(r"^info-center loghost\s+\S+")
@@ -287,13 +347,20 @@ def absent(result: str, fact: str) -> Outcome:
 # ------------------------------------------------------------------------------------------- rules
 @rule
 def login_authentication(ctx: Context) -> Outcome:
+    if ctx.platform == "zte_zxros":
+        # ZXROS has no password-only or open login line: every login checks a user (local or AAA)
+        accs, aaa = accounts(ctx), remote_aaa(ctx)
+        if not accs and not aaa:
+            return absent(REVIEW, "配置中未见本地用户或认证模板，需现场核查登录鉴别方式")
+        cited = [v[0] for v in accs.values()][:2] + aaa[:1]
+        return Outcome(PASS, [f"ZXROS 所有登录入口均按用户名/口令鉴别：{q(cited[0])}"], cited)
     views = line_views(ctx)
     if not views:
         return absent(REVIEW, "配置中未见 console/vty 线路视图，需现场核查各登录入口的鉴别方式")
     worst, facts, lines = PASS, [], []
-    aaa = ctx.config.first(r"^aaa new-model") if ctx.platform == "cisco_ios" else None
+    aaa = ctx.config.first(r"^aaa new-model") if ctx.platform in IOS_LIKE else None
     for v in views:
-        if ctx.platform == "cisco_ios":
+        if ctx.platform in IOS_LIKE:
             la = child(v, r"^login authentication\s+\S+")
             ll = child(v, r"^login local$")
             nologin = child(v, r"^no login$")
@@ -373,6 +440,13 @@ def _password_lines(ctx: Context) -> list[tuple[Line, str]]:
                 continue
             kind = re.search(r"\b(hash|cipher|simple)\b", ln.s).group(1)
             out.append((ln, {"hash": "strong", "cipher": "reversible", "simple": "clear"}[kind]))
+    elif ctx.platform == "zte_zxros":
+        # `password encrypted <x>` is ZXROS's stored (reversible) form; a bare `password <x>` is clear text
+        for ln in c.find(r"^(username\s+\S+\s+password\b|enable secret\b)"):
+            if ln.s.startswith("enable secret"):
+                out.append((ln, "reversible"))
+            else:
+                out.append((ln, "reversible" if re.search(r"\bpassword\s+encrypted\s+\S", ln.s) else "clear"))
     else:
         for ln in c.find(r"^(username\s+\S+.*\b(secret|password)\b|enable (secret|password)\b)") + \
                 c.find(r"^password\b", scope=r"^line\b"):
@@ -380,7 +454,10 @@ def _password_lines(ctx: Context) -> list[tuple[Line, str]]:
             if not m:
                 raise Unparseable(ln, "无法识别的口令格式")
             word, typ = m.group(1), m.group(2)
-            if word == "secret":
+            if ctx.platform == "ruijie_os" and word == "password":
+                # RGOS stores local-user passwords as type 0 or 7 only: 7 is its reversible encryption
+                out.append((ln, "reversible" if typ == "7" else "clear"))
+            elif word == "secret":
                 out.append((ln, "strong" if typ in ("8", "9") else "reversible" if typ in ("5", None) else "clear"))
             else:
                 out.append((ln, "clear" if typ in ("0", None, "7") else "reversible"))
@@ -436,6 +513,22 @@ def password_complexity(ctx: Context) -> Outcome:
             lines.append(cp)
         facts = [f"已启用 {q(en[0])}：最小长度 {length}、至少 {classes}"
                  " 类字符" + ("（未显式配置处取缺省值）" if by_default else "")]
+    elif ctx.platform == "zte_zxros":
+        return Outcome(REVIEW, ["ZXROS 口令复杂度策略命令未纳入规则包（语法未经真实配置核实），需现场核查"
+                                "口令策略"], [])
+    elif ctx.platform == "ruijie_os":
+        pol = not_undo(c.find(r"^password policy\s+(min-size|strong)\b"))
+        if not pol:
+            return absent(FAIL, "未配置 password policy min-size / password policy strong，口令复杂度未强制")
+        ms = c.first(r"^password policy min-size\s+")
+        length = ints(ms, r"min-size\s+(\d+)")[0] if ms else 0
+        strong = c.first(r"^password policy strong\b")
+        classes_strong, note = default(ctx, "password_strong_classes")
+        classes = classes_strong if strong else 1
+        lines = [ln for ln in (ms, strong) if ln]
+        facts = [f"口令策略：最小长度 {length or '未限制'}、至少 {classes} 类字符"
+                 + (f"（password policy strong：{note}）" if strong else "")]
+        by_default = False
     else:
         ml = c.find(r"^security passwords min-length\s+")
         pol = c.views(r"^aaa common-criteria policy\s+\S+")
@@ -494,6 +587,17 @@ def password_aging(ctx: Context) -> Outcome:
             return judge(ints(ag, r"aging\s+(\d+)")[0], [en[0], ag], f"配置 {q(ag)}")
         days, note = default(ctx, "password_control_aging_days")
         return judge(days, [en[0]], f"已启用 {q(en[0])}，未配置 aging，按缺省（{note}）", by_default=True)
+    if ctx.platform == "zte_zxros":
+        return Outcome(REVIEW, ["ZXROS 口令有效期命令未纳入规则包（语法未经真实配置核实）"
+                                + (f"，使用集中认证 {q(aaa[0])}" if aaa else "") + "，需现场核查"], aaa[:1])
+    if ctx.platform == "ruijie_os":
+        lc = not_undo(c.find(r"^password policy life-cycle\s+"))
+        if lc:
+            return judge(ints(lc[-1], r"life-cycle\s+(\d+)")[0], lc[-1:], f"配置 {q(lc[-1])}")
+        if aaa:
+            return Outcome(REVIEW, [f"本地未配置口令有效期，使用集中认证 {q(aaa[0])}，需提供认证服务器口令策略"],
+                           aaa[:1])
+        return absent(FAIL, "未配置 password policy life-cycle，RGOS 本地口令缺省永不过期")
     life = c.find(r"^lifetime\s+", scope=r"^aaa common-criteria policy")
     if life:
         days = ints(life[-1], r"days\s+(\d+)")[0] if "days" in life[-1].s else -1
@@ -553,6 +657,24 @@ def login_lockout(ctx: Context) -> Outcome:
         val, note = default(ctx, "password_control_lock")
         return judge(val["attempts"], val["minutes"], [en[0]], f"已启用 {q(en[0])}，未配置 login-attempt（{note}）",
                      by_default=True)
+    if ctx.platform == "zte_zxros":
+        return Outcome(REVIEW, ["ZXROS 登录失败处理命令未纳入规则包（语法未经真实配置核实），需现场测试"
+                                "连续错误口令登录的处理"], [])
+    if ctx.platform == "ruijie_os":
+        aaa_on = not_undo(c.find(r"^aaa new-model\b"))
+        if not aaa_on:
+            return absent(FAIL, "未启用 aaa new-model，RGOS 本地登录无失败锁定")
+        att = c.first(r"^aaa local authentication attempts\s+")
+        lock = c.first(r"^aaa local authentication lockout-time\s+")
+        dflt, note = default(ctx, "local_auth_lockout")
+        n = ints(att, r"attempts\s+(\d+)")[0] if att else dflt["attempts"]
+        hours = ints(lock, r"lockout-time\s+(\d+)")[0] if lock else dflt["hours"]
+        cited = [ln for ln in (aaa_on[0], att, lock) if ln]
+        how = (f"配置 {q(att or lock)}" if att or lock else f"已启用 {q(aaa_on[0])}，未配置次数与锁定时长") \
+            + ("" if att and lock else f"（未配置项按缺省：{note}）")
+        o = judge(n, hours * 60, cited, how, by_default=not (att and lock))
+        o.by_absence = not (att and lock)
+        return o
     bf = not_undo(c.find(r"^login block-for\s+"))
     mf = not_undo(c.find(r"^aaa local authentication attempts max-fail\s+"))
     if not bf and not mf:
@@ -573,18 +695,20 @@ def idle_timeout(ctx: Context) -> Outcome:
     limit = ctx.thresholds["idle_timeout_max_minutes"]
     if not views:
         return absent(REVIEW, "配置中未见 console/vty 线路视图，需现场核查会话超时")
-    name = "exec_timeout_minutes" if ctx.platform == "cisco_ios" else "idle_timeout_minutes"
+    name = "exec_timeout_minutes" if ctx.platform in ("cisco_ios", "ruijie_os") else "idle_timeout_minutes"
     dflt, note = default(ctx, name)
-    word = "exec-timeout" if ctx.platform == "cisco_ios" else "idle-timeout"
+    word = "exec-timeout" if ctx.platform in ("cisco_ios", "ruijie_os") else "idle-timeout"
     worst, facts, lines, by_default = PASS, [], [], False
     for v in views:
-        off = child(v, r"^no exec-timeout$") if ctx.platform == "cisco_ios" else []
+        off = child(v, r"^no exec-timeout$") if word == "exec-timeout" else []
         it = child(v, rf"^{word}\b")
         if off:
             worst = FAIL
             facts.append(f"{v.s} 配置 {q(off[0])}，会话永不超时")
             lines += off
             continue
+        if not it and dflt is None:  # the default is not known for this platform/release
+            return Outcome(REVIEW, [*facts, f"{v.s}（第{v.no}行）未配置 {word}：{note}"], [*lines, v])
         if not it:
             by_default = True
             facts.append(f"{v.s}（第{v.no}行）未配置 {word}，缺省 {dflt} 分钟（{note}）")
@@ -612,6 +736,7 @@ def idle_timeout(ctx: Context) -> Outcome:
 def encrypted_management(ctx: Context) -> Outcome:
     c = ctx.config
     telnet, lines, facts = telnet_usable(ctx)
+    telnet_lines = list(lines)
     bad = []
     if telnet is None:
         return Outcome(REVIEW, [*facts, "无法据配置判定 Telnet 是否可用，需端口扫描确认"], lines)
@@ -621,6 +746,10 @@ def encrypted_management(ctx: Context) -> Outcome:
         extra = not_undo(c.find(r"^(http server enable|ftp server enable|FTP server enable)\b"))
     elif ctx.platform == "hp_comware":
         extra = not_undo(c.find(r"^(ip http enable|ftp server enable)\b"))
+    elif ctx.platform == "ruijie_os":
+        extra = not_undo(c.find(r"^(enable service web-server|ip http server)\b")) + c.find(r"^ip ssh version 1\b")
+    elif ctx.platform == "zte_zxros":
+        extra = not_undo(c.find(r"^(http server enable|ssh server version 1)\b"))
     else:
         extra = not_undo(c.find(r"^ip http server\b"))
         v1 = c.find(r"^ip ssh version 1\b")
@@ -637,12 +766,15 @@ def encrypted_management(ctx: Context) -> Outcome:
     elif "v3" in vers:
         facts.append(f"SNMP 仅 v3：{q(snmp_lines[0])}")
         lines += snmp_lines[:1]
-    ssh = c.find(r"^(stelnet server enable|ssh server enable|ip ssh version 2)\b")
+    ssh = c.find(r"^(stelnet server enable|ssh server enable|ip ssh version 2|enable service ssh-server)\b")
     if ssh:
         facts.append(f"已启用 SSH：{q(ssh[0])}")
         lines += ssh[:1]
     if bad:
-        return Outcome(FAIL, [*facts, f"存在明文远程管理方式：{', '.join(bad)}（高风险项候选）"], lines)
+        o = Outcome(FAIL, [*facts, f"存在明文远程管理方式：{', '.join(bad)}（高风险项候选）"], lines)
+        # Telnet concluded from a default alone (no switch, no VTY line seen) needs the whole config
+        o.by_absence = bad == ["Telnet"] and not telnet_lines
+        return o
     o = Outcome(PASS, [*facts, "远程管理仅使用加密协议"], lines)
     o.by_absence = True  # "no cleartext service" rests on the whole config having been read
     return o
@@ -680,9 +812,12 @@ def _vty_acl(ctx: Context) -> tuple[bool, list[Line]]:
     lines, ok = [], True
     glob = ctx.config.find(r"^ssh server acl\s+\S+") if ctx.platform == "hp_comware" else []
     for v in vtys:
-        if ctx.platform == "cisco_ios":
+        if ctx.platform in ("cisco_ios", "ruijie_os"):
             a = child(v, r"^access-class\s+\S+\s+in\b")
             name = a[-1].s.split()[1] if a else None
+        elif ctx.platform == "zte_zxros":  # `line telnet access-class ipv4 <acl>`
+            a = child(v, r"^access-class\s+(ipv4\s+)?\S+\s*$")
+            name = a[-1].s.split()[-1] if a else None
         else:
             a = child(v, r"^acl\s+(ipv6\s+)?(\S+\s+)?\S+\s+inbound\b")
             name = a[-1].s.split()[-2] if a else None
@@ -702,7 +837,7 @@ def _vty_acl(ctx: Context) -> tuple[bool, list[Line]]:
 def default_accounts(ctx: Context) -> Outcome:
     c, t = ctx.config, ctx.thresholds
     comms = set(x.lower() for x in t["default_communities"])
-    if ctx.platform == "cisco_ios":
+    if ctx.platform in IOS_LIKE:
         cl = [ln for ln in not_undo(c.find(r"^snmp-server community\s+\S+"))
               if ln.s.split()[2].lower() in comms]
     else:
@@ -794,7 +929,7 @@ def audit_enabled(ctx: Context) -> Outcome:
 @rule
 def audit_timestamps(ctx: Context) -> Outcome:
     c, facts, lines = ctx.config, [], []
-    if ctx.platform == "cisco_ios":
+    if ctx.platform in ("cisco_ios", "ruijie_os"):
         ts = c.find(r"^(no )?service timestamps log\b")
         if ts and (ts[-1].s.startswith("no ") or "uptime" in ts[-1].s):
             return Outcome(FAIL, [f"{q(ts[-1])}：日志时间戳仅为运行时长，无日期时间"], ts[-1:])
@@ -831,6 +966,10 @@ def unneeded_services(ctx: Context) -> Outcome:
                 r"^(ntdp|ndp|cluster) enable"]
     elif ctx.platform == "hp_comware":
         pats = [r"^ftp server enable", r"^ip http enable", r"^tftp-server\b"]
+    elif ctx.platform == "ruijie_os":
+        pats = [r"^enable service web-server\b", r"^ip http server", r"^ftp-server enable", r"^tftp-server\b"]
+    elif ctx.platform == "zte_zxros":
+        pats = [r"^ftp-server enable", r"^tftp-server enable", r"^http server enable"]
     else:
         pats = [r"^service (tcp|udp)-small-servers", r"^ip http server", r"^(ip finger|service finger)",
                 r"^ip bootp server", r"^service pad", r"^ip source-route"]
@@ -865,12 +1004,19 @@ def management_acl(ctx: Context) -> Outcome:
     vty_ok, lines = _vty_acl(ctx)
     facts = [("所有 VTY 已绑定 ACL 限制管理源地址：" if vty_ok else "VTY 未绑定有效 ACL，任何地址均可发起管理连接：")
              + "；".join(q(ln) for ln in lines[:3])]
-    snmp = (not_undo(c.find(r"^snmp-server (community|group)\s+")) if ctx.platform == "cisco_ios"
+    snmp = (not_undo(c.find(r"^snmp-server (community|group)\s+")) if ctx.platform in IOS_LIKE
             else not_undo(c.find(r"^snmp-agent (community|group)\s+")))
     open_snmp = []
     for ln in snmp:
-        has = re.search(r"\bacl\s+\S+", ln.s) if ctx.platform != "cisco_ios" else (
-            re.search(r"\baccess\s+\S+", ln.s) or (ln.s.startswith("snmp-server community") and len(ln.s.split()) >= 5))
+        if ctx.platform == "zte_zxros":  # `community X view V ro` has no ACL; ZXROS binds one by name
+            has = re.search(r"\b(access|ipv4-access-list|acl)\s+\S+", ln.s)
+        elif ctx.platform == "ruijie_os":  # `community X ro [acl]`
+            has = re.search(r"\baccess\s+\S+", ln.s) or (ln.s.startswith("snmp-server community")
+                                                         and len(ln.s.split()) >= 5)
+        else:
+            has = re.search(r"\bacl\s+\S+", ln.s) if ctx.platform != "cisco_ios" else (
+                re.search(r"\baccess\s+\S+", ln.s) or (ln.s.startswith("snmp-server community")
+                                                       and len(ln.s.split()) >= 5))
         if not has:
             open_snmp.append(ln)
     if open_snmp:
@@ -907,7 +1053,8 @@ def transfer_crypto(ctx: Context) -> Outcome:
         lines += tl
     pats = {"huawei_vrp": [r"^(ftp|FTP) server enable", r"transport-type (ftp|tftp)\b"],
             "hp_comware": [r"^ftp server enable", r"^tftp\b"],
-            "cisco_ios": [r"^path (ftp|tftp):"]}[ctx.platform]
+            "cisco_ios": [r"^path (ftp|tftp):"], "ruijie_os": [r"^ftp-server enable", r"^tftp-server\b"],
+            "zte_zxros": [r"^ftp-server enable", r"^tftp-server enable"]}[ctx.platform]
     for p in pats:
         for ln in not_undo(c.find(p, scope="any")):
             bad.append(ln.s)
@@ -918,7 +1065,8 @@ def transfer_crypto(ctx: Context) -> Outcome:
         lines += sl[:1]
     if bad:
         return Outcome(FAIL, [f"鉴别/配置数据以明文协议传输：{'、'.join(bad)}"] + [q(ln) for ln in lines[:3]], lines)
-    ssh = c.find(r"^(stelnet server enable|ssh server enable|sftp server enable|ip ssh version 2|ip scp server enable)")
+    ssh = c.find(r"^(stelnet server enable|ssh server enable|sftp server enable|ip ssh version 2|ip scp server enable|"
+                 r"enable service ssh-server)")
     o = Outcome(PASS, ["管理与配置传输仅使用加密协议" + (f"：{q(ssh[0])}" if ssh else "")]
                 + ([f"SNMPv3：{q(sl[0])}"] if "v3" in vers and sl else []), ssh[:1] + sl[:1])
     o.by_absence = True
@@ -930,8 +1078,8 @@ def at_rest_secrets(ctx: Context) -> Outcome:
     pw = _password_lines(ctx)
     c = ctx.config
     plain_keys = []
-    if ctx.platform == "cisco_ios":
-        plain_keys = not_undo(c.find(r"^snmp-server community\s+"))
+    if ctx.platform in IOS_LIKE:  # ZXROS may store it `encrypted`
+        plain_keys = [ln for ln in not_undo(c.find(r"^snmp-server community\s+")) if " encrypted " not in ln.s]
     else:
         for ln in not_undo(c.find(r"^snmp-agent community\s+(read|write)\s+")):
             if not re.search(r"\s(cipher)\s", ln.s):
@@ -983,7 +1131,7 @@ def hot_redundancy(ctx: Context) -> Outcome:
 def central_monitoring(ctx: Context) -> Outcome:
     c = ctx.config
     vers, sl = snmp_versions(ctx)
-    trap = (c.find(r"^snmp-agent target-host\s+") if ctx.platform != "cisco_ios"
+    trap = (c.find(r"^snmp-agent target-host\s+") if ctx.platform not in IOS_LIKE
             else c.find(r"^snmp-server host\s+"))
     if not vers:
         return absent(FAIL, "未开启 SNMP，设备未纳入集中监测")
@@ -1027,7 +1175,7 @@ def time_sync(ctx: Context) -> Outcome:
 @rule
 def routing_auth(ctx: Context) -> Outcome:
     c = ctx.config
-    if ctx.platform == "cisco_ios":
+    if ctx.platform in IOS_LIKE:
         protos = c.views(r"^router (ospf|bgp|eigrp|isis)\b") + c.find(r"^(standby|vrrp)\s+\d+\s+ip\b", scope="any")
         auth = c.find(r"(authentication message-digest|message-digest-key|\bpassword\b|authentication md5|"
                       r"authentication (text|key-chain))", scope="any")
@@ -1043,7 +1191,8 @@ def routing_auth(ctx: Context) -> Outcome:
 
 
 PHYS = re.compile(r"^interface\s+(GigabitEthernet|XGigabitEthernet|Ten-GigabitEthernet|TenGigabitEthernet|"
-                  r"FastEthernet|Ethernet|25GE|40GE|100GE|FortyGigE|HundredGigE)\S*$")
+                  r"FastEthernet|Ethernet|25GE|40GE|100GE|FortyGigE|HundredGigE|gei-|xgei-|xxvgei-|cgei-)"
+                  r" ?\S*$")  # RGOS: `interface GigabitEthernet 0/1`
 
 
 @rule

@@ -40,6 +40,8 @@ def config(dev: LabDevice) -> str:
             "aaa new-model", "aaa authentication login default local"]
     if "no_login_lockout" not in w:
         out += ["aaa local authentication attempts 5", "aaa local authentication lockout-time 1"]
+    else:  # RGOS locks by default (3 tries); what weak boxes carry is a loosened count
+        out += ["aaa local authentication attempts 10"]
     out += ["!", "ip access-list standard VTY-ACL", " 10 permit 10.255.0.0 0.0.255.255", "!"]
     for iface in dev.interfaces:
         out += [f"interface {iface.name}"]
