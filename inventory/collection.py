@@ -256,9 +256,17 @@ def _upsert_link(session: Session, a: int, z: int, source: str, now: dt.datetime
     link = session.exec(select(Link).where(Link.a_interface_id == a, Link.z_interface_id == z,
                                            Link.source == source)).first()
     if link is None:
-        session.add(Link(a_interface_id=a, z_interface_id=z, source=source, first_seen=now, last_seen=now))
-        session.flush()
-    else:
+        # Both ends of a link may be saved at the same moment by different workers: the loser of the
+        # insert race updates the winner's row instead of failing the device.
+        try:
+            with session.begin_nested():
+                session.add(Link(a_interface_id=a, z_interface_id=z, source=source, first_seen=now, last_seen=now))
+                session.flush()
+            return
+        except IntegrityError:
+            link = session.exec(select(Link).where(Link.a_interface_id == a, Link.z_interface_id == z,
+                                                   Link.source == source)).one()
+    if link is not None:
         link.last_seen = now
         session.add(link)
 
@@ -305,16 +313,19 @@ def save_outcome(engine: Engine, run_id: int, device_id: int, outcome: DeviceOut
     dropped): the second copy is discarded, so no snapshot or count is ever doubled."""
 
     def attempt() -> DeviceResult | None:
-        try:
-            with session_scope(engine, actor=actor) as s:
-                if result_exists(s, run_id, device_id):
-                    return None
-                return ingest(s, run_id, s.get(Device, device_id), outcome, source=source, worker=worker)
-        except IntegrityError:
-            with session_scope(engine) as s:
-                if result_exists(s, run_id, device_id):
-                    return None
-            raise
+        for tries in range(1, 4):
+            try:
+                with session_scope(engine, actor=actor) as s:
+                    if result_exists(s, run_id, device_id):
+                        return None
+                    return ingest(s, run_id, s.get(Device, device_id), outcome, source=source, worker=worker)
+            except IntegrityError:
+                with session_scope(engine) as s:
+                    if result_exists(s, run_id, device_id):
+                        return None
+                if tries == 3:  # not a race with another writer: a real bug, let it show
+                    raise
+        return None
 
     return with_db_retry(attempt, f"saving {outcome.hostname} of run {run_id}")
 

@@ -20,6 +20,11 @@ def configure(cfg: BrokerConfig) -> Celery:
     """Point the app at a broker. Idempotent for the same config."""
     if _configured and _configured[0] == cfg:
         return app
+    if _configured:  # another broker in the same process (tests): drop connections to the old one
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
+        app.amqp._producer_pool = None
     app.conf.update(
         broker_url=cfg.url,
         broker_transport_options={

@@ -79,6 +79,19 @@ class Leases:
     def device_locked(self, device_id: int) -> bool:
         return bool(self.r.exists(self.device_key(device_id)))
 
+    # --------------------------------------------------------------------------- worker liveness
+    def announce(self, worker: str) -> None:
+        """Say this worker process is alive, for as long as its keeper renews it (lock_ttl)."""
+        key = self.cfg.key("alive", worker)
+        with self._mu:
+            known = f"{key}|alive" in self._held
+        if not known:
+            self.r.set(key, "1", px=self.ttl_ms)
+            self._hold(key, "alive", "alive", 0)
+
+    def alive(self, worker: str) -> bool:
+        return bool(self.r.exists(self.cfg.key("alive", worker)))
+
     # ------------------------------------------------------------------------------- zone slots
     def take_slot(self, zone: str, wait_s: float) -> str | None:
         """Wait up to wait_s for one of the zone's session slots; a token, or None when none freed."""
@@ -121,7 +134,9 @@ class Leases:
             for name, (kind, token, cap) in held:
                 key = name.rsplit("|", 1)[0]
                 try:
-                    if kind == "lock":
+                    if kind == "alive":
+                        self.r.set(key, "1", px=self.ttl_ms)
+                    elif kind == "lock":
                         if not self._renew_lock(keys=[key], args=[token, self.ttl_ms]):
                             log.error("lost the lock %s to another worker", key)
                     else:

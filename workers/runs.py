@@ -36,7 +36,7 @@ from inventory.models import CollectionRun, Device, DeviceResult
 
 from .app import redis_client
 from .config import BrokerConfig, queue_for
-from .leases import leases_for
+from .leases import Leases, leases_for
 
 log = logging.getLogger("extranet.workers")
 TASK = "extranet.collect_device"
@@ -117,7 +117,7 @@ def sweep(engine: Engine, app: Celery, cfg: BrokerConfig, run_id: int) -> Sweep:
     r = redis_client(cfg)
     leases = leases_for(r, cfg)
     dispatched = {int(k): float(v) for k, v in r.hgetall(cfg.key("run", run_id, "dispatched")).items()}
-    started = {int(k): float(v.split(b"|")[0]) for k, v in r.hgetall(cfg.key("run", run_id, "started")).items()}
+    started = {int(k): v.decode().split("|") for k, v in r.hgetall(cfg.key("run", run_id, "started")).items()}
     counts = {int(k): int(v) for k, v in r.hgetall(cfg.key("run", run_id, "dispatches")).items()}
     now = time.time()
     if not dispatched:
@@ -128,11 +128,11 @@ def sweep(engine: Engine, app: Celery, cfg: BrokerConfig, run_id: int) -> Sweep:
         if now - float(r.get(lost) or now) < cfg.lock_ttl / 2:
             return out
     again, give_up = [], []
+    alive: dict[str, bool] = {}
     for dev in missing:
         if leases.device_locked(dev):
             continue
-        d, st = dispatched.get(dev), started.get(dev)
-        if d is None or (st is not None and st >= d) or now - d > cfg.queued_lease:
+        if _lost(dispatched.get(dev), started.get(dev), now, cfg, leases, alive):
             (give_up if counts.get(dev, 0) >= MAX_DISPATCHES else again).append(dev)
     if again or give_up:
         # A worker saves its result before it frees the lock: a device seen unlocked above and still
@@ -154,6 +154,22 @@ def sweep(engine: Engine, app: Celery, cfg: BrokerConfig, run_id: int) -> Sweep:
         dispatch(app, cfg, run_id, [(d.id, d.zone, t) for d, t in zip(devices, targets, strict=True)], settings, lab)
         out.redispatched = len(again)
     return out
+
+
+def _lost(dispatched: float | None, taken: list[str] | None, now: float, cfg: BrokerConfig, leases: Leases,
+          alive: dict[str, bool]) -> bool:
+    """Whether an unlocked device without a result has nobody on it any more."""
+    if dispatched is None:  # Redis lost the dispatch record (and with it, likely, the message)
+        return True
+    if taken is not None and float(taken[0]) >= dispatched:  # a worker took the latest dispatch
+        ts, worker, state = float(taken[0]), taken[1], taken[2] if len(taken) > 2 else "taken"
+        if state == "failed":
+            return True
+        if worker not in alive:
+            alive[worker] = leases.alive(worker)
+        # a worker that stopped renewing its liveness key died with the device; give a live one time
+        return not alive[worker] and now - ts > cfg.lock_ttl / 3
+    return now - dispatched > cfg.queued_lease
 
 
 def _record_given_up(engine: Engine, run_id: int, device_id: int, n: int) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import redis
 from celery import Task
+from celery.exceptions import Retry
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -21,7 +22,8 @@ from inventory.db import get_engine, session_scope
 from inventory.models import CollectionRun, DeviceResult
 
 from .app import app, current, redis_client
-from .leases import leases_for
+from .config import BrokerConfig
+from .leases import Leases, leases_for
 
 log = logging.getLogger("extranet.workers")
 
@@ -53,23 +55,41 @@ def collect_device_task(self: Task, run_id: int, device_id: int, zone: str, targ
     if configured is None:
         raise RuntimeError("EXTRANET_BROKER_URL is not set in the worker's environment")
     _app, cfg = configured
+    leases = leases_for(redis_client(cfg), cfg)
+    me = worker_name(my_zones())
+    # First thing: this worker has the device. If the process dies from here on, the sweeper sees a
+    # record naming a worker that stopped renewing its liveness key, and dispatches the device again.
+    _mark(cfg, run_id, device_id, me, "taken")
+    leases.announce(me)
+    try:
+        return _collect(self, cfg, leases, me, run_id, device_id, zone, target, settings, credentials_file)
+    except Retry:
+        raise
+    except Exception:
+        _mark(cfg, run_id, device_id, me, "failed")  # the sweeper dispatches it again (a bounded number of times)
+        raise
+
+
+def _mark(cfg: BrokerConfig, run_id: int, device_id: int, me: str, state: str) -> None:
+    with contextlib.suppress(redis.RedisError):  # advisory: Redis may be restarting
+        r = redis_client(cfg)
+        r.hset(cfg.key("run", run_id, "started"), str(device_id), f"{time.time():.3f}|{me}|{state}")
+        r.expire(cfg.key("run", run_id, "started"), 7 * 24 * 3600)
+
+
+def _collect(task: Task, cfg: BrokerConfig, leases: Leases, me: str, run_id: int, device_id: int, zone: str,
+             target: dict[str, Any], settings: dict[str, Any], credentials_file: str | None) -> str:
     running, done = _state(run_id, device_id)
     if done or not running:
         return "duplicate" if done else "run closed"
-    leases = leases_for(redis_client(cfg), cfg)
     token = leases.lock_device(device_id)
     if token is None:  # another worker is logged in to this box: come back later (then it is a no-op)
-        raise self.retry(countdown=_backoff(self.request.retries))
+        raise task.retry(countdown=_backoff(task.request.retries))
     try:
         slot = leases.take_slot(zone, wait_s=min(cfg.lock_ttl, 30.0))
         if slot is None:
-            raise self.retry(countdown=_backoff(self.request.retries))
+            raise task.retry(countdown=_backoff(task.request.retries))
         try:
-            me = worker_name(my_zones())
-            with contextlib.suppress(redis.RedisError):  # advisory: lets the sweeper see a dead worker's devices
-                r = redis_client(cfg)
-                r.hset(cfg.key("run", run_id, "started"), str(device_id), f"{time.time():.3f}|{me}")
-                r.expire(cfg.key("run", run_id, "started"), 7 * 24 * 3600)
             if _state(run_id, device_id)[1]:
                 return "duplicate"
             tgt = Target(**target)

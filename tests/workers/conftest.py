@@ -80,8 +80,9 @@ class Cluster:
         for w in self.workers:
             sv.stop(w)
 
-    def log_text(self) -> str:
-        return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.logs.glob("worker-*.log")))
+    def log_text(self, tail: int | None = 3000) -> str:
+        texts = [p.read_text(errors="replace") for p in sorted(self.logs.glob("worker-*.log"))]
+        return "\n".join(t[-tail:] if tail else t for t in texts)
 
 
 def pg_city() -> tuple[str, Engine]:

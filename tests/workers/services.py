@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -76,10 +77,12 @@ class Redis:
 class Postgres:
     """A throwaway PostgreSQL 15 cluster in a temp dir owned by postgres (initdb refuses root)."""
 
-    def __init__(self, tmp: Path) -> None:
-        self.dir = tmp / "pg"
+    def __init__(self) -> None:
+        # Not under pytest's tmp dir: that is private to root and the server runs as postgres.
+        self.base = Path(tempfile.mkdtemp(prefix="extranet-pg-"))
+        self.dir = self.base / "data"
         self.port = free_port()
-        self.sock = tmp / "pgsock"
+        self.sock = self.base / "sock"
 
     @staticmethod
     def available() -> tuple[bool, str]:
@@ -100,10 +103,10 @@ class Postgres:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def init(self) -> Postgres:
-        for d in (self.dir, self.sock):
-            d.mkdir(parents=True)
-            shutil.chown(d, "postgres", "postgres") if os.geteuid() == 0 else None
-        shutil.chown(self.dir.parent, "postgres", "postgres") if os.geteuid() == 0 else None
+        for d in (self.base, self.dir, self.sock):
+            d.mkdir(exist_ok=True)
+            if os.geteuid() == 0:
+                shutil.chown(d, "postgres", "postgres")
         self._as_postgres(str(PG_BIN / "initdb"), "-D", str(self.dir), "-A", "trust", "-U", "postgres",
                           "--no-sync", "-E", "UTF8")
         return self.start()
@@ -117,6 +120,10 @@ class Postgres:
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
             self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-m", "immediate", "-w", "stop")
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
 
 
 def start_lab(spec: Any, tmp: Path) -> tuple[subprocess.Popen, Path]:

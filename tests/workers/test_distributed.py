@@ -4,6 +4,7 @@ machine's Redis (private key prefix), PostgreSQL, the SSH lab in its own process
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -49,7 +50,8 @@ def test_two_zones_collect_the_city_once_each_by_its_zone(lab: Lab, cluster_env:
 
 
 def test_killed_worker_devices_are_finished_by_another_worker_of_the_zone(lab: Lab, cluster_env: tuple,
-                                                                          tmp_path: Path) -> None:
+                                                                          tmp_path: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
     from workers.app import current
     from workers.runs import start_run, wait_run
 
@@ -77,10 +79,13 @@ def test_killed_worker_devices_are_finished_by_another_worker_of_the_zone(lab: L
         assert mine >= 3, cluster.log_text()
         os.kill(victim.pid, signal.SIGKILL)  # mid-run: it holds devices it will never save
         victim.wait(10)
-        report = wait_run(engine, app, cfg, plan.run_id, timeout=180)
+        with caplog.at_level(logging.WARNING, logger="extranet.workers"):
+            report = wait_run(engine, app, cfg, plan.run_id, timeout=180)
     finally:
         cluster.stop_all()
         os.environ.pop("DATABASE_URL", None)
+    # the devices the victim held were dispatched again (not left to the 120 s visibility timeout)
+    assert "dispatching" in caplog.text and "again" in caplog.text, caplog.text
     by_worker = assert_collected_once(engine, plan.run_id, zone="zone-a")
     assert report.ok == report.total == len(plan.targets)
     survivor_name = f"/{survivor.pid}/"
