@@ -90,3 +90,24 @@ def test_bad_sizes_and_bad_rows_are_named(doc) -> None:
     text = str(err.value)
     assert f"devices[5] ({bad['devices'][5]['hostname']}), field 'mgmt_address'" in text
     assert f"duplicate hostname {bad['devices'][7]['hostname']!r}" in text
+
+
+def test_a_clash_with_stored_devices_writes_nothing(tmp_path) -> None:
+    from sqlmodel import Session, func, select
+
+    from inventory.db import get_engine
+    from inventory.models import Device, Room
+    from inventory.province import load_province
+    from inventory.service import load_sample, prepare
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'extranet.db'}")
+    prepare(engine)
+    load_sample(engine)  # its core switches hold 10.255.0.1/2, the provincial core's addresses
+    with pytest.raises(ImportFailed) as err:
+        load_province(engine, cities=1)
+    assert ("devices[0] (PROV-CORE1), field 'mgmt_address': '10.255.0.1' is already used by stored device "
+            "'QHD-CORE-SW1'") in str(err.value)
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Device)).one() == 224
+        assert s.exec(select(func.count()).select_from(Room)).one() == 7
+    engine.dispose()
