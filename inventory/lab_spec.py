@@ -102,11 +102,8 @@ def expected_failover_hours(session: Session) -> dict[str, float]:
 def expected_backup_octets(session: Session) -> dict[str, int]:
     """Backup circuit cid -> in+out octets its unit-side interface counters show."""
     hours = expected_failover_hours(session)
-    out = {}
-    for cid, h in hours.items():
-        circuit = session.exec(select(Circuit).where(Circuit.cid == cid)).one()
-        out[cid] = _backup_octets(circuit, h)
-    return out
+    circuits = {c.cid: c for c in session.exec(select(Circuit).where(col(Circuit.cid).in_(list(hours)))).all()}
+    return {cid: _backup_octets(circuits[cid], h) for cid, h in hours.items()}
 
 
 def _backup_octets(circuit: Circuit, hours: float) -> int:
