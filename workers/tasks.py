@@ -79,19 +79,18 @@ def _mark(cfg: BrokerConfig, run_id: int, device_id: int, me: str, state: str) -
 
 def _collect(task: Task, cfg: BrokerConfig, leases: Leases, me: str, run_id: int, device_id: int, zone: str,
              target: dict[str, Any], settings: dict[str, Any], credentials_file: str | None) -> str:
-    running, done = _state(run_id, device_id)
-    if done or not running:
-        return "duplicate" if done else "run closed"
     token = leases.lock_device(device_id)
     if token is None:  # another worker is logged in to this box: come back later (then it is a no-op)
         raise task.retry(countdown=_backoff(task.request.retries))
     try:
+        # Checked under the lock: nobody else can be saving this device between here and our commit.
+        running, done = _state(run_id, device_id)
+        if done or not running:
+            return "duplicate" if done else "run closed"
         slot = leases.take_slot(zone, wait_s=min(cfg.lock_ttl, 30.0))
         if slot is None:
             raise task.retry(countdown=_backoff(task.request.retries))
         try:
-            if _state(run_id, device_id)[1]:
-                return "duplicate"
             tgt = Target(**target)
             creds = load_credentials({"credentials_file": credentials_file} if credentials_file else None)
             outcome = collect_device(tgt, creds(tgt), Settings(**settings))

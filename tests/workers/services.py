@@ -151,3 +151,21 @@ def start_worker(env: dict[str, str], zone: str, log: Path, concurrency: int = 8
     return subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "worker", "--zone", zone,
                              "--concurrency", str(concurrency), "--loglevel", "INFO"],
                             env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+
+def start_worker_zones(env: dict[str, str], zones: list[str], log: Path, concurrency: int) -> subprocess.Popen:
+    """A worker serving several zones (the benchmark: only the number of processes changes)."""
+    out = log.open("ab")
+    args = [a for z in zones for a in ("--zone", z)]
+    return subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "worker", *args,
+                             "--concurrency", str(concurrency), "--loglevel", "INFO"],
+                            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_log(log: Path, text: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists() and text in log.read_text(errors="replace"):
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"{log}: no {text!r} after {timeout} s:\n{log.read_text(errors='replace')[-2000:]}")

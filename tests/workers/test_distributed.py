@@ -91,3 +91,35 @@ def test_killed_worker_devices_are_finished_by_another_worker_of_the_zone(lab: L
     survivor_name = f"/{survivor.pid}/"
     assert sum(n for w, n in by_worker.items() if survivor_name in w) > 0, by_worker
     assert set(by_worker) <= {w for w in by_worker if victim_name in w or survivor_name in w}
+
+
+def test_api_run_goes_to_the_workers_and_reads_like_a_local_run(lab: Lab, cluster_env: tuple,
+                                                                 tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.api.conftest import add_role_users
+
+    env, _prefix = cluster_env
+    url, engine = pg_city()
+    tokens, _ids = add_role_users(engine)
+    cluster = Cluster({**env, "DATABASE_URL": url, "PYTHONPATH": str(sv.ROOT)}, tmp_path)
+    with session_scope(engine) as s:
+        zone = s.exec(select(Device.zone).where(Device.hostname == "QHD-CORE-SW1")).one()
+    headers = {"Authorization": f"Bearer {tokens['engineer']}"}
+    try:
+        cluster.start(zone, concurrency=4)
+        with TestClient(create_app(engine)) as client:
+            r = client.post("/api/v1/collection-runs", headers=headers, json={"only": "CORE", "lab": True})
+            assert r.status_code == 202, r.text
+            run = r.json()
+            assert run["engine"] == "celery" and run["total"] == 3 and "devices" not in run["params"]
+            deadline = time.monotonic() + 60
+            while run["status"] == "running" and time.monotonic() < deadline:
+                time.sleep(0.2)
+                run = client.get(f"/api/v1/collection-runs/{run['id']}", headers=headers).json()
+            results = client.get(f"/api/v1/collection-runs/{run['id']}/results", headers=headers).json()
+    finally:
+        cluster.stop_all()
+    assert (run["status"], run["done"], run["ok"]) == ("done", 3, 3), cluster.log_text()
+    assert all(f"/{cluster.workers[0].pid}/{zone}" in r["worker"] for r in results), results
