@@ -56,6 +56,11 @@ def register(app: typer.Typer) -> None:
                                     code="zone")
         celery_app, _cfg = require_broker()
         engine = get_engine()
+        from inventory.migrate import is_current
+
+        if not is_current(engine):
+            raise ExtranetError(f"the database at {engine.url.render_as_string(hide_password=True)} is not at the "
+                                "newest schema: run extranet db upgrade (or extranet serve) first", code="schema")
         with session_scope(engine) as s:
             known = set(s.exec(select(Device.zone)).all())
         for z in zone:

@@ -46,3 +46,18 @@ def test_bad_setup_names_the_problem(sample_sqlite, monkeypatch: pytest.MonkeyPa
     result = CliRunner().invoke(app, list(args))
     assert isinstance(result.exception, ExtranetError), result.output
     assert expected in result.exception.message
+
+
+@pytest.mark.broker
+def test_worker_refuses_a_database_that_is_not_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.cli import app
+    from tests.conftest import need
+
+    from .conftest import SHARED_REDIS, redis_available
+
+    ok, why = redis_available(SHARED_REDIS)
+    need("Redis", ok, why)
+    monkeypatch.setenv("EXTRANET_BROKER_URL", SHARED_REDIS)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    result = CliRunner().invoke(app, ["worker", "--zone", "zone-a"])
+    assert isinstance(result.exception, ExtranetError) and "extranet db upgrade" in result.exception.message
