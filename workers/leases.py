@@ -132,17 +132,25 @@ class Leases:
             with self._mu:
                 held = list(self._held.items())
             for name, (kind, token, cap) in held:
-                key = name.rsplit("|", 1)[0]
                 try:
-                    if kind == "alive":
-                        self.r.set(key, "1", px=self.ttl_ms)
-                    elif kind == "lock":
-                        if not self._renew_lock(keys=[key], args=[token, self.ttl_ms]):
-                            log.error("lost the lock %s to another worker", key)
-                    else:
-                        self._take_slot(keys=[key], args=[token, self.ttl_ms, cap + 1])
+                    self._renew(name, kind, token, cap)
                 except redis.RedisError as exc:  # Redis restarting: try again next round
-                    log.warning("cannot renew %s: %s", key, exc)
+                    log.warning("cannot renew %s: %s", name.rsplit("|", 1)[0], exc)
+
+    def _renew(self, name: str, kind: str, token: str, cap: int) -> None:
+        # Under the mutex and only while still held: renewal re-takes a missing key (Redis restarted), so a
+        # renewal racing a release would otherwise re-create the lock its task just deleted, for a whole TTL.
+        key = name.rsplit("|", 1)[0]
+        with self._mu:
+            if name not in self._held:
+                return
+            if kind == "alive":
+                self.r.set(key, "1", px=self.ttl_ms)
+            elif kind == "lock":
+                if not self._renew_lock(keys=[key], args=[token, self.ttl_ms]):
+                    log.error("lost the lock %s to another worker", key)
+            else:
+                self._take_slot(keys=[key], args=[token, self.ttl_ms, cap + 1])
 
 
 _leases: dict[str, Leases] = {}
