@@ -215,6 +215,13 @@ def route_load(net: Net, up: bytearray, dead_nodes: set[int], dead_edges: set[in
                demand: dict[str, float]) -> tuple[dict[int, float], dict[int, set[str]]]:
     """Route each reachable unit's demand to the core over one least-cost tree (backup cost 100; paths
     are assumed shorter than 100 hops, so any primary-only path beats any path with a backup)."""
+    dist, pedge = _route_tree(net, dead_nodes, dead_edges)
+    return _tree_load(net, up, dist, pedge, demand)
+
+
+def _route_tree(net: Net, dead_nodes: set[int], dead_edges: set[int]) -> tuple[list[float], list[int]]:
+    """Dijkstra from the core: distance and parent edge per node. Ties go to the parent popped first,
+    i.e. the least (distance, node index, edge id): ``_reroute`` relies on exactly this rule."""
     n = len(net.nodes)
     dist = [float("inf")] * n
     pedge = [-1] * n
@@ -239,6 +246,64 @@ def route_load(net: Net, up: bytearray, dead_nodes: set[int], dead_edges: set[in
                 dist[y] = nd
                 pedge[y] = e
                 push(heap, (nd, y))
+    return dist, pedge
+
+
+def _reroute(net: Net, base: tuple[list[float], list[int], list[list[int]]], dead_nodes: set[int],
+             dead_edges: set[int]) -> tuple[list[float], list[int]]:
+    """``_route_tree`` after a failure, recomputing only the nodes whose base tree path it cuts.
+
+    A failure only lengthens paths, so a node whose tree path survives keeps its distance, and its
+    parent: the least (distance, node, edge) among the neighbours that reach it at that distance
+    cannot change when candidates only disappear or get farther. The cut subtrees are re-solved
+    from their surviving boundary, and their parents picked by that same rule."""
+    base_dist, base_pedge, children = base
+    edges, owner, adj, prim = net.edges, net.owner, net.adj, net.primary_edge
+    stack = list(dead_nodes) + [c for e in dead_edges for c in set(edges[e]) if base_pedge[c] == e]
+    cut: set[int] = set()
+    while stack:
+        x = stack.pop()
+        if x not in cut:
+            cut.add(x)
+            stack.extend(children[x])
+    dist, pedge = list(base_dist), list(base_pedge)
+    inf = float("inf")
+    for y in cut:
+        dist[y], pedge[y] = inf, -1
+
+    def allowed(x: int, y: int, e: int) -> bool:
+        return x not in dead_nodes and e not in dead_edges and (owner[x] < 0 or owner[y] == owner[x])
+
+    heap: list[tuple[float, int]] = []
+    for y in cut:
+        if y in dead_nodes:
+            continue
+        best = min((dist[x] + (1 if prim[e] else BACKUP_COST) for x, e in adj[y]
+                    if x not in cut and allowed(x, y, e)), default=inf)
+        if best < inf:
+            dist[y] = best
+            heap.append((best, y))
+    heapq.heapify(heap)
+    while heap:
+        dx, x = heapq.heappop(heap)
+        if dx > dist[x]:
+            continue
+        for y, e in adj[x]:
+            if y not in cut or y in dead_nodes or not allowed(x, y, e):
+                continue
+            nd = dx + (1 if prim[e] else BACKUP_COST)
+            if nd < dist[y]:
+                dist[y] = nd
+                heapq.heappush(heap, (nd, y))
+    for y in cut:
+        if dist[y] < inf:
+            pedge[y] = min((dist[x], x, e) for x, e in adj[y]
+                           if allowed(x, y, e) and dist[x] + (1 if prim[e] else BACKUP_COST) == dist[y])[2]
+    return dist, pedge
+
+
+def _tree_load(net: Net, up: bytearray, dist: list[float], pedge: list[int],
+               demand: dict[str, float]) -> tuple[dict[int, float], dict[int, set[str]]]:
     load: dict[int, float] = {}
     carried: dict[int, set[str]] = {}
     for ui, code in enumerate(net.units):
@@ -381,7 +446,13 @@ def overload_sweep(g: nx.MultiGraph, failures: list[SingleFailure], demand: dict
     for ui, code in enumerate(net.units):
         demand.setdefault(code, net.unit_terminals[ui] * mbps_per_terminal)
     base_up = reach(net)
-    base_load, base_carried = route_load(net, base_up, set(), set(), demand)
+    base_dist, base_pedge = _route_tree(net, set(), set())
+    children: list[list[int]] = [[] for _ in net.nodes]
+    for y, e in enumerate(base_pedge):
+        if e >= 0:
+            a, b = net.edges[e]
+            children[a if b == y else b].append(y)
+    base_load, base_carried = _tree_load(net, base_up, base_dist, base_pedge, demand)
     on_backup = {u for e, units in base_carried.items() if not net.primary_edge[e] for u in units}
     touched_edges = {e for e, units in base_carried.items() if units & on_backup}
     touched_nodes = {x for e in touched_edges for x in net.edges[e]}
@@ -400,7 +471,8 @@ def overload_sweep(g: nx.MultiGraph, failures: list[SingleFailure], demand: dict
                 continue
             dead_n, dead_e = set(dn), set(de)
             if (kind, name) in failover or dead_n & touched_nodes or dead_e & touched_edges:
-                load, carried = route_load(net, reach(net, dead_n, dead_e), dead_n, dead_e, demand)
+                dist, pedge = _reroute(net, (base_dist, base_pedge, children), dead_n, dead_e)
+                load, carried = _tree_load(net, reach(net, dead_n, dead_e), dist, pedge, demand)
                 hot = overloads(load)
             else:
                 carried, hot = base_carried, base_over
