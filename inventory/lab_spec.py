@@ -25,7 +25,8 @@ from .sample import SEED, build_sample
 # Backup circuits carry this share of their bandwidth while covering a primary outage.
 FAILOVER_UTILISATION = 0.35
 ACCESS_PORT_NAME = {"huawei_vrp": "GigabitEthernet0/0/24", "hp_comware": "GigabitEthernet1/0/24",
-                    "cisco_ios": "GigabitEthernet0/0/24"}
+                    "cisco_ios": "GigabitEthernet0/0/24", "ruijie_os": "GigabitEthernet 0/24",
+                    "zte_zxros": "gei-1/1/0/24"}
 ACCESS_PORT_DESCRIPTION = "终端接入"
 
 

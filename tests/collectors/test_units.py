@@ -6,7 +6,7 @@ import pytest
 
 from collectors.driver import IncrementalSSHChannel
 from collectors.errors import CODES, classify
-from collectors.profiles import ProfileError, load_profile
+from collectors.profiles import ProfileError, load_profile, platforms
 from inventory.redact import MASK, redact
 
 
@@ -53,3 +53,10 @@ def test_redaction_keeps_the_keyword() -> None:
 def test_unknown_platform_profile_names_the_known_ones() -> None:
     with pytest.raises(ProfileError, match="huawei_vrp"):
         load_profile("juniper_junos")
+
+
+def test_every_platform_has_a_lab_access_port() -> None:
+    # an imported device that declares terminals but has no LAN port gets this one in the lab
+    from inventory.lab_spec import ACCESS_PORT_NAME
+
+    assert set(ACCESS_PORT_NAME) == set(platforms())
