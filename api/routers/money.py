@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from topology.money import tables as T
 from topology.money.allocation import RULES
-from topology.money.report import MoneyReport, money_report
+from topology.money.report import MoneyReport, cached_money_report
 
 from ..analysis_cache import derived
 from ..deps import Ctx, ctx_for
@@ -66,7 +66,7 @@ def report(ctx: Ctx, year: int | None, *, rule: str = "circuits", basis: str = "
     with ctx.read() as s:
         g = derived(s).graph
         try:
-            r = money_report(s, year, rule=rule, basis=basis, availability=availability, graph=g)
+            r = cached_money_report(s, year, rule=rule, basis=basis, availability=availability, graph=g)
         except (ValueError, ArithmeticError, OverflowError) as exc:
             # The request is fine; stored rows (e.g. service dates centuries from the payment) are not.
             log.warning("money analysis refused the stored ledger: %s", exc)

@@ -5,13 +5,17 @@ API all read this, so they show the same numbers."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
+from inventory.models import ChangeLog, CounterSample, Link, LinkEvent, TerminalCount
 from topology.graph import build_graph
 
 from .allocation import Allocation, allocate, fees_for
@@ -57,6 +61,40 @@ def money_report(session: Session, year: int | None = None, *, rule: str = "circ
     evidence = load_evidence(session)
     return compute(rows, g, evidence, year, rule=rule, basis=basis, rules_path=rules_path,
                    availability=availability)
+
+
+# The report reads the whole ledger, the graph and the evidence (a second on a province): keep recent ones
+# per database until anything they read changes. Every inventory and money write leaves an audit-trail
+# row; collected evidence rows are not audited but have their own increasing ids.
+_CACHE: dict[tuple[Any, ...], MoneyReport] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 16
+
+
+def data_version(session: Session) -> tuple[Any, ...]:
+    return tuple(session.exec(select(func.max(t.id))).one()  # type: ignore[attr-defined]
+                 for t in (ChangeLog, Link, LinkEvent, CounterSample, TerminalCount))
+
+
+def cached_money_report(session: Session, year: int | None = None, *, rule: str = "circuits",
+                        basis: str = "paid", availability: Decimal = DEFAULT_AVAILABILITY,
+                        graph: nx.MultiGraph | None = None) -> MoneyReport:
+    """money_report() with the packaged assessment rules, reused while the data is unchanged. The returned
+    report is shared between callers: read it, never modify it."""
+    url = str(session.get_bind().url)
+    key = (url, data_version(session), dt.date.today(), year, rule, basis, availability)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    report = money_report(session, year, rule=rule, basis=basis, availability=availability, graph=graph)
+    with _CACHE_LOCK:
+        for old in [k for k in _CACHE if k[0] == url and k[1:3] != key[1:3]]:
+            del _CACHE[old]  # an older version of this database's data
+        while len(_CACHE) >= _CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]
+        _CACHE[key] = report
+    return report
 
 
 def compute(rows: MoneyRows, g: nx.MultiGraph, evidence: Evidence, year: int | None = None, *,

@@ -10,20 +10,18 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, or_, select
 
 from api import auth
 from inventory.errors import NotFound
 from inventory.models import (
     Carrier,
-    ChangeLog,
     Circuit,
     ConfigSnapshot,
     CounterSample,
     Device,
     Interface,
     Link,
-    LinkEvent,
     Room,
     TerminalCount,
     Unit,
@@ -121,30 +119,14 @@ def _measured(s: Session, device_ids: list[int]) -> dict[int, TerminalCount]:
     return out
 
 
-# One unit's share needs the whole allocation (a second for a province): keep the newest report per
-# database until anything it reads changes (every inventory and money write leaves a trail row;
-# collected evidence rows have their own ids).
-_REPORTS: dict[str, tuple[tuple[Any, ...], Any]] = {}
-
-
-def _money_version(s: Session) -> tuple[Any, ...]:
-    return tuple(s.exec(select(func.max(t.id))).one()  # type: ignore[attr-defined]
-                 for t in (ChangeLog, LinkEvent, CounterSample, TerminalCount))
-
-
 def _unit_cost(s: Session, code: str) -> dict[str, Any] | None:
     """The unit's share of the fees (topology.money), or None while money data is absent."""
+    from topology.money.report import cached_money_report
+
     try:
-        from topology.money.report import money_report
-    except ImportError:
-        return None
-    url, version = str(s.get_bind().url), _money_version(s)
-    hit = _REPORTS.get(url)
-    try:
-        report = hit[1] if hit and hit[0] == version else money_report(s)
+        report = cached_money_report(s)  # one unit's share needs the whole allocation
     except Exception:  # a money problem must not take the unit page down
         return None
-    _REPORTS[url] = (version, report)
     uc = next((u for u in report.allocation.units if u.unit == code), None)
     if uc is None:
         return None

@@ -21,9 +21,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def load_report(session: Session, year: int | None, rule: str) -> Any:
-    from topology.money.report import money_report
+    from topology.money.report import cached_money_report
 
-    return money_report(session, year, rule=rule, graph=analysis.derived(session).graph)
+    return cached_money_report(session, year, rule=rule, graph=analysis.derived(session).graph)
 
 
 @router.get("/money", response_class=HTMLResponse)
