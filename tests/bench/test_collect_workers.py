@@ -28,8 +28,8 @@ from tests.workers import services as sv
 from tests.workers.conftest import SHARED_REDIS, redis_available
 
 COUNTS = (1, 2, 4)
-THREADS = 32  # per worker process, as the in-process pool
-POOL = 32  # the in-process pool's measured best on this machine (tests/bench/test_collect.py)
+THREADS = 16  # per worker process, as the in-process pool
+POOL = 16  # the in-process pool's measured best on this machine (docs/collection.md)
 
 
 def _load(engine: object) -> None:
