@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, func, select
 
@@ -17,6 +17,7 @@ from inventory.models import CommandOutput, ConfigSnapshot
 
 from .. import analysis
 from ..deps import need, page_user, render
+from .inventory_pages import paginate
 
 router = APIRouter(include_in_schema=False)
 _CACHE: dict[str, tuple[Any, Any]] = {}
@@ -41,7 +42,8 @@ def report(session: Session) -> Any:
 
 
 @router.get("/compliance", response_class=HTMLResponse)
-def compliance_page(request: Request, result: str = "", principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
+def compliance_page(request: Request, result: str = "", page: int = Query(1, ge=1),
+                    principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
     need(principal, "compliance.read")
     from audit.catalogue import RESULTS
 
@@ -63,8 +65,9 @@ def compliance_page(request: Request, result: str = "", principal: auth.Principa
             if x is not None:
                 tally[x.result] = tally.get(x.result, 0) + 1
         checks.append({"c": c, "tally": tally})
-    return render(request, "compliance.html", principal, r=r, rows=rows, checks=checks, results=RESULTS,
-                  result=result, pack_href=_pack_href(request))
+    rows, pager = paginate(rows, page, {"result": result})  # a province has 2,500 devices
+    return render(request, "compliance.html", principal, r=r, rows=rows, pager=pager, checks=checks,
+                  results=RESULTS, result=result, pack_href=_pack_href(request))
 
 
 @router.get("/compliance/{hostname}", response_class=HTMLResponse)
