@@ -123,3 +123,37 @@ def test_api_run_goes_to_the_workers_and_reads_like_a_local_run(lab: Lab, cluste
         cluster.stop_all()
     assert (run["status"], run["done"], run["ok"]) == ("done", 3, 3), cluster.log_text()
     assert all(f"/{cluster.workers[0].pid}/{zone}" in r["worker"] for r in results), results
+
+
+def test_celery_beat_fires_a_zone_schedule_on_the_workers(lab: Lab, cluster_env: tuple, tmp_path: Path) -> None:
+    from inventory.models import Schedule
+    from workers.schedule_store import save
+
+    env, _prefix = cluster_env
+    url, engine = pg_city()
+    env = {**env, "DATABASE_URL": url, "PYTHONPATH": str(sv.ROOT)}
+    save(engine, name="core, zone-a", every=60, zone="zone-a", only="CORE", lab=True, actor="test")
+    cluster = Cluster(env, tmp_path)
+    beat = None
+    try:
+        worker = cluster.start("zone-a", concurrency=4)
+        beat = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "beat", "--every", "1"],
+                                env=env, cwd=sv.ROOT, stdout=(tmp_path / "beat.log").open("wb"),
+                                stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        run = None
+        while time.monotonic() < deadline:
+            with session_scope(engine) as s:
+                run = s.exec(select(CollectionRun).where(CollectionRun.trigger == "schedule")).first()
+                if run is not None and run.status == "done":
+                    break
+            time.sleep(0.2)
+    finally:
+        sv.stop(beat)
+        cluster.stop_all()
+    assert run is not None and run.status == "done", (tmp_path / "beat.log").read_text() + cluster.log_text()
+    assert (run.requested_by, run.total, run.params["engine"]) == ("schedule:core, zone-a", 3, "celery")
+    with session_scope(engine) as s:
+        assert s.exec(select(Schedule)).one().last_run_id == run.id
+        workers = set(s.exec(select(DeviceResult.worker).where(DeviceResult.run_id == run.id)).all())
+    assert workers == {w for w in workers if f"/{worker.pid}/zone-a" in w} and workers

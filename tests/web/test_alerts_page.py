@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import CHANGED_HOST, as_user, browser, net, shot, web  # noqa: F401  (fixtures)
+from tests.web.conftest import CHANGED_HOST, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("web")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("web"), pytest.mark.timeout(300)]
 
 
-def test_alert_acknowledged_from_the_page_and_collectors_shown(as_user: Any, web: Any) -> None:  # noqa: F811
+def test_alert_acknowledged_from_the_page_and_collectors_shown(as_user: Any, web: Any) -> None:
     page = as_user("eng")
-    page.goto(f"{web.base}/collection")
+    page.goto(f"{web.base}/collection?run=2")  # the fixture's second run of the core room
     assert "本机采集" in page.inner_text("#engine")  # no broker in this server
     assert "QHD-CORE-SW1" in page.inner_text("#results")
     assert "/local" in page.inner_text("#results")  # host/pid/zone of the in-process collector
