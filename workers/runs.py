@@ -66,6 +66,16 @@ def start_run(engine: Engine, app: Celery, cfg: BrokerConfig, *, only: str | Non
     return plan
 
 
+def zones_without_workers(app: Celery, zones: list[str], timeout: float = 1.5) -> list[str]:
+    """Zones whose queue no running worker consumes (asked over Celery's remote control); [] if unsure."""
+    try:
+        replies = app.control.inspect(timeout=timeout).active_queues() or {}
+    except Exception:  # best effort: a broker hiccup must not stop a run from starting
+        return []
+    served = {q.get("name") for queues in replies.values() for q in (queues or [])}
+    return [z for z in zones if queue_for(z) not in served]
+
+
 def dispatch(app: Celery, cfg: BrokerConfig, run_id: int, items: list[tuple[int, str, Target]],
              settings: Settings, lab_inventory: dict[str, Any] | None) -> None:
     creds_file = (lab_inventory or {}).get("credentials_file")

@@ -64,7 +64,8 @@ def collect_with_progress(engine: Engine, *, only: str | None, lab_inventory: di
 def collect_on_workers(engine: Engine, *, only: str | None, zone: str | None, lab: bool, concurrency: int,
                        trigger: str = "cli") -> RunReport:
     """Dispatch a run to the zone workers through the broker and follow it until every device is saved."""
-    from workers.runs import start_run, wait_run
+    from workers.config import queue_for
+    from workers.runs import start_run, wait_run, zones_without_workers
 
     from .worker import require_broker
 
@@ -77,6 +78,10 @@ def collect_on_workers(engine: Engine, *, only: str | None, zone: str | None, la
     console.print(f"run {plan.run_id}: {len(plan.targets)} devices dispatched to the workers of "
                   f"{', '.join(zones) or 'no zone'} (broker {cfg.url.split('@')[-1]}); Ctrl-C stops following, "
                   "not the run", highlight=False)
+    idle = zones_without_workers(app, zones)
+    if idle:
+        console.print(f"[yellow]warning[/]: no worker consumes {', '.join(queue_for(z) for z in idle)}; the run waits "
+                      f"for `extranet worker --zone {idle[0]}`", highlight=False)
     with Progress(TextColumn("[bold]collect"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   TimeElapsedColumn(), console=console, transient=False) as progress:
         task = progress.add_task("", total=len(plan.targets))

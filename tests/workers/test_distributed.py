@@ -109,6 +109,11 @@ def test_api_run_goes_to_the_workers_and_reads_like_a_local_run(lab: Lab, cluste
     headers = {"Authorization": f"Bearer {tokens['engineer']}"}
     try:
         cluster.start(zone, concurrency=4)
+        sv.wait_log(cluster.logs / f"worker-{zone}-0.log", " ready.", 30)
+        from workers.app import current
+        from workers.runs import zones_without_workers
+
+        assert zones_without_workers(current()[0], ["zone-a", "zone-b"]) == ["zone-b"]  # CORE is in zone-a
         with TestClient(create_app(engine)) as client:
             r = client.post("/api/v1/collection-runs", headers=headers, json={"only": "CORE", "lab": True})
             assert r.status_code == 202, r.text
