@@ -42,6 +42,15 @@ def _wait_saved(engine: Engine, run_id: int, n: int, cluster: Cluster, timeout: 
         time.sleep(0.05)
 
 
+def _forget(redis_url: str, prefix: str) -> None:
+    import redis
+
+    r = redis.Redis.from_url(redis_url)
+    keys = list(r.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        r.delete(*keys)
+
+
 def _env(monkeypatch: pytest.MonkeyPatch, lab: Lab, redis_url: str, db_url: str) -> dict[str, str]:
     prefix = f"extranet-test-{uuid.uuid4().hex[:8]}:"
     for k, v in {**FAST, "EXTRANET_BROKER_URL": redis_url, "EXTRANET_BROKER_PREFIX": prefix,
@@ -104,6 +113,7 @@ def test_postgres_outage_mid_run_results_retried_not_dropped(lab: Lab, tmp_path:
             report = wait_run(engine, app, cfg, plan.run_id, timeout=180)
         finally:
             cluster.stop_all()
+            _forget(SHARED_REDIS, os.environ["EXTRANET_BROKER_PREFIX"])
         assert_collected_once(engine, plan.run_id, zone="zone-a")
         assert report.ok == report.total
         assert "database unavailable while" in cluster.log_text(tail=None)  # results really waited for the database
