@@ -26,7 +26,11 @@ def leases() -> Iterator[object]:
     need("Redis", ok, why)
     cfg = BrokerConfig(url=SHARED_REDIS, prefix=f"extranet-test-{uuid.uuid4().hex[:8]}:", lock_ttl=3.0, zone_cap=2)
     client = redis.Redis.from_url(SHARED_REDIS)
-    yield Leases(client, cfg), Leases(client, cfg), client
+    a, b = Leases(client, cfg), Leases(client, cfg)
+    yield a, b, client
+    for leases_ in (a, b):  # nothing left for their keeper threads to renew
+        with leases_._mu:
+            leases_._held.clear()
     keys = list(client.scan_iter(match=f"{cfg.prefix}*"))
     if keys:
         client.delete(*keys)
