@@ -380,6 +380,19 @@ def finalise_run(engine: Engine, run_id: int, status: str = "done", *, actor: st
     return with_db_retry(attempt, f"closing run {run_id}")
 
 
+def cancel_run(engine: Engine, run_id: int, *, actor: str = "system") -> None:
+    """Close a running run as `cancelled`: queued devices are skipped by the workers, devices already
+    being collected are still saved (nothing collected is thrown away). An in-process pool finishes
+    the devices it has started."""
+    with session_scope(engine) as s:
+        run = s.get(CollectionRun, run_id)
+        if run is None:
+            raise NotFound(f"no collection run {run_id}", details={"kind": "collection-runs", "key": run_id})
+        status = run.status
+    if status != "running" or not finalise_run(engine, run_id, "cancelled", actor=actor):
+        raise ExtranetError(f"collection run {run_id} is {status}, not running: nothing to cancel", code="conflict")
+
+
 @dataclass
 class Progress:
     done: int = 0

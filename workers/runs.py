@@ -33,6 +33,7 @@ from inventory.collection import (
 from inventory.db import session_scope
 from inventory.errors import ExtranetError
 from inventory.models import CollectionRun, Device, DeviceResult
+from inventory.models.base import as_aware
 
 from .app import redis_client
 from .config import BrokerConfig, queue_for
@@ -217,7 +218,10 @@ def wait_run(engine: Engine, app: Celery, cfg: BrokerConfig, run_id: int, *,
         except DBAPIError as exc:
             log.warning("run %s: database unavailable (%s); still waiting", run_id, str(exc).splitlines()[0][:120])
         time.sleep(poll)
-    report = report_of(engine, run_id, seconds=time.monotonic() - started)
+    with session_scope(engine) as s:  # the run's own clock: it may have started before we followed it
+        run = s.get(CollectionRun, run_id)
+        took = (as_aware(run.finished_at) - as_aware(run.started_at)).total_seconds() if run.finished_at else None
+    report = report_of(engine, run_id, seconds=took if took is not None else time.monotonic() - started)
     if on_progress:
         with session_scope(engine) as s:
             on_progress(run_progress(s, [run_id])[run_id], report.total)

@@ -103,6 +103,7 @@ def register(app: typer.Typer) -> None:
         concurrency: int = typer.Option(32, "--concurrency", min=1, max=256, help="sessions at once (in-process)"),
         local: bool = typer.Option(False, "--local", help="collect in this process even if a broker is configured"),
         import_dir: Path = typer.Option(None, "--import", help="ingest a folder of saved outputs instead"),
+        cancel: int = typer.Option(None, "--cancel", min=1, help="cancel a running run (its queued devices)"),
     ) -> None:
         """Collect configs, versions, interfaces, LLDP, ARP/MAC and logs over SSH; each device is saved as it
         arrives. With EXTRANET_BROKER_URL set the run goes to the zone workers (extranet worker --zone Z),
@@ -111,6 +112,12 @@ def register(app: typer.Typer) -> None:
         from workers.config import broker_config
 
         engine = get_engine()
+        if cancel is not None:
+            from inventory.collection import cancel_run
+
+            cancel_run(engine, cancel, actor="cli")
+            console.print(f"run {cancel} cancelled: queued devices are skipped, devices being collected are saved")
+            return
         if import_dir is not None:
             print_report(import_folder(engine, import_dir))
             return

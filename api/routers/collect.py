@@ -173,6 +173,17 @@ def get_run(run_id: IdPath, ctx: Ctx = Depends(ctx_for("inventory.read"))) -> Ru
         return _progress(s, [run])[0]
 
 
+@runs.post("/{run_id}/cancel", response_model=RunOut, summary="Cancel a running run",
+           description="Queued devices are skipped by the workers; devices being collected are still saved. "
+                       "409 when the run is not running.")
+def cancel(run_id: IdPath, ctx: Ctx = Depends(ctx_for("collect.run"))) -> RunOut:
+    from inventory.collection import cancel_run
+
+    cancel_run(ctx.engine, run_id, actor=ctx.principal.username)
+    with ctx.read() as s:
+        return _progress(s, [s.get(CollectionRun, run_id)])[0]
+
+
 @runs.get("/{run_id}/results", response_model=list[ResultOut], summary="Per-device results of a run")
 def run_results(run_id: IdPath, status: Annotated[str | None, Query(pattern="^(ok|failed|skipped)$")] = None,
                 ctx: Ctx = Depends(ctx_for("inventory.read"))) -> list[ResultOut]:

@@ -162,3 +162,29 @@ def test_celery_beat_fires_a_zone_schedule_on_the_workers(lab: Lab, cluster_env:
         assert s.exec(select(Schedule)).one().last_run_id == run.id
         workers = set(s.exec(select(DeviceResult.worker).where(DeviceResult.run_id == run.id)).all())
     assert workers == {w for w in workers if f"/{worker.pid}/zone-a" in w} and workers
+
+
+def test_a_run_waiting_for_a_zone_without_workers_can_be_cancelled(lab: Lab, cluster_env: tuple) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.api.conftest import add_role_users
+    from workers.app import current
+    from workers.runs import start_run, sweep
+
+    _url, engine = pg_city()
+    tokens, _ids = add_role_users(engine)
+    app, cfg = current()
+    plan = start_run(engine, app, cfg, zone="zone-b", lab_file=str(lab.inventory),
+                     lab_inventory=json.loads(lab.inventory.read_text(encoding="utf-8")))
+    assert not sweep(engine, app, cfg, plan.run_id).finished  # nobody serves zone-b: it waits
+    headers = {"Authorization": f"Bearer {tokens['engineer']}"}
+    with TestClient(create_app(engine)) as client:
+        assert client.post(f"/api/v1/collection-runs/{plan.run_id}/cancel",
+                           headers={"Authorization": f"Bearer {tokens['viewer']}"}).status_code == 403
+        r = client.post(f"/api/v1/collection-runs/{plan.run_id}/cancel", headers=headers)
+        assert r.status_code == 200 and r.json()["status"] == "cancelled" and r.json()["done"] == 0
+        again = client.post(f"/api/v1/collection-runs/{plan.run_id}/cancel", headers=headers)
+        assert again.status_code == 409 and "not running" in again.json()["message"]
+        assert client.post("/api/v1/collection-runs/999999/cancel", headers=headers).status_code == 404
+    assert sweep(engine, app, cfg, plan.run_id).finished
