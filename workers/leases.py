@@ -86,8 +86,9 @@ class Leases:
         with self._mu:
             known = f"{key}|alive" in self._held
         if not known:
-            self.r.set(key, "1", px=self.ttl_ms)
-            self._hold(key, "alive", "alive", 0)
+            self._hold(key, "alive", "alive", 0)  # the keeper sets it again if Redis is away right now
+            with contextlib.suppress(redis.RedisError):
+                self.r.set(key, "1", px=self.ttl_ms)
 
     def alive(self, worker: str) -> bool:
         return bool(self.r.exists(self.cfg.key("alive", worker)))
