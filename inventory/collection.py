@@ -138,6 +138,30 @@ def targets_for(session: Session, devices: list[Device], lab_inventory: dict[str
     return out
 
 
+def check_task_target(session: Session, device_id: int, target: dict[str, Any], *, lab: bool) -> None:
+    """A worker connects where a queue message says: refuse a message that does not describe the
+    inventory's device, so whoever can write to the broker cannot send the device credentials to a host
+    of their choosing. Lab runs take addresses from the lab's file, and the lab only ever binds to
+    loopback, so there the address must be loopback whatever EXTRANET_ALLOW_REMOTE says."""
+    dev = session.get(Device, device_id)
+    if dev is None or dev.hostname != target.get("hostname") or dev.platform != target.get("platform"):
+        raise ExtranetError(f"task for device id {device_id} names {target.get('hostname')!r}/"
+                            f"{target.get('platform')!r}, not the inventory's device", code="task")
+    host = str(target.get("host", ""))
+    if lab:
+        try:
+            ok = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ExtranetError(f"{dev.hostname}: a lab task may only connect to 127.0.0.0/8, not {host!r}",
+                                code="task")
+    elif (host, int(target.get("port", 0))) != (dev.mgmt_address, dev.mgmt_port) or not _allowed(host):
+        raise ExtranetError(f"{dev.hostname}: task address {host}:{target.get('port')} is not the inventory's "
+                            f"{dev.mgmt_address}:{dev.mgmt_port} (or remote collection is not allowed)",
+                            code="task")
+
+
 def _allowed(host: str) -> bool:
     if os.environ.get("EXTRANET_ALLOW_REMOTE") == "1":
         return True

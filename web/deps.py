@@ -25,7 +25,8 @@ NAV = (("overview", "/overview", "topology.read"), ("map", "/map", "topology.rea
        ("rooms", "/rooms", "inventory.read"),
        ("units", "/units", "inventory.read"), ("devices", "/devices", "inventory.read"),
        ("simulate", "/simulate", "analysis.run"), ("money", "/money", "money.read"),
-       ("collection", "/collection", "inventory.read"), ("compliance", "/compliance", "compliance.read"),
+       ("collection", "/collection", "inventory.read"), ("alerts", "/alerts", "inventory.read"),
+       ("compliance", "/compliance", "compliance.read"),
        ("exports", "/exports", "export.read"))
 
 

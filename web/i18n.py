@@ -22,7 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "overview": ("概览", "Overview"), "compliance": ("等保核查", "MLPS checks"), "network": ("网络", "Network"),
     "map": ("拓扑地图", "Map"), "rooms": ("节点机房", "Rooms"), "units": ("接入单位", "Units"),
     "devices": ("设备", "Devices"), "simulate": ("故障模拟", "Failure simulator"), "money": ("费用", "Money"),
-    "collection": ("采集", "Collection"), "exports": ("导出", "Exports"),
+    "collection": ("采集", "Collection"), "alerts": ("告警", "Alerts"), "exports": ("导出", "Exports"),
     "level_rooms": ("机房", "Rooms"), "level_units": ("机房+单位", "Rooms + units"),
     "level_devices": ("设备", "Devices"), "search": ("搜索单位或设备", "Search a unit or device"),
     "save_layout": ("保存布局", "Save layout"), "layout_saved": ("布局已保存", "Layout saved"),

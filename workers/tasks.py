@@ -17,8 +17,16 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from collectors.engine import Settings, Target, collect_device
-from inventory.collection import finalise_run, load_credentials, save_outcome, with_db_retry, worker_name
+from inventory.collection import (
+    check_task_target,
+    finalise_run,
+    load_credentials,
+    save_outcome,
+    with_db_retry,
+    worker_name,
+)
 from inventory.db import get_engine, session_scope
+from inventory.errors import ExtranetError
 from inventory.models import CollectionRun, DeviceResult
 
 from .app import app, current, redis_client
@@ -35,6 +43,11 @@ def my_zones() -> str:
 
 def _backoff(retries: int) -> float:
     return min(2.0 ** retries * 0.5, 30.0) * random.uniform(0.8, 1.2)
+
+
+def _check_target(device_id: int, target: dict[str, Any], lab: bool) -> None:
+    with session_scope(get_engine()) as s:
+        check_task_target(s, device_id, target, lab=lab)
 
 
 def _state(run_id: int, device_id: int) -> tuple[bool, bool]:
@@ -87,6 +100,12 @@ def _collect(task: Task, cfg: BrokerConfig, leases: Leases, me: str, run_id: int
         running, done = _state(run_id, device_id)
         if done or not running:
             return "duplicate" if done else "run closed"
+        try:
+            with_db_retry(lambda: _check_target(device_id, target, credentials_file is not None),
+                          f"checking the task for device {device_id}")
+        except ExtranetError as err:
+            log.error("refused a collection task: %s", err)
+            return "refused"
         slot = leases.take_slot(zone, wait_s=min(cfg.lock_ttl, 30.0))
         if slot is None:
             raise task.retry(countdown=_backoff(task.request.retries))
