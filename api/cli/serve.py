@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import socket
+import threading
 
 import typer
 from sqlmodel import select
@@ -36,6 +37,8 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", help="address to listen on (loopback by default)"),
         port: int = typer.Option(8000, min=1, max=65535, help="TCP port"),
         migrate: bool = typer.Option(True, "--migrate/--no-migrate", help="bring the schema up to date first"),
+        schedules: bool = typer.Option(True, "--schedules/--no-schedules",
+                                       help="without a broker, run due collection schedules in this process"),
     ) -> None:
         """Serve the web UI and the REST API (OpenAPI at /api/v1/docs)."""
         if migrate:
@@ -45,7 +48,28 @@ def register(app: typer.Typer) -> None:
         target = app_target()
         console.print(f"serving [bold]{target}[/] at [link]http://{host}:{port}/[/]  (API docs: "
                       f"http://{host}:{port}/api/v1/docs); Ctrl-C to stop")
-        run_server(host, port, log_level="info")
+        stop = _start_scheduler() if schedules else None
+        try:
+            run_server(host, port, log_level="info")
+        finally:
+            if stop is not None:
+                stop.set()
+
+
+def _start_scheduler() -> threading.Event | None:
+    """A one-node install has no Celery beat: the server ticks the schedules itself. With a broker, beat
+    does it (`extranet beat`); several ticking processes never fire a schedule twice (workers.schedule)."""
+    from inventory.db import get_engine
+    from workers.config import broker_config
+    from workers.schedule import serve as tick_forever
+
+    if broker_config() is not None:
+        console.print("schedules: run by `extranet beat` (a broker is configured)")
+        return None
+    stop = threading.Event()
+    threading.Thread(target=tick_forever, args=(get_engine(), stop), name="schedules", daemon=True).start()
+    console.print("schedules: ticking in this process every 15 s (no broker configured)")
+    return stop
 
 
 DEMO_USERS = (("admin", "sysadmin"), ("secadmin", "secadmin"), ("auditadmin", "auditadmin"),

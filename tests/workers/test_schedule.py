@@ -96,3 +96,38 @@ def test_schedule_errors_name_the_problem(city: tuple[Api, object, str]) -> None
     r = api.client.put("/api/v1/schedules", headers=api.as_("engineer"), json={"name": "z", "interval_minutes": 0})
     assert r.status_code == 422 and "interval_minutes" in r.json()["message"]
     assert api.client.delete("/api/v1/schedules/999999", headers=api.as_("engineer")).status_code == 404
+
+
+def test_serve_ticks_schedules_itself_without_a_broker(city: tuple[Api, object, str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from api.cli.serve import _start_scheduler
+
+    api, _lab, _home = city
+    monkeypatch.setenv("EXTRANET_BROKER_URL", "redis://127.0.0.1:6379/15")
+    assert _start_scheduler() is None  # with a broker, `extranet beat` owns the schedules
+    monkeypatch.delenv("EXTRANET_BROKER_URL")
+
+    r = api.client.put("/api/v1/schedules", headers=api.as_("engineer"),
+                       json={"name": "serve ticks", "interval_minutes": 60, "only": HOST, "lab": True})
+    assert r.status_code == 200, r.text
+    monkeypatch.setenv("DATABASE_URL", api.engine.url.render_as_string(hide_password=False))
+    stop = _start_scheduler()
+    assert stop is not None
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with session_scope(api.engine) as s:
+                sched = s.exec(select(Schedule).where(Schedule.name == "serve ticks")).one()
+                if sched.last_fired_at is not None:
+                    break
+            time.sleep(0.2)
+        assert sched.last_fired_at is not None, "the server's scheduler thread never fired the due schedule"
+        while time.monotonic() < deadline:  # let the run it started finish before the lab goes away
+            with session_scope(api.engine) as s:
+                if not s.exec(select(CollectionRun).where(CollectionRun.status == "running")).first():
+                    break
+            time.sleep(0.2)
+    finally:
+        stop.set()
