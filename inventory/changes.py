@@ -26,6 +26,7 @@ from .models import (
     Payment,
     Room,
     Scenario,
+    Schedule,
     Unit,
     utcnow,
 )
@@ -46,6 +47,7 @@ AUDITED: tuple[type[SQLModel], ...] = (
     Incident,
     Scenario,
     MapPosition,
+    Schedule,  # what is collected when is configuration; its firing (a Core update) is not a change
 )
 _REPR_FIELDS = ("hostname", "cid", "name", "code", "voucher", "line")
 

@@ -131,3 +131,22 @@ def test_serve_ticks_schedules_itself_without_a_broker(city: tuple[Api, object, 
             time.sleep(0.2)
     finally:
         stop.set()
+
+
+def test_schedule_changes_are_in_the_audit_trail_but_firing_is_not(city: tuple[Api, object, str]) -> None:
+    import datetime as dt
+
+    from inventory.models import ChangeLog
+    from workers.schedule import tick_once
+
+    api, _lab, _home = city
+    r = api.client.put("/api/v1/schedules", headers=api.as_("engineer"),
+                       json={"name": "trail check", "interval_minutes": 30, "only": HOST, "lab": True, "enabled": False})
+    assert r.status_code == 200, r.text
+    with session_scope(api.engine) as s:
+        rows = s.exec(select(ChangeLog).where(ChangeLog.object_type == "schedule")).all()
+        assert any(c.action == "create" and "trail check" in (c.object_repr or "") for c in rows), rows
+        before = len(rows)
+    tick_once(api.engine, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    with session_scope(api.engine) as s:
+        assert len(s.exec(select(ChangeLog).where(ChangeLog.object_type == "schedule")).all()) == before
