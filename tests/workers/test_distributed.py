@@ -62,9 +62,10 @@ def test_killed_worker_devices_are_finished_by_another_worker_of_the_zone(lab: L
     cluster = Cluster(env, tmp_path)
     app, cfg = current()
     try:
+        # The survivor starts only after the kill: with the victim alone on the queue, it is sure to hold
+        # devices when it dies (two workers racing through a fast lab could leave it idle at that moment).
         victim = cluster.start("zone-a", concurrency=6)
-        survivor = cluster.start("zone-a", concurrency=6)
-        time.sleep(1.5)  # both consuming before the run starts, so the victim holds devices when killed
+        time.sleep(1.5)  # consuming before the run starts
         inv = json.loads(lab.inventory.read_text(encoding="utf-8"))
         plan = start_run(engine, app, cfg, zone="zone-a", lab_inventory=inv, lab_file=str(lab.inventory))
         victim_name = f"/{victim.pid}/"
@@ -79,6 +80,7 @@ def test_killed_worker_devices_are_finished_by_another_worker_of_the_zone(lab: L
         assert mine >= 3, cluster.log_text()
         os.kill(victim.pid, signal.SIGKILL)  # mid-run: it holds devices it will never save
         victim.wait(10)
+        survivor = cluster.start("zone-a", concurrency=6)
         with caplog.at_level(logging.WARNING, logger="extranet.workers"):
             report = wait_run(engine, app, cfg, plan.run_id, timeout=180)
     finally:

@@ -141,7 +141,8 @@ def test_schedule_changes_are_in_the_audit_trail_but_firing_is_not(city: tuple[A
 
     api, _lab, _home = city
     r = api.client.put("/api/v1/schedules", headers=api.as_("engineer"),
-                       json={"name": "trail check", "interval_minutes": 30, "only": HOST, "lab": True, "enabled": False})
+                       json={"name": "trail check", "interval_minutes": 30, "only": HOST, "lab": True,
+                             "enabled": False})
     assert r.status_code == 200, r.text
     with session_scope(api.engine) as s:
         rows = s.exec(select(ChangeLog).where(ChangeLog.object_type == "schedule")).all()
