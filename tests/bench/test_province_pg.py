@@ -8,24 +8,21 @@ answers are checked against the integer-BFS naive loop for every failure."""
 from __future__ import annotations
 
 import os
-import random
 import statistics
 import time
 
-import networkx as nx
 from sqlmodel import Session, func, select
 
 from inventory.models import Device, Unit
 from inventory.province import load_province
+from tests.bench._n1 import SAMPLE, naive_baselines
 from tests.bench._util import write_result
 from tests.conftest import make_pg_database, need, pg_available
 from topology.graph import build_graph
-from topology.net import gc_paused, get_net, reach
-from topology.sweep import _nx_reach, compare, elements, sweep_single, sweep_single_naive
+from topology.sweep import sweep_single
 
 KINDS = ("link", "device", "unit-device", "srlg", "room")
 CITIES = 11
-SAMPLE = 250
 RUNS = 7
 
 
@@ -53,22 +50,7 @@ def test_province_pg() -> None:
         cpu.append(time.process_time() - c)
     value, build_s = statistics.median(times), statistics.median(builds)
 
-    t = time.perf_counter()
-    naive = sweep_single_naive(g, KINDS)
-    int_s = time.perf_counter() - t
-    assert [f.key() for f in fast] == [f.key() for f in naive]
-
-    net = get_net(g)
-    cands = [(k, name, dn, de) for k in KINDS for name, dn, de in elements(net, k)]
-    sample = random.Random(11).sample(cands, SAMPLE)
-    base, base_p = reach(net), reach(net, primary_only=True)
-    with gc_paused():  # the fast side runs without the cyclic GC too
-        t = time.perf_counter()
-        for kind, name, dn, de in sample:
-            view = nx.restricted_view(g, [net.nodes[i] for i in dn], [(net.nodes[net.edges[e][0]],
-                                      net.nodes[net.edges[e][1]], net.keys[e]) for e in de])
-            compare(net, kind, name, base, base_p, _nx_reach(view, net, False), _nx_reach(view, net, True))
-        nx_s = (time.perf_counter() - t) / SAMPLE * len(cands)
+    int_s, nx_s = naive_baselines(g, fast, KINDS)
 
     with Session(engine) as s:
         devices = s.exec(select(func.count()).select_from(Device)).one()
@@ -85,7 +67,7 @@ def test_province_pg() -> None:
                        includes="PostgreSQL read + networkx graph build (cache off) + int view + all N-1",
                        baseline_method=f"the same read + build, then the naive networkx loop (restricted_view + "
                                        f"BFS, both views), sampled: {SAMPLE} random failures timed and extrapolated "
-                                       f"to all {len(cands)}",
+                                       f"to all {len(fast)}",
                        baseline_sampled=True, naive_int_bfs_seconds=round(int_s, 3),
                        target="<= 1 s including reading the inventory and building the graph")
     print(res)
