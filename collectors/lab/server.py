@@ -503,15 +503,27 @@ class LabThread:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m collectors.lab.server SPEC.json OUT_DIR [--spread]"""
+    """python -m collectors.lab.server SPEC.json OUT_DIR [--spread] [--pace SECONDS]
+
+    --pace: send every output in 4 KB pieces this many seconds apart, like a slow WAN link (tests that must
+    act while a run is still going use it)."""
     args = list(sys.argv[1:] if argv is None else argv)
     spread = "--spread" in args
     args = [a for a in args if a != "--spread"]
+    pace = 0.0
+    if "--pace" in args:
+        at = args.index("--pace")
+        try:
+            pace = float(args[at + 1])
+        except (IndexError, ValueError):
+            print("--pace needs a number of seconds", file=sys.stderr)
+            return 2
+        del args[at:at + 2]
     if len(args) != 2:
         print(main.__doc__, file=sys.stderr)
         return 2
     spec = LabSpec.from_dict(json.loads(Path(args[0]).read_text(encoding="utf-8")))
-    lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1"))
+    lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1", chunk=4096 if pace else 0, chunk_gap=pace))
 
     async def run() -> None:
         await lab.start()

@@ -41,14 +41,17 @@ class Lab:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory, sample_sqlite: Engine) -> Iterator[Lab]:
+def lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+        sample_sqlite: Engine) -> Iterator[Lab]:
+    """The city's lab; a module that breaks things mid-run sets LAB_PACE (seconds between 4 KB pieces of
+    output) so a run lasts long enough for that, whatever the speed of the collector."""
     from inventory.db import session_scope
     from inventory.lab_spec import build_lab_spec
 
     home = tmp_path_factory.mktemp("home")
     with session_scope(sample_sqlite) as s:
         spec = build_lab_spec(s)
-    proc, inv = sv.start_lab(spec, home)
+    proc, inv = sv.start_lab(spec, home, pace=float(getattr(request.module, "LAB_PACE", 0.0)))
     yield Lab(home, inv, proc)
     sv.stop(proc)
 

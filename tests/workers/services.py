@@ -126,10 +126,13 @@ class Postgres:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def start_lab(spec: Any, tmp: Path) -> tuple[subprocess.Popen, Path]:
-    """The SSH lab in its own process (as a network is outside the collectors); returns it and its inventory."""
+def start_lab(spec: Any, tmp: Path, pace: float = 0.0) -> tuple[subprocess.Popen, Path]:
+    """The SSH lab in its own process (as a network is outside the collectors); returns it and its inventory.
+    `pace` > 0 sends outputs in paced pieces, so a run lasts long enough to break something in the middle."""
     (tmp / "spec.json").write_text(json.dumps(spec.to_dict(), ensure_ascii=False), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "collectors.lab.server", str(tmp / "spec.json"), str(tmp / "lab")],
+    paced = ["--pace", str(pace)] if pace else []
+    proc = subprocess.Popen([sys.executable, "-m", "collectors.lab.server", str(tmp / "spec.json"), str(tmp / "lab"),
+                             *paced],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     line = proc.stdout.readline() if proc.stdout else ""

@@ -23,6 +23,9 @@ from . import services as sv
 from .checks import assert_collected_once
 from .conftest import FAST, SHARED_REDIS, Cluster, Lab, fresh_city, pg_city, redis_available
 
+# ~0.3 s a device: a zone-a run lasts ~8 s at 4 sessions, so "mid-run" stays mid-run on a fast machine
+LAB_PACE = 0.03
+
 pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("workers")]
 
 
