@@ -29,6 +29,9 @@ def collected(api_sqlite: Api) -> Iterator[tuple[Api, dict]]:
         while run["status"] == "running" and time.monotonic() < deadline:
             time.sleep(0.3)
             run = api_sqlite.get(f"/api/v1/collection-runs/{run['id']}", "viewer").json()
+        # every test here needs the finished run: say why it did not finish rather than fail later on
+        results = api_sqlite.get(f"/api/v1/collection-runs/{run['id']}/results", "viewer").json()
+        assert run["status"] == "done" and all(r["status"] == "ok" for r in results), (run, results)
         yield api_sqlite, run
     finally:
         lab.stop()
