@@ -382,11 +382,22 @@ def terminal_entries(dev: LabDevice) -> list[tuple[str, str]]:
     return [(str(first + n), mac_of(dev.hostname, "term", n, platform=dev.platform)) for n in range(dev.terminals)]
 
 
+def learned(dev: LabDevice) -> tuple[LabInterface | None, list[tuple[str, str]]]:
+    """The access port and the (ip, mac) of each terminal learned on it (none without an access port)."""
+    port = access_port(dev)
+    return port, terminal_entries(dev) if port else []
+
+
+def own_addresses(dev: LabDevice) -> list[tuple[str, str, LabInterface]]:
+    """(ip, mac, interface) of the device's own addressed interfaces, loopbacks excepted: its ARP entries."""
+    return [(str(ipaddress.ip_interface(i.ip).ip), mac_of(dev.hostname, i.name, platform=dev.platform), i)
+            for i in dev.interfaces if i.ip and not i.name.lower().startswith("loopback")]
+
+
 def render_mac(dev: LabDevice) -> str:
     if dev.platform in VENDORS:
         return VENDORS[dev.platform].mac(dev)
-    p, port = dev.platform, access_port(dev)
-    entries = terminal_entries(dev) if port else []
+    p, (port, entries) = dev.platform, learned(dev)
     pname = short_name(p, port.name) if port else ""
     if p == "huawei_vrp":
         out = ["-------------------------------------------------------------------------------",
@@ -409,11 +420,8 @@ def render_mac(dev: LabDevice) -> str:
 def render_arp(dev: LabDevice) -> str:
     if dev.platform in VENDORS:
         return VENDORS[dev.platform].arp(dev)
-    p, port = dev.platform, access_port(dev)
-    entries = terminal_entries(dev) if port else []
+    p, (port, entries), own = dev.platform, learned(dev), own_addresses(dev)
     pname = short_name(p, port.name) if port else ""
-    own = [(str(ipaddress.ip_interface(i.ip).ip), mac_of(dev.hostname, i.name, platform=p), i)
-           for i in dev.interfaces if i.ip and not i.name.lower().startswith("loopback")]
     if p == "huawei_vrp":
         out = ["IP ADDRESS      MAC ADDRESS     EXPIRE(M) TYPE        INTERFACE   VPN-INSTANCE",
                "                                          VLAN/CEVLAN PVC",

@@ -7,7 +7,6 @@ RGOS names interfaces with a space ("GigabitEthernet 0/1") and abbreviates them 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 
 from . import render as base
 from .model import LabDevice, LabInterface
@@ -135,8 +134,7 @@ def lldp(dev: LabDevice) -> str:
 
 
 def mac(dev: LabDevice) -> str:
-    port = base.access_port(dev)
-    entries = base.terminal_entries(dev) if port else []
+    port, entries = base.learned(dev)
     out = [f"{'Vlan':<11} {'MAC Address':<20} {'Type':<8} {'Interface':<30} Live Time",
            f"{'-' * 10} {'-' * 20} {'-' * 8} {'-' * 30} {'-' * 13}"]
     out += [f"{'10':>10} {m:<20} {'DYNAMIC':<8} {port.name if port else '':<30} 0d 00:05:11" for _ip, m in entries]
@@ -144,10 +142,8 @@ def mac(dev: LabDevice) -> str:
 
 
 def arp(dev: LabDevice) -> str:
-    port = base.access_port(dev)
-    entries = base.terminal_entries(dev) if port else []
-    own = [(str(ipaddress.ip_interface(i.ip).ip), base.mac_of(dev.hostname, i.name, platform=dev.platform), i.name)
-           for i in dev.interfaces if i.ip and not i.name.startswith("Loopback")]
+    port, entries = base.learned(dev)
+    own = [(ip, m, i.name) for ip, m, i in base.own_addresses(dev)]
     rows = [(ip, "--", m, name) for ip, m, name in own]
     rows += [(ip, "3", m, port.name if port else "") for ip, m in entries]
     out = [f"Total Numbers of Arp: {len(rows)}",

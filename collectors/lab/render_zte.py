@@ -7,7 +7,6 @@ also governs SSH sessions). Interface names (gei-/xgei-/loopback) print the same
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 
 from . import render as base
 from .model import LabDevice, LabInterface
@@ -127,8 +126,7 @@ def lldp(dev: LabDevice) -> str:
 
 
 def mac(dev: LabDevice) -> str:
-    port = base.access_port(dev)
-    entries = base.terminal_entries(dev) if port else []
+    port, entries = base.learned(dev)
     out = [f"Total MAC address : {len(entries)}", "Flags: vid--VLAN ID, vsi--VPLS name, Sta--static, Per--permanent,",
            "       Ser--service, Dyn--dynamic",
            f"{'MAC':<18}{'VID/VSI':<16}{'Outgoing-interface':<24}Flags", "-" * 68]
@@ -137,10 +135,8 @@ def mac(dev: LabDevice) -> str:
 
 
 def arp(dev: LabDevice) -> str:
-    port = base.access_port(dev)
-    entries = base.terminal_entries(dev) if port else []
-    own = [(str(ipaddress.ip_interface(i.ip).ip), base.mac_of(dev.hostname, i.name, platform=dev.platform), i.name)
-           for i in dev.interfaces if i.ip and not i.name.startswith("loopback")]
+    port, entries = base.learned(dev)
+    own = [(ip, m, i.name) for ip, m, i in base.own_addresses(dev)]
     rows = [(ip, "H", m, name) for ip, m, name in own]
     rows += [(ip, "00:14:17", m, port.name if port else "") for ip, m in entries]
     out = ["Arp protect whole is disabled", f"The count is {len(rows)}",
