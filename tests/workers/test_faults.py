@@ -9,6 +9,7 @@ import os
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func
@@ -45,6 +46,20 @@ def _wait_saved(engine: Engine, run_id: int, n: int, cluster: Cluster, timeout: 
         time.sleep(0.05)
 
 
+def _zone_a_run_under_way(engine: Engine, lab: Lab, cluster: Cluster) -> Any:
+    """A zone-a worker, a run of zone-a from the lab, and 10 devices already saved: the moment to break something."""
+    from workers.app import current
+    from workers.runs import start_run
+
+    app, cfg = current()
+    cluster.start("zone-a", concurrency=4)
+    time.sleep(1.0)
+    plan = start_run(engine, app, cfg, zone="zone-a", lab_file=str(lab.inventory),
+                     lab_inventory=json.loads(lab.inventory.read_text(encoding="utf-8")))
+    _wait_saved(engine, plan.run_id, 10, cluster)
+    return plan
+
+
 def _forget(redis_url: str, prefix: str) -> None:
     import redis
 
@@ -65,18 +80,14 @@ def _env(monkeypatch: pytest.MonkeyPatch, lab: Lab, redis_url: str, db_url: str)
 def test_redis_restart_mid_run_completes_after_reconnect(lab: Lab, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from workers.app import current
-    from workers.runs import start_run, wait_run
+    from workers.runs import wait_run
 
     redis = sv.Redis(tmp_path).start()
     url, engine = pg_city()
     cluster = Cluster(_env(monkeypatch, lab, redis.url, url), tmp_path)
     app, cfg = current()
     try:
-        cluster.start("zone-a", concurrency=4)
-        time.sleep(1.0)
-        plan = start_run(engine, app, cfg, zone="zone-a", lab_file=str(lab.inventory),
-                         lab_inventory=json.loads(lab.inventory.read_text(encoding="utf-8")))
-        _wait_saved(engine, plan.run_id, 10, cluster)
+        plan = _zone_a_run_under_way(engine, lab, cluster)
         redis.stop()  # every queued message, lock and dispatch record is gone
         before = _saved(engine, plan.run_id)
         time.sleep(1.5)
@@ -93,7 +104,7 @@ def test_redis_restart_mid_run_completes_after_reconnect(lab: Lab, tmp_path: Pat
 def test_postgres_outage_mid_run_results_retried_not_dropped(lab: Lab, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from workers.app import current
-    from workers.runs import start_run, wait_run
+    from workers.runs import wait_run
 
     ok, why = sv.Postgres.available()
     need("PostgreSQL binaries (a private cluster for the outage)", ok, why)
@@ -105,11 +116,7 @@ def test_postgres_outage_mid_run_results_retried_not_dropped(lab: Lab, tmp_path:
         cluster = Cluster(_env(monkeypatch, lab, SHARED_REDIS, pg.url), tmp_path)
         app, cfg = current()
         try:
-            cluster.start("zone-a", concurrency=4)
-            time.sleep(1.0)
-            plan = start_run(engine, app, cfg, zone="zone-a", lab_file=str(lab.inventory),
-                             lab_inventory=json.loads(lab.inventory.read_text(encoding="utf-8")))
-            _wait_saved(engine, plan.run_id, 10, cluster)
+            plan = _zone_a_run_under_way(engine, lab, cluster)
             pg.stop()  # immediate: connections cut, workers keep collecting and must hold their results
             time.sleep(3)
             pg.start()
