@@ -362,8 +362,7 @@ def save_outcome(engine: Engine, run_id: int, device_id: int, outcome: DeviceOut
         for tries in range(1, 4):
             try:
                 with session_scope(engine, actor=actor) as s:
-                    if result_exists(s, run_id, device_id):
-                        return None
+                    # ingest writes the result row first: a second copy fails there, before any evidence
                     return ingest(s, run_id, s.get(Device, device_id), outcome, source=source, worker=worker)
             except IntegrityError:
                 with session_scope(engine) as s:

@@ -19,8 +19,10 @@ from . import services as sv
 
 SHARED_REDIS = os.environ.get("EXTRANET_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Short leases so a killed worker's devices come back in seconds, not a minute.
+# EXTRANET_QUEUED_LEASE: a message a killed worker had received but not started is dispatched again by
+# the sweeper after this, instead of waiting for the visibility timeout (which kombu applies lazily).
 FAST = {"EXTRANET_LOCK_TTL": "4", "EXTRANET_SWEEP_SECONDS": "1", "EXTRANET_VISIBILITY_TIMEOUT": "120",
-        "EXTRANET_DB_RETRY_SECONDS": "120"}
+        "EXTRANET_DB_RETRY_SECONDS": "120", "EXTRANET_QUEUED_LEASE": "30"}
 
 
 def redis_available(url: str) -> tuple[bool, str]:
