@@ -135,10 +135,10 @@ def collect_from_lab(engine: Engine, tmp: Path, spec: object | None = None, *, c
     import json
 
     from collectors.engine import Settings
-    from collectors.lab.server import LabThread
     from inventory.collection import run_collection
     from inventory.db import session_scope
-    from inventory.lab_spec import build_lab_spec
+    from lab.server import LabThread
+    from lab.spec import build_lab_spec
 
     if spec is None:
         with session_scope(engine) as s:

@@ -10,11 +10,14 @@ ROOT = Path(__file__).resolve().parents[1]
 ALLOWED = {
     "collectors": set(),
     "inventory": {"collectors"},
+    "lab": {"collectors", "inventory"},
     "workers": {"collectors", "inventory"},
     "topology": {"inventory", "collectors"},
     "audit": {"inventory", "collectors", "topology"},
-    "api": {"inventory", "collectors", "topology", "audit", "workers"},
-    "web": {"inventory", "collectors", "topology", "audit", "api", "workers"},
+    "answers": {"inventory", "collectors", "topology", "audit"},
+    "api": {"inventory", "collectors", "topology", "audit", "answers", "workers"},
+    "web": {"inventory", "collectors", "topology", "audit", "answers", "api", "workers"},
+    "cli": {"inventory", "collectors", "lab", "topology", "audit", "answers", "api", "web", "workers"},
 }
 
 

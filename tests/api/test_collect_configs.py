@@ -17,7 +17,7 @@ from .conftest import Api
 
 @pytest.fixture(scope="module")
 def collected(api_sqlite: Api) -> Iterator[tuple[Api, dict]]:
-    from api.cli.lab import start_lab_thread
+    from cli.lab import start_lab_thread
 
     lab, _inv = start_lab_thread(api_sqlite.engine)
     try:

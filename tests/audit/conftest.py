@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from audit.service import AuditReport, audit_city
-from collectors.lab.model import LabSpec
-from collectors.lab.render import render_config
+from lab.model import LabSpec
+from lab.render import render_config
 
 
 @dataclass
@@ -36,7 +36,7 @@ def _sample(tmp: Path) -> Engine:
 
 def _spec(engine: Engine) -> LabSpec:
     from inventory.db import session_scope
-    from inventory.lab_spec import build_lab_spec
+    from lab.spec import build_lab_spec
 
     with session_scope(engine) as s:
         return build_lab_spec(s)

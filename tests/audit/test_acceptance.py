@@ -11,8 +11,8 @@ import pytest
 from audit.catalogue import FAIL, RANK, RESULTS, load_catalogue
 from audit.evaluate import evaluate_config
 from audit.weakness import PLATFORM_EXTRA, WEAKNESS_CHECKS, expected_worse
-from collectors.lab.render import render_config
-from inventory.lab_spec import WEAK_DEVICES
+from lab.render import render_config
+from lab.spec import WEAK_DEVICES
 
 from .conftest import AuditCity
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
 from audit.export.pack import verify_pack
+from cli import app
 from inventory.errors import ExtranetError
-from inventory.lab_spec import WEAK_DEVICES
+from lab.spec import WEAK_DEVICES
 
 from .conftest import AuditCity
 
@@ -20,7 +20,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def home(rendered_city: AuditCity, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    from api.cli.console import console
+    from cli.console import console
     from inventory.db import get_engine
 
     monkeypatch.setattr(console, "width", 300)
@@ -74,9 +74,9 @@ def test_export_audit_and_demo_step(home: Path, rendered_city: AuditCity) -> Non
     r = run("export", "audit", str(home / "p.zip"), "--strict")
     assert isinstance(r.exception, ExtranetError) and "manual review" in r.exception.message
 
-    from api.cli.audit import _demo
-    from api.cli.console import console
-    from api.cli.demo import DemoContext
+    from cli.audit import _demo
+    from cli.console import console
+    from cli.demo import DemoContext
 
     with console.capture() as cap:
         _demo(DemoContext(engine=rendered_city.engine))

@@ -20,9 +20,9 @@ from PIL import Image
 from audit.catalogue import RESULTS, load_catalogue
 from audit.export.pack import MANIFEST, verify_pack, write_pack
 from audit.export.workbooks import ASSET_COLUMNS, LINE_COLUMNS, RECORD_COLUMNS
-from collectors.lab.render import secrets_for
 from inventory.errors import ExtranetError
-from inventory.lab_spec import WEAK_DEVICES
+from lab.render import secrets_for
+from lab.spec import WEAK_DEVICES
 
 from .conftest import AuditCity
 

@@ -11,8 +11,8 @@ import pytest
 from audit.catalogue import FAIL, RANK, REVIEW, load_catalogue
 from audit.evaluate import evaluate_config
 from audit.weakness import NOT_JUDGED, WEAKNESS_CHECKS, expected_worse
-from collectors.lab.model import WEAKNESS_CODES, LabDevice
-from collectors.lab.render import render_config
+from lab.model import WEAKNESS_CODES, LabDevice
+from lab.render import render_config
 from tests.collectors.extra_spec import build_spec
 
 CONFIG_CHECKS = {c.id for c in load_catalogue().checks if "config" in c.reads}

@@ -23,8 +23,8 @@ WORKERS = 16  # measured 2026-11-26: 16 beats 8, 24 and 32 (more threads only ad
 
 def _lab(tmp: Path) -> tuple[subprocess.Popen, dict]:
     from inventory.db import get_engine, session_scope
-    from inventory.lab_spec import build_lab_spec
     from inventory.service import load_sample, prepare
+    from lab.spec import build_lab_spec
 
     eng = get_engine(f"sqlite:///{tmp / 'x.db'}")
     prepare(eng)
@@ -32,7 +32,7 @@ def _lab(tmp: Path) -> tuple[subprocess.Popen, dict]:
     with session_scope(eng) as s:
         spec = build_lab_spec(s)
     (tmp / "spec.json").write_text(json.dumps(spec.to_dict(), ensure_ascii=False), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "collectors.lab.server", str(tmp / "spec.json"), str(tmp / "lab")],
+    proc = subprocess.Popen([sys.executable, "-m", "lab.server", str(tmp / "spec.json"), str(tmp / "lab")],
                             stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
     line = proc.stdout.readline()
     assert line.startswith("READY"), line

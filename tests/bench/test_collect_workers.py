@@ -19,9 +19,9 @@ from sqlmodel import select
 from collectors.engine import Settings
 from inventory.collection import run_collection
 from inventory.db import get_engine, session_scope
-from inventory.lab_spec import build_lab_spec
 from inventory.models import Device
 from inventory.service import prepare
+from lab.spec import build_lab_spec
 from tests.bench._util import write_result
 from tests.conftest import make_pg_database, need, pg_available
 from tests.workers import services as sv

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from collectors.engine import Settings
-from collectors.lab.model import LabSpec
-from collectors.lab.server import LabOptions, LabThread
 from inventory.collection import RunReport, run_collection
+from lab.model import LabSpec
+from lab.server import LabOptions, LabThread
 
 
 @dataclass
@@ -48,7 +48,7 @@ def start_lab(engine: Engine, tmp: Path, faults: dict[str, str] | None = None,
     import json
 
     from inventory.db import session_scope
-    from inventory.lab_spec import build_lab_spec
+    from lab.spec import build_lab_spec
 
     with session_scope(engine) as s:
         spec = build_lab_spec(s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from collectors.lab.model import LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabSpec
+from lab.model import LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabSpec
 
 T0 = dt.datetime(2026, 11, 20, 1, 2, 3, tzinfo=dt.UTC)
 

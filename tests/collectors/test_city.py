@@ -11,7 +11,6 @@ from sqlmodel import select
 from collectors.parse import parse_outputs
 from collectors.profiles import load_profile
 from inventory.db import session_scope
-from inventory.lab_spec import ACCESS_PORT_NAME
 from inventory.models import (
     Circuit,
     CommandOutput,
@@ -24,6 +23,7 @@ from inventory.models import (
     LinkEvent,
     TerminalCount,
 )
+from lab.spec import ACCESS_PORT_NAME
 
 pytestmark = pytest.mark.xdist_group("city")
 

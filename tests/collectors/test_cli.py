@@ -12,8 +12,8 @@ ROOT = Path(__file__).parents[2]
 
 
 def _cli(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "api.cli", *args] if (ROOT / "api/cli/__main__.py").exists()
-                          else [sys.executable, "-c", "from api.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-m", "cli", *args] if (ROOT / "cli/__main__.py").exists()
+                          else [sys.executable, "-c", "from cli import main; main()", *args],
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
@@ -21,7 +21,7 @@ def test_lab_start_ctl_collect(tmp_path: Path) -> None:
     env = {**os.environ, "EXTRANET_HOME": str(tmp_path), "COLUMNS": "120"}
     env.pop("DATABASE_URL", None)
     assert _cli(env, "init", "--sample").returncode == 0
-    lab = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "lab", "start"], env=env,
+    lab = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "lab", "start"], env=env,
                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         ready = lab.stdout.readline()

@@ -11,12 +11,12 @@ import pytest
 
 from collectors.driver import DRIVERS, FastRuijieSSH, FastZteSSH
 from collectors.engine import Credentials, Settings, Target, collect_all, collect_device
-from collectors.lab.model import LabSpec
-from collectors.lab.render import access_port, render_config
-from collectors.lab.server import LabOptions, LabThread
 from collectors.parse import normalise, parse_outputs
 from collectors.profiles import load_profile
 from inventory.redact import MASK, redact
+from lab.model import LabSpec
+from lab.render import access_port, render_config
+from lab.server import LabOptions, LabThread
 
 from .extra_spec import build_spec
 
@@ -106,7 +106,7 @@ def test_rendered_secrets_are_masked(platform: str) -> None:
     for dev in build_spec().devices:
         if dev.platform != platform:
             continue
-        from collectors.lab.render import secrets_for
+        from lab.render import secrets_for
 
         text = render_config(dev)
         shown = redact(text, platform)

@@ -11,12 +11,12 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
-from collectors.lab.render import secrets_for
 from inventory.collection import diff
 from inventory.db import session_scope
-from inventory.lab_spec import WEAK_DEVICES
 from inventory.models import CommandOutput, ConfigSnapshot, Device
 from inventory.redact import redact
+from lab.render import secrets_for
+from lab.spec import WEAK_DEVICES
 
 pytestmark = pytest.mark.xdist_group("city")
 RAW_COLUMNS = {("config_snapshot", "text"), ("command_output", "output")}  # the admin-only raw view
@@ -88,7 +88,7 @@ def test_redacted_reads_and_logs_hold_no_secret(city) -> None:
 
 
 def test_cli_diff_is_redacted(city, monkeypatch) -> None:
-    from api.cli import app
+    from cli import app
 
     monkeypatch.setenv("DATABASE_URL", city.url)
     res = CliRunner().invoke(app, ["configs", "diff", "QHD-CORE-SW1"])

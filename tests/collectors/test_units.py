@@ -57,6 +57,6 @@ def test_unknown_platform_profile_names_the_known_ones() -> None:
 
 def test_every_platform_has_a_lab_access_port() -> None:
     # an imported device that declares terminals but has no LAN port gets this one in the lab
-    from inventory.lab_spec import ACCESS_PORT_NAME
+    from lab.spec import ACCESS_PORT_NAME
 
     assert set(ACCESS_PORT_NAME) == set(platforms())

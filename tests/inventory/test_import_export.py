@@ -128,7 +128,7 @@ def test_cli_import_error_exit_code_and_message(tmp_path, monkeypatch) -> None:
 
     monkeypatch.setenv("EXTRANET_HOME", str(tmp_path / "home"))
     bad = write(tmp_path, MINIMAL.replace("    kind: party\n", ""))
-    proc = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", "import", str(bad)],
+    proc = subprocess.run([sys.executable, "-c", "from cli import main; main()", "import", str(bad)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout

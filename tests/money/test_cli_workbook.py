@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from cli import app
 from inventory.db import session_scope
 from inventory.errors import ExtranetError
 from topology.money import tables as T
@@ -31,7 +31,7 @@ def _fresh_default_engine():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def home(evidence_city, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from api.cli.console import console
+    from cli.console import console
 
     # The shared console fixed its width when first imported; make tables wide enough not to elide numbers.
     monkeypatch.setattr(console, "width", 400)
@@ -126,8 +126,8 @@ def test_export_errors(home, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_demo_step_prints_anomalies_and_verdict(home, capsys) -> None:  # type: ignore[no-untyped-def]
-    from api.cli.costs import _demo
-    from api.cli.demo import DemoContext
+    from cli.costs import _demo
+    from cli.demo import DemoContext
 
     ctx = DemoContext(engine=home)
     _demo(ctx)

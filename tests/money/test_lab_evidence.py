@@ -1,6 +1,6 @@
 """Backup value against a real collection: the SSH lab plays the sample city, netmiko collects every
 device, the collector ingests link events and counters, and the money analysis must find exactly what
-the lab served (inventory/lab_spec.py states it) and the topology's dual-carrier units."""
+the lab served (lab/spec.py states it) and the topology's dual-carrier units."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from inventory.db import get_engine, session_scope
-from inventory.lab_spec import expected_backup_octets, expected_failover_hours
 from inventory.models import CounterSample, LinkEvent
 from inventory.service import load_sample, prepare
+from lab.spec import expected_backup_octets, expected_failover_hours
 from tests.conftest import collect_from_lab
 from topology.graph import build_graph
 from topology.money.report import money_report

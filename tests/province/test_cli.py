@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
-CLI = [sys.executable, "-c", "from api.cli import main; main()"]
+CLI = [sys.executable, "-c", "from cli import main; main()"]
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -166,10 +166,10 @@ def test_a_lab_slice_is_served_and_collected_over_ssh(province: Engine, tmp_path
     import json
 
     from collectors.engine import Settings
-    from collectors.lab.server import LabThread
     from inventory.collection import run_collection
     from inventory.db import session_scope
-    from inventory.lab_spec import build_lab_spec
+    from lab.server import LabThread
+    from lab.spec import build_lab_spec
 
     with session_scope(province) as s:
         zone = build_lab_spec(s, only=["city-03"], limit=12)

@@ -141,10 +141,10 @@ def test_drift_on_lldp_rendered_and_parsed_like_a_collection(sample_copy: Engine
     engine = sample_copy
     import pytest
 
-    lab_spec = pytest.importorskip("inventory.lab_spec")
-    render = pytest.importorskip("collectors.lab.render")
+    lab_spec = pytest.importorskip("lab.spec")
+    render = pytest.importorskip("lab.render")
     parse = pytest.importorskip("collectors.parse")
-    from collectors.lab.model import LabNeighbor
+    from lab.model import LabNeighbor
     with session_scope(engine) as s:
         spec = lab_spec.build_lab_spec(s)
         circuit = s.exec(select(Circuit).where(Circuit.cid == "LT-U010-1")).one()

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from collectors.lab.model import LabNeighbor
 from inventory.db import get_engine, session_scope
-from inventory.lab_spec import build_lab_spec
 from inventory.models import Circuit, Interface
 from inventory.service import load_sample, prepare
+from lab.model import LabNeighbor
+from lab.spec import build_lab_spec
 from tests.conftest import collect_from_lab
 from topology.discovery import drift
 from topology.graph import build_graph

@@ -195,8 +195,8 @@ def test_measured_demand_from_counters(sample_copy: Engine) -> None:
 
 
 def test_demo_step_prints_the_headline(sample_sqlite: Engine, capsys: pytest.CaptureFixture[str]) -> None:
-    from api.cli.demo import DemoContext
-    from api.cli.topology import _demo
+    from cli.demo import DemoContext
+    from cli.topology import _demo
 
     ctx = DemoContext(engine=sample_sqlite)
     _demo(ctx)

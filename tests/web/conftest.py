@@ -61,11 +61,11 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
 
     from api import auth
     from collectors.engine import Settings
-    from collectors.lab.server import LabThread
     from inventory.collection import run_collection
     from inventory.db import get_engine, session_scope
-    from inventory.lab_spec import build_lab_spec
     from inventory.service import load_sample, prepare
+    from lab.server import LabThread
+    from lab.spec import build_lab_spec
     from web.app import create_app
 
     tmp = tmp_path_factory.mktemp("web")

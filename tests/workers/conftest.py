@@ -48,7 +48,7 @@ def lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     """The city's lab; a module that breaks things mid-run sets LAB_PACE (seconds between 4 KB pieces of
     output) so a run lasts long enough for that, whatever the speed of the collector."""
     from inventory.db import session_scope
-    from inventory.lab_spec import build_lab_spec
+    from lab.spec import build_lab_spec
 
     home = tmp_path_factory.mktemp("home")
     with session_scope(sample_sqlite) as s:

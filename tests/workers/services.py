@@ -131,7 +131,7 @@ def start_lab(spec: Any, tmp: Path, pace: float = 0.0) -> tuple[subprocess.Popen
     `pace` > 0 sends outputs in paced pieces, so a run lasts long enough to break something in the middle."""
     (tmp / "spec.json").write_text(json.dumps(spec.to_dict(), ensure_ascii=False), encoding="utf-8")
     paced = ["--pace", str(pace)] if pace else []
-    proc = subprocess.Popen([sys.executable, "-m", "collectors.lab.server", str(tmp / "spec.json"), str(tmp / "lab"),
+    proc = subprocess.Popen([sys.executable, "-m", "lab.server", str(tmp / "spec.json"), str(tmp / "lab"),
                              *paced],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -151,7 +151,7 @@ def broker_env(redis_url: str, prefix: str, db_url: str, **extra: str) -> dict[s
 def start_worker(env: dict[str, str], zone: str, log: Path, concurrency: int = 8) -> subprocess.Popen:
     """A real `extranet worker --zone ZONE` process; its output goes to LOG."""
     out = log.open("ab")
-    return subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "worker", "--zone", zone,
+    return subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "worker", "--zone", zone,
                              "--concurrency", str(concurrency), "--loglevel", "INFO"],
                             env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
 
@@ -160,7 +160,7 @@ def start_worker_zones(env: dict[str, str], zones: list[str], log: Path, concurr
     """A worker serving several zones (the benchmark: only the number of processes changes)."""
     out = log.open("ab")
     args = [a for z in zones for a in ("--zone", z)]
-    return subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "worker", *args,
+    return subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "worker", *args,
                              "--concurrency", str(concurrency), "--loglevel", "INFO"],
                             env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
 

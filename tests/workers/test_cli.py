@@ -17,7 +17,7 @@ from .services import ROOT, free_port
 
 def test_worker_without_broker_is_one_line_naming_the_variable(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "EXTRANET_BROKER_URL"}
-    out = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", "worker", "--zone", "zone-a"],
+    out = subprocess.run([sys.executable, "-c", "from cli import main; main()", "worker", "--zone", "zone-a"],
                          env={**env, "PYTHONPATH": str(ROOT), "EXTRANET_HOME": str(tmp_path)}, cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "EXTRANET_BROKER_URL" in out.stderr and "Traceback" not in out.stderr
@@ -37,7 +37,7 @@ def test_worker_without_broker_is_one_line_naming_the_variable(tmp_path: Path) -
 ])
 def test_bad_setup_names_the_problem(sample_sqlite, monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
                                      args: tuple[str, ...], expected: str) -> None:
-    from api.cli import app
+    from cli import app
 
     port = free_port()  # nothing listens there
     monkeypatch.setenv("DATABASE_URL", sample_sqlite.url.render_as_string(hide_password=False))
@@ -50,7 +50,7 @@ def test_bad_setup_names_the_problem(sample_sqlite, monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.broker
 def test_worker_refuses_a_database_that_is_not_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from api.cli import app
+    from cli import app
     from tests.conftest import need
 
     from .conftest import SHARED_REDIS, redis_available

@@ -34,7 +34,7 @@ def test_two_zones_collect_the_city_once_each_by_its_zone(lab: Lab, cluster_env:
     try:
         cluster.start("zone-a", concurrency=12)
         cluster.start("zone-b", concurrency=12)
-        out = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", "collect", "--lab"],
+        out = subprocess.run([sys.executable, "-c", "from cli import main; main()", "collect", "--lab"],
                              env=env, cwd=sv.ROOT, capture_output=True, text=True, timeout=240)
     finally:
         cluster.stop_all()
@@ -144,7 +144,7 @@ def test_celery_beat_fires_a_zone_schedule_on_the_workers(lab: Lab, cluster_env:
     beat = None
     try:
         worker = cluster.start("zone-a", concurrency=4)
-        beat = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "beat", "--every", "1"],
+        beat = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "beat", "--every", "1"],
                                 env=env, cwd=sv.ROOT, stdout=(tmp_path / "beat.log").open("wb"),
                                 stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import select
 
-from api.cli.lab import start_lab_thread
+from cli.lab import start_lab_thread
 from inventory.db import session_scope
 from inventory.models import Alert, CollectionRun, Schedule
 from tests.api.conftest import Api, clone
@@ -102,7 +102,7 @@ def test_serve_ticks_schedules_itself_without_a_broker(city: tuple[Api, object, 
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from api.cli.serve import _start_scheduler
+    from cli.serve import _start_scheduler
 
     api, _lab, _home = city
     monkeypatch.setenv("EXTRANET_BROKER_URL", "redis://127.0.0.1:6379/15")

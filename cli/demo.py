@@ -32,7 +32,7 @@ STEPS: list[tuple[int, str, Step]] = []
 
 def step(title: str, order: int) -> Callable[[Step], Step]:
     """Register a demo step. Steps run by `order`: 10 load, 20 lab+collect, 30 topology, 40 money,
-    50 audit, 90 serve. Any module of api.cli may register steps; they are imported before the demo runs."""
+    50 audit, 90 serve. Any module of cli may register steps; they are imported before the demo runs."""
 
     def wrap(fn: Step) -> Step:
         STEPS.append((order, title, fn))

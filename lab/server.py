@@ -1,7 +1,7 @@
 """The SSH lab: one asyncssh process, one listener per device, vendor personalities and faults.
 
 `Lab` runs inside an asyncio loop; `LabThread` runs one in a background thread for tests and the
-demo; `python -m collectors.lab.server SPEC.json OUT_DIR` (or `extranet lab start`) runs it in the
+demo; `python -m lab.server SPEC.json OUT_DIR` (or `extranet lab start`) runs it in the
 foreground and prints `READY <inventory.json>` once every listener is bound."""
 
 from __future__ import annotations
@@ -503,7 +503,7 @@ class LabThread:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m collectors.lab.server SPEC.json OUT_DIR [--spread] [--pace SECONDS]
+    """python -m lab.server SPEC.json OUT_DIR [--spread] [--pace SECONDS]
 
     --pace: send every output in 4 KB pieces this many seconds apart, like a slow WAN link (tests that must
     act while a run is still going use it)."""

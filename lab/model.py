@@ -1,4 +1,4 @@
-"""Plain dataclasses describing what the SSH lab plays. Built by `inventory.lab_spec` from the database;
+"""Plain dataclasses describing what the SSH lab plays. Built by `lab.spec` from the database;
 the lab itself imports nothing from the project, so it can run from a JSON file as well."""
 
 from __future__ import annotations

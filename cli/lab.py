@@ -12,10 +12,10 @@ from typing import Any
 import typer
 from sqlalchemy.engine import Engine
 
-from collectors.lab.server import Lab, LabOptions, LabThread
 from inventory.db import get_engine, home_dir, session_scope
 from inventory.errors import ExtranetError
-from inventory.lab_spec import build_lab_spec
+from lab.server import Lab, LabOptions, LabThread
+from lab.spec import build_lab_spec
 
 from .console import console
 

@@ -14,13 +14,12 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from collectors.lab.model import WEAKNESS_CODES, LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabSpec
-from collectors.lab.render import short_name
-
-from .errors import ExtranetError, NotFound
-from .models import Carrier, Circuit, Device, Incident, Interface, Room, Unit
-from .province import CITY_NAMES
-from .sample import SEED, build_sample
+from inventory.errors import ExtranetError, NotFound
+from inventory.models import Carrier, Circuit, Device, Incident, Interface, Room, Unit
+from inventory.province import CITY_NAMES
+from inventory.sample import SEED, build_sample
+from lab.model import WEAKNESS_CODES, LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabSpec
+from lab.render import short_name
 
 # Backup circuits carry this share of their bandwidth while covering a primary outage.
 FAILOVER_UTILISATION = 0.35

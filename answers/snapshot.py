@@ -1,0 +1,78 @@
+"""Questions answered against one state of the database (pybatfish's "a question answered against an
+explicit snapshot"): `ask(session)` reads the data fingerprint once, and every answer it gives is
+computed at most once per (database, fingerprint, question, arguments) in the one cache.
+
+Front doors (api, cli, web, workers, the demo, the audit pack) ask here; none builds the graph or
+runs a sweep itself. Answers are shared between callers: read them, never modify them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import networkx as nx
+from sqlmodel import Session
+
+from topology.graph import build_graph
+from topology.protection import UnitProtection, classify
+from topology.sweep import SingleFailure, spof, sweep_single
+
+from . import cache, compliance, money
+
+T = TypeVar("T")
+
+# Every kind of single failure the protection classes and the SPOF list are computed over.
+SWEEP_KINDS = ("link", "device", "unit-device", "srlg", "room", "carrier")
+
+
+class Answers:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.url = cache.url_of(session)
+        self.fingerprint = cache.current(session)
+
+    def _answer(self, question: str, args: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        return cache.answer(self.url, self.fingerprint, (question, *args), compute)
+
+    def memo(self, key: tuple[Hashable, ...], render: Callable[[], T]) -> T:
+        """A front door's own rendering of answers (a JSON body, a page fragment), kept under the same
+        rule as the answers it was made from; `cache.peek(url, key)` finds it again without a query."""
+        return self._answer("memo", key, render)
+
+    # -- the graph and its single failures ------------------------------------------------------------
+    def graph(self, *, discovered: bool = True) -> nx.MultiGraph:
+        """``discovered=False``: the declared network alone (no links known only from LLDP/subnets)."""
+        return self._answer("graph", (discovered,), lambda: build_graph(self.session, discovered=discovered))
+
+    def failures(self) -> list[SingleFailure]:
+        """Every single failure of SWEEP_KINDS, in sweep order."""
+        return self._answer("failures", (), lambda: sweep_single(self.graph(), SWEEP_KINDS))
+
+    def protection(self) -> dict[str, UnitProtection]:
+        return self._answer("protection", (), lambda: classify(self.graph(), self.failures()))
+
+    def spofs(self, *, carriers: bool = False) -> list[SingleFailure]:
+        """Elements whose failure alone loses terminals, worst first; a whole carrier only if asked."""
+        def compute() -> list[SingleFailure]:
+            fs = self.failures() if carriers else [f for f in self.failures() if f.kind != "carrier"]
+            return spof(self.graph(), failures=fs)
+
+        return self._answer("spofs", (carriers,), compute)
+
+    def spof_names(self) -> set[str]:
+        """``kind:element`` of every SPOF (the map marks them)."""
+        return self._answer("spof_names", (), lambda: {f"{f.kind}:{f.element}" for f in self.spofs()})
+
+    # -- the other domains' answers, each in its own module ---------------------------------------------
+    money = money.report
+    compliance = compliance.report
+
+
+def ask(session: Session) -> Answers:
+    return Answers(session)
+
+
+def peek(session_or_url: Session | str, key: tuple[Hashable, ...]) -> Any | None:
+    """A front door's memo (see Answers.memo) if it is still fresh, without a query."""
+    url = session_or_url if isinstance(session_or_url, str) else cache.url_of(session_or_url)
+    return cache.peek(url, ("memo", *key))
