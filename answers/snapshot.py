@@ -14,6 +14,7 @@ import networkx as nx
 from sqlmodel import Session
 
 from topology.graph import build_graph
+from topology.n2 import PairImpact, n2_extra
 from topology.protection import UnitProtection, classify
 from topology.sweep import SingleFailure, spof, sweep_single
 
@@ -62,6 +63,10 @@ class Answers:
     def spof_names(self) -> set[str]:
         """``kind:element`` of every SPOF (the map marks them)."""
         return self._answer("spof_names", (), lambda: {f"{f.kind}:{f.element}" for f in self.spofs()})
+
+    def n2(self) -> list[PairImpact]:
+        """Pairs of link failures that cut more than their two singles (hidden N-2 pairs), worst first."""
+        return self._answer("n2", (), lambda: n2_extra(self.graph()))
 
     # -- the other domains' answers, each in its own module ---------------------------------------------
     money = money.report
