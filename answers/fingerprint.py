@@ -22,6 +22,7 @@ from inventory.models import (
     Interface,
     Link,
     LinkEvent,
+    MapPosition,
     Room,
     TerminalCount,
     Unit,
@@ -29,7 +30,7 @@ from inventory.models import (
 
 NEWEST: tuple[type[SQLModel], ...] = (ChangeLog, Link, LinkEvent, CounterSample, TerminalCount, ConfigSnapshot,
                                       CommandOutput)
-COUNTED: tuple[type[SQLModel], ...] = (Device, Interface, Circuit, Link, Unit, Room, Carrier)
+COUNTED: tuple[type[SQLModel], ...] = (Device, Interface, Circuit, Link, Unit, Room, Carrier, MapPosition)
 
 
 def _statement() -> Any:

@@ -11,11 +11,13 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import networkx as nx
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from inventory.models import MapPosition
+from topology import layout
 from topology.graph import build_graph
 from topology.n2 import PairImpact, n2_extra
-from topology.protection import UnitProtection, classify
+from topology.protection import UnitProtection, classify, counts
 from topology.sweep import SingleFailure, spof, sweep_single
 
 from . import cache, compliance, money
@@ -63,6 +65,22 @@ class Answers:
     def spof_names(self) -> set[str]:
         """``kind:element`` of every SPOF (the map marks them)."""
         return self._answer("spof_names", (), lambda: {f"{f.kind}:{f.element}" for f in self.spofs()})
+
+    def class_counts(self) -> dict[str, tuple[int, int]]:
+        """Units and terminals per protection class."""
+        return self._answer("class_counts", (), lambda: counts(self.protection()))
+
+    def map_level(self, level: str) -> layout.MapLevel:
+        """The map at one level (layout.LEVELS), with the positions people saved."""
+        def compute() -> layout.MapLevel:
+            prot = self.protection()
+            saved = {r.node_key: (r.x, r.y)
+                     for r in self.session.exec(select(MapPosition).where(MapPosition.level == level))}
+            return layout.compute(self.graph(), level, classes={k: p.cls for k, p in prot.items()},
+                                  primary_rooms={k: p.primary_room for k, p in prot.items()},
+                                  spof=self.spof_names(), saved=saved)
+
+        return self._answer("map_level", (level,), compute)
 
     def n2(self) -> list[PairImpact]:
         """Pairs of link failures that cut more than their two singles (hidden N-2 pairs), worst first."""

@@ -31,6 +31,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
+from inventory.db import session_scope
 from inventory.models import ApiToken, Setting, User, WebSession, utcnow
 
 from .errors import ApiError
@@ -483,8 +484,6 @@ async def current_user(request: Request) -> Principal:
 def _deny(request: Request, principal: Principal, what: str) -> ApiError:
     if request.method not in SAFE_METHODS:
         # Refused changes are security events (8.1.4.3): record them, in their own transaction.
-        from inventory.db import session_scope
-
         with session_scope(request.app.state.engine, actor=principal.username,
                            request_id=getattr(request.state, "request_id", None),
                            remote_addr=remote_addr(request)) as s:

@@ -19,9 +19,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from sqlalchemy import func, or_
 from sqlmodel import Session, SQLModel, select
 
-from inventory.models import ChangeLog, as_aware
+import answers
+from inventory.models import as_aware
 
-from .analysis_cache import cached_bytes, fresh_bytes
 from .deps import Ctx, IdPath, ctx_for, off_loop
 from .errors import ApiError
 
@@ -180,11 +180,6 @@ def _normalise(values: dict[str, Any]) -> dict[str, Any]:
     return {k: as_aware(v) if isinstance(v, dt.datetime) else v for k, v in values.items()}
 
 
-def _table_version(session: Session, model: type[SQLModel]) -> tuple[Any, ...]:
-    newest = session.exec(select(func.max(ChangeLog.id))).one()
-    return (newest, session.exec(select(func.count()).select_from(model)).one())
-
-
 def make_router(res: Resource) -> APIRouter:
     model = res.model
     create_schema, patch_schema, out_schema = build_schemas(res)
@@ -248,15 +243,15 @@ def make_router(res: Resource) -> APIRouter:
             body = page_schema.model_validate({"items": rows, "total": int(total), "limit": limit, "offset": offset})
             return body.model_dump_json().encode()
 
-        # The same page asked again within a second, with no write through the API since, is served
-        # from memory; otherwise a change of the table (audit trail head, row count) re-renders it.
+        # A rendered page is an answer like any other (answers/cache.py): served from memory while the
+        # data fingerprint stands, and without any query while it is fresh.
         key = ("list", res.path, str(request.url.query))
-        body = fresh_bytes(str(ctx.engine.url), key)
+        body = answers.peek(str(ctx.engine.url), key)
         if body is None:
 
             def cached() -> bytes:
                 with ctx.read() as s:
-                    return cached_bytes(s, key, lambda: _table_version(s, model), fetch)
+                    return answers.ask(s).memo(key, fetch)
 
             body = await off_loop(ctx, cached)
         return Response(body, media_type="application/json")

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+import answers
 from inventory.db import session_scope
 
 from .auth import Principal, remote_addr, require
@@ -74,9 +75,8 @@ class Ctx:
                                remote_addr=self.remote_addr) as session:
                 yield session
         finally:
-            from .analysis_cache import invalidate
-
-            invalidate()
+            # also after a failed write: whatever it did commit is looked at again
+            answers.invalidate()
 
 
 def ctx_for(permission: str) -> Callable[..., Ctx]:

@@ -13,13 +13,15 @@ from sqlalchemy.engine import Engine
 
 from collectors.engine import Settings
 from collectors.errors import CODES
-from inventory.collection import RunReport, diff, history, import_folder, run_collection
+from inventory.collection import RunReport, cancel_run, diff, history, import_folder, run_collection
 from inventory.db import get_engine, session_scope
 from inventory.errors import ExtranetError
+from workers.config import broker_config, queue_for
 
 from .console import console
 from .demo import DemoContext, step
 from .lab import lab_inventory_path, load_lab_inventory, start_lab_thread
+from .worker import require_broker
 
 
 def _quiet_ssh_logs() -> None:
@@ -64,10 +66,8 @@ def collect_with_progress(engine: Engine, *, only: str | None, lab_inventory: di
 def collect_on_workers(engine: Engine, *, only: str | None, zone: str | None, lab: bool, concurrency: int,
                        trigger: str = "cli") -> RunReport:
     """Dispatch a run to the zone workers through the broker and follow it until every device is saved."""
-    from workers.config import queue_for
+    # Celery and Redis load only in the commands that use them (start-up time of the others).
     from workers.runs import start_run, wait_run, zones_without_workers
-
-    from .worker import require_broker
 
     app, cfg = require_broker()
     lab_file = str(lab_inventory_path()) if lab else None
@@ -109,12 +109,8 @@ def register(app: typer.Typer) -> None:
         arrives. With EXTRANET_BROKER_URL set the run goes to the zone workers (extranet worker --zone Z),
         otherwise (or with --local) to a thread pool in this process. Credentials:
         EXTRANET_SSH_USERNAME/PASSWORD or EXTRANET_SECRETS_FILE (or the lab's)."""
-        from workers.config import broker_config
-
         engine = get_engine()
         if cancel is not None:
-            from inventory.collection import cancel_run
-
             cancel_run(engine, cancel, actor="cli")
             console.print(f"run {cancel} cancelled: queued devices are skipped, devices being collected are saved")
             return

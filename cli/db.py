@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from sqlalchemy.engine import make_url
 
 from inventory import migrate
 from inventory.db import database_url, get_engine
@@ -57,6 +58,4 @@ def register(app: typer.Typer) -> None:
 
 
 def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)

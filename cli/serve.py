@@ -1,33 +1,35 @@
-"""`extranet serve`: the web UI when it exists (web.app:create_app), else the JSON API; and demo
+"""`extranet serve`: the web UI and the JSON API (web.app.create_app); and demo
 step 90: create the demo users (one per role; passwords printed once, never stored in the repo) and
 serve on loopback until Ctrl-C (`extranet demo --no-serve` creates the users but does not serve)."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import socket
 import threading
 
 import typer
 from sqlmodel import select
 
-from inventory.db import session_scope
+from api import auth
+from inventory.db import get_engine, session_scope
 from inventory.models import User
+from inventory.service import prepare
 
 from .console import console
 from .demo import DemoContext, step
 
-
-def app_target() -> str:
-    """By string, so the api layer never imports web (tests/test_layers.py)."""
-    return "web.app:create_app" if importlib.util.find_spec("web.app") is not None else "api.app:create_app"
+APP = "web.app.create_app"
 
 
 def run_server(host: str, port: int, *, log_level: str = "warning") -> None:
+    # The server and the web app (FastAPI, every router, the templates) load only for the commands that
+    # serve, so `extranet --help` and the other commands start quickly.
     import uvicorn
 
-    uvicorn.run(app_target(), factory=True, host=host, port=port, log_level=log_level, access_log=False,
+    from web.app import create_app
+
+    uvicorn.run(create_app, factory=True, host=host, port=port, log_level=log_level, access_log=False,
                 proxy_headers=False)
 
 
@@ -42,11 +44,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve the web UI and the REST API (OpenAPI at /api/v1/docs)."""
         if migrate:
-            from inventory.service import prepare
-
             prepare()
-        target = app_target()
-        console.print(f"serving [bold]{target}[/] at [link]http://{host}:{port}/[/]  (API docs: "
+        console.print(f"serving [bold]{APP}[/] at [link]http://{host}:{port}/[/]  (API docs: "
                       f"http://{host}:{port}/api/v1/docs); Ctrl-C to stop")
         stop = _start_scheduler() if schedules else None
         try:
@@ -59,7 +58,7 @@ def register(app: typer.Typer) -> None:
 def _start_scheduler() -> threading.Event | None:
     """A one-node install has no Celery beat: the server ticks the schedules itself. With a broker, beat
     does it (`extranet beat`); several ticking processes never fire a schedule twice (workers.schedule)."""
-    from inventory.db import get_engine
+    # Celery and Redis load only for the commands that use them (start-up time of every other command).
     from workers.config import broker_config
     from workers.schedule import serve as tick_forever
 
@@ -79,8 +78,6 @@ DEMO_USERS = (("admin", "sysadmin"), ("secadmin", "secadmin"), ("auditadmin", "a
 
 def create_demo_users(ctx: DemoContext) -> dict[str, str]:
     """username -> password for the users this call created (existing ones are left alone)."""
-    from api import auth
-
     created: dict[str, str] = {}
     with session_scope(ctx.engine, actor="demo") as s:
         existing = set(s.exec(select(User.username)).all())
@@ -108,8 +105,6 @@ def _port(preferred: int = 8000) -> int:
 
 @step("用户与服务 Users and the web UI", order=90)
 def _serve(ctx: DemoContext) -> None:
-    from api import auth
-
     created = create_demo_users(ctx)
     if created:
         console.print("demo users (passwords shown once; change them with `extranet users reset-password`):")
@@ -125,7 +120,7 @@ def _serve(ctx: DemoContext) -> None:
     port = _port()
     url = f"http://127.0.0.1:{port}/"
     login = f"engineer / {created['engineer']}" if "engineer" in created else "engineer (see above)"
-    console.print(f"serving [bold]{app_target()}[/] at [bold link={url}]{url}[/]  API docs: {url}api/v1/docs")
+    console.print(f"serving [bold]{APP}[/] at [bold link={url}]{url}[/]  API docs: {url}api/v1/docs")
     console.print(f"log in as {login}; Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt):
         run_server("127.0.0.1", port)

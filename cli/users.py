@@ -8,8 +8,11 @@ import getpass
 import os
 
 import typer
+from rich.table import Table
 from sqlmodel import select
 
+from api import auth
+from api.auth import generate_password
 from inventory.db import session_scope
 from inventory.errors import ExtranetError
 from inventory.models import User
@@ -33,8 +36,6 @@ def _find(session, username: str) -> User:
 
 
 def _password(value: str | None, generate: bool) -> tuple[str, bool]:
-    from api.auth import generate_password
-
     if value:
         return value, False
     if generate or not os.isatty(0):
@@ -57,8 +58,6 @@ def register(app: typer.Typer) -> None:
         generate: bool = typer.Option(False, "--generate", help="generate a password and print it once"),
     ) -> None:
         """Create an account (prompts for the password unless --generate or --password-env)."""
-        from api import auth
-
         password, shown = _password(os.environ.get(password_env) if password_env else None, generate)
         with session_scope(actor=_actor()) as s:
             auth.create_user(s, username, password, role, _actor(), display_name=display_name)
@@ -69,10 +68,6 @@ def register(app: typer.Typer) -> None:
     @users.command("list")
     def list_() -> None:
         """List accounts (never passwords)."""
-        from rich.table import Table
-
-        from api import auth
-
         table = Table("username", "role", "active", "locked", "last login")
         with session_scope(actor=_actor()) as s:
             for user in s.exec(select(User).order_by(User.username)).all():
@@ -84,8 +79,6 @@ def register(app: typer.Typer) -> None:
     @users.command("set-role")
     def set_role(username: str, role: str) -> None:
         """Change a user's role (ends their sessions and tokens)."""
-        from api import auth
-
         if role not in auth.ROLES:
             raise ExtranetError(f"unknown role {role!r}; expected one of {', '.join(auth.ROLES)}",
                                 code="validation_error")
@@ -100,8 +93,6 @@ def register(app: typer.Typer) -> None:
         generate: bool = typer.Option(False, "--generate", help="generate a password and print it once"),
     ) -> None:
         """Set a new password, clear a lock-out and end the user's sessions and tokens."""
-        from api import auth
-
         password, shown = _password(os.environ.get(password_env) if password_env else None, generate)
         with session_scope(actor=_actor()) as s:
             user = _find(s, username)
@@ -114,8 +105,6 @@ def register(app: typer.Typer) -> None:
     @users.command("disable")
     def disable(username: str) -> None:
         """Disable an account (ends its sessions and tokens)."""
-        from api import auth
-
         with session_scope(actor=_actor()) as s:
             auth.update_user(s, _find(s, username), {"active": False})
         console.print(f"{username} disabled")
@@ -124,8 +113,6 @@ def register(app: typer.Typer) -> None:
     def token(username: str, name: str = typer.Option("cli", help="what the token is for"),
               days: int = typer.Option(0, help="validity in days (0 = the policy's maximum)")) -> None:
         """Create an API token for a user and print it once."""
-        from api import auth
-
         with session_scope(actor=_actor()) as s:
             plain, _tok = auth.create_token(s, _find(s, username), name, days or None)
         console.print(f"token for {username} (shown once): [bold]{plain}[/]")

@@ -14,8 +14,10 @@ from sqlmodel import select
 
 from inventory.db import get_engine, home_dir, session_scope
 from inventory.errors import ExtranetError
+from inventory.migrate import is_current
 from inventory.models import Device, Schedule
 from workers.config import CONTROL_QUEUE, BrokerConfig, queue_for
+from workers.schedule_store import delete, save, set_enabled
 
 from .console import console
 
@@ -24,6 +26,7 @@ ZONE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 
 def require_broker() -> tuple[object, BrokerConfig]:
     """The configured Celery app, after checking Redis answers; a clear error otherwise."""
+    # Celery and Redis load only in the commands that use them (start-up time of the others).
     import redis
 
     from workers.app import current, redis_client
@@ -56,8 +59,6 @@ def register(app: typer.Typer) -> None:
                                     code="zone")
         celery_app, _cfg = require_broker()
         engine = get_engine()
-        from inventory.migrate import is_current
-
         if not is_current(engine):
             raise ExtranetError(f"the database at {engine.url.render_as_string(hide_password=True)} is not at the "
                                 "newest schema: run extranet db upgrade (or extranet serve) first", code="schema")
@@ -96,8 +97,6 @@ def register(app: typer.Typer) -> None:
             only: str = typer.Option(None, "--only", help="only a room code, a unit code/name or a hostname"),
             lab: bool = typer.Option(False, "--lab", help="collect from the running SSH lab")) -> None:
         """Create (or replace) a schedule."""
-        from workers.schedule_store import save
-
         row = save(get_engine(), name=name, every=every, zone=zone, only=only, lab=lab, actor="cli")
         console.print(f"schedule {row.name}: every {row.interval_minutes} min, zone {row.zone or 'all'}, "
                       f"only {row.only or 'everything'}{', lab' if row.lab else ''}")
@@ -105,6 +104,7 @@ def register(app: typer.Typer) -> None:
     @sched.command("list")
     def list_() -> None:
         """Every schedule with its last run and when it is due next."""
+        # Celery and Redis load only in the commands that use them (start-up time of the others).
         from workers.schedule import next_due
 
         with session_scope(get_engine()) as s:
@@ -123,16 +123,12 @@ def register(app: typer.Typer) -> None:
     @sched.command("remove")
     def remove(name: str) -> None:
         """Delete a schedule."""
-        from workers.schedule_store import delete
-
         delete(get_engine(), name)
         console.print(f"schedule {name} removed")
 
     @sched.command("enable")
     def enable(name: str, off: bool = typer.Option(False, "--off", help="disable instead")) -> None:
         """Enable (or with --off disable) a schedule."""
-        from workers.schedule_store import set_enabled
-
         set_enabled(get_engine(), name, not off)
         console.print(f"schedule {name} {'disabled' if off else 'enabled'}")
 
@@ -140,6 +136,7 @@ def register(app: typer.Typer) -> None:
     def serve(every: float = typer.Option(15.0, "--every", min=1.0, help="seconds between ticks")) -> None:
         """Run due schedules until Ctrl-C: in-process when no broker is configured, else dispatch to the
         workers and sweep their runs (a stand-in for `extranet beat`)."""
+        # Celery and Redis load only in the commands that use them (start-up time of the others).
         from workers.app import current
         from workers.schedule import serve as serve_loop
 

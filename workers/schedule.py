@@ -6,8 +6,10 @@ and collects with the thread pool."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
@@ -20,6 +22,9 @@ from inventory.db import home_dir, session_scope
 from inventory.errors import ExtranetError
 from inventory.models import Alert, Schedule
 from inventory.models.base import as_aware, utcnow
+
+from .app import current
+from .runs import start_run, sweep_running
 
 log = logging.getLogger("extranet.schedule")
 
@@ -44,9 +49,6 @@ def claim(engine: Engine, sched: Schedule, now: dt.datetime) -> bool:
 def fire(engine: Engine, sched: Schedule) -> int | None:
     """Start the schedule's run: on the workers when a broker is configured (returns at once), else in
     this thread. A schedule that cannot start (no lab, unknown zone) leaves an alert, not a crash."""
-    from .app import current
-    from .runs import start_run
-
     actor = f"schedule:{sched.name}"[:64]
     try:
         lab_file = str(home_dir() / "lab" / "inventory.json") if sched.lab else None
@@ -70,9 +72,6 @@ def fire(engine: Engine, sched: Schedule) -> int | None:
 
 
 def _lab(path: str) -> dict[str, Any]:
-    import json
-    from pathlib import Path
-
     p = Path(path)
     if not p.exists():
         raise ExtranetError(f"no lab inventory at {p}: start the lab (extranet lab start) or set lab off", code="lab")
@@ -80,9 +79,6 @@ def _lab(path: str) -> dict[str, Any]:
 
 
 def tick_once(engine: Engine, now: dt.datetime | None = None) -> dict[str, int]:
-    from .app import current
-    from .runs import sweep_running
-
     now = now or utcnow()
     fired = 0
     for sched in due(engine, now):

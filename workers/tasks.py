@@ -32,6 +32,7 @@ from inventory.models import CollectionRun, DeviceResult
 from .app import app, current, redis_client
 from .config import BrokerConfig
 from .leases import Leases, leases_for
+from .schedule import tick_once
 
 log = logging.getLogger("extranet.workers")
 
@@ -139,6 +140,4 @@ def _finish_if_complete(run_id: int) -> None:
 @app.task(name="extranet.tick", ignore_result=True, acks_late=False)
 def tick() -> dict[str, int]:
     """Every few seconds from Celery beat: start due scheduled runs, sweep running ones."""
-    from .schedule import tick_once
-
     return tick_once(get_engine())

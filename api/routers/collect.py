@@ -18,10 +18,16 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import select
 
-from inventory.collection import plan_run, run_collection, run_progress, select_devices, targets_for
+from collectors.engine import Settings
+from inventory.collection import cancel_run, plan_run, run_collection, run_progress, select_devices, targets_for
 from inventory.db import home_dir
 from inventory.models import Alert, CollectionRun, Device, DeviceResult, Schedule
 from inventory.models.base import utcnow
+from workers.app import current
+from workers.runs import start_run as dispatch_run
+from workers.runs import wait_run
+from workers.schedule import next_due
+from workers.schedule_store import save
 
 from ..deps import Ctx, IdPath, ctx_for
 from ..errors import ApiError
@@ -99,8 +105,6 @@ def _lab_path() -> str:
 
 
 def _broker() -> Any:
-    from workers.app import current
-
     return current()
 
 
@@ -108,8 +112,6 @@ def _broker() -> Any:
            description="Returns at once with the run; poll GET /collection-runs/{id} for progress. With a broker "
                        "configured (EXTRANET_BROKER_URL) the devices are queued for the workers of their zones.")
 def start_run(body: RunIn, request: Request, ctx: Ctx = Depends(ctx_for("collect.run"))) -> RunOut:
-    from collectors.engine import Settings
-
     with ctx.read() as s:
         devices = select_devices(s, body.only, body.zone)  # a bad name is a 404 listing the known ones
         if not devices:
@@ -124,8 +126,6 @@ def start_run(body: RunIn, request: Request, ctx: Ctx = Depends(ctx_for("collect
     actor = ctx.principal.username
     try:
         if broker is not None:
-            from workers.runs import start_run as dispatch_run
-
             plan = dispatch_run(ctx.engine, *broker, only=body.only, zone=body.zone, lab_inventory=lab,
                                 lab_file=lab_file, settings=settings, trigger="api", actor=actor)
         else:
@@ -138,8 +138,6 @@ def start_run(body: RunIn, request: Request, ctx: Ctx = Depends(ctx_for("collect
     def follow() -> None:
         try:
             if broker is not None:
-                from workers.runs import wait_run
-
                 wait_run(ctx.engine, *broker, plan.run_id)
             else:
                 run_collection(ctx.engine, lab_inventory=lab, settings=settings, actor=actor, plan=plan)
@@ -177,8 +175,6 @@ def get_run(run_id: IdPath, ctx: Ctx = Depends(ctx_for("inventory.read"))) -> Ru
            description="Queued devices are skipped by the workers; devices being collected are still saved. "
                        "409 when the run is not running.")
 def cancel(run_id: IdPath, ctx: Ctx = Depends(ctx_for("collect.run"))) -> RunOut:
-    from inventory.collection import cancel_run
-
     cancel_run(ctx.engine, run_id, actor=ctx.principal.username)
     with ctx.read() as s:
         return _progress(s, [s.get(CollectionRun, run_id)])[0]
@@ -223,8 +219,6 @@ class ScheduleOut(BaseModel):
 
 
 def _sched_out(r: Schedule) -> ScheduleOut:
-    from workers.schedule import next_due
-
     return ScheduleOut(next_due=next_due(r), **{k: getattr(r, k) for k in ScheduleOut.model_fields if k != "next_due"})
 
 
@@ -238,8 +232,6 @@ def list_schedules(ctx: Ctx = Depends(ctx_for("inventory.read"))) -> list[Schedu
                description="Runs every `interval_minutes` for a zone and/or a room, unit or host; fired by "
                            "Celery beat (`extranet beat`) or the in-process scheduler (`extranet schedule serve`).")
 def put_schedule(body: ScheduleIn, ctx: Ctx = Depends(ctx_for("collect.run"))) -> ScheduleOut:
-    from workers.schedule_store import save
-
     row = save(ctx.engine, name=body.name, every=body.interval_minutes, zone=body.zone, only=body.only,
                lab=body.lab, enabled=body.enabled, actor=ctx.principal.username)
     return _sched_out(row)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from inventory.io import dump_yaml, export_document
 
 from ..deps import Ctx, ctx_for
+from .topology import level_json
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
@@ -52,7 +53,5 @@ def money_xlsx(year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
             response_class=Response, responses={200: {"content": {"application/json": {}}}})
 def topology_json(level: Literal["rooms", "units", "devices"],
                   ctx: Ctx = Depends(ctx_for("topology.read"))) -> Response:
-    from .topology import level_json
-
     return Response(level_json(ctx, level), media_type="application/json",
                     headers=_attachment(f"topology-{level}.json"))

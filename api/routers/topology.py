@@ -9,14 +9,10 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
-from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 
-from inventory.models import MapPosition
-from topology import layout
-from topology.graph import inventory_version
+import answers
 
-from ..analysis_cache import cached_bytes, derived, fresh_bytes, positions_version
 from ..deps import Ctx, ctx_for
 
 router = APIRouter(prefix="/topology", tags=["topology"])
@@ -63,21 +59,15 @@ class MapLevelOut(BaseModel):
 
 def level_json(ctx: Ctx, level: str) -> bytes:
     with ctx.read() as s:
-
-        def version() -> tuple:
-            return (inventory_version(s), positions_version(s, level))
+        a = answers.ask(s)
 
         def render() -> bytes:
-            d = derived(s)
-            saved = {r.node_key: (r.x, r.y) for r in s.exec(select(MapPosition).where(MapPosition.level == level))}
-            m = layout.compute(d.graph, level, classes={k: p.cls for k, p in d.protection.items()},
-                               primary_rooms={k: p.primary_room for k, p in d.protection.items()},
-                               spof=d.spof_names, saved=saved)
+            m = a.map_level(level)
             data = {"level": m.level, "nodes": [asdict(n) for n in m.nodes], "edges": [asdict(e) for e in m.edges],
                     "counts": {"nodes": len(m.nodes), "edges": len(m.edges)}}
             return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
-        return cached_bytes(s, ("topology", level), version, render)
+        return a.memo(("topology", level), render)
 
 
 @router.get("/{level}", response_model=MapLevelOut, summary="The graph at one level, with map coordinates",
@@ -86,7 +76,7 @@ def level_json(ctx: Ctx, level: str) -> bytes:
                         "bandwidth, SRLG, and whether they are single points of failure.",
             responses={200: {"model": MapLevelOut}})
 async def topology_level(level: Level, ctx: Ctx = Depends(ctx_for("topology.read"))) -> Response:
-    body = fresh_bytes(str(ctx.engine.url), ("topology", level))
+    body = answers.peek(str(ctx.engine.url), ("topology", level))
     if body is None:  # version check, or a full rebuild after a change: never on the event loop
         body = await run_in_threadpool(level_json, ctx, level)
     return Response(body, media_type="application/json")

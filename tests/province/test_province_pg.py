@@ -191,16 +191,16 @@ def test_a_lab_slice_is_served_and_collected_over_ssh(province: Engine, tmp_path
 def test_browser_draws_the_province_map_at_unit_level(province: Engine, doc: dict[str, Any]) -> None:
     import uvicorn
 
+    from answers import ask
     from api import auth
     from inventory.db import session_scope
     from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, Net, _free_port, login, new_context, shot
-    from web import analysis
     from web.app import create_app
 
     need("chromium", Path(CHROMIUM).exists(), f"{CHROMIUM} not installed")
     with session_scope(province, actor="test") as s:
         auth.create_user(s, "prov-eng", "Province-Test-1!", "engineer", "test")  # test fixture account
-        units_level = analysis.map_level(s, "units")
+        units_level = ask(s).map_level("units")
     server = uvicorn.Server(uvicorn.Config(create_app(province), host="127.0.0.1", port=_free_port(),
                                            log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)

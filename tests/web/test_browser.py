@@ -34,14 +34,14 @@ def test_login_refuses_a_wrong_password_and_then_lands_on_the_map(browser, web, 
 
 @pytest.mark.parametrize("level", ["rooms", "units", "devices"])
 def test_map_draws_every_node_and_edge_of_the_level(as_user, web, level) -> None:
-    from web import analysis
+    from answers import ask
 
     page = as_user("eng")
     page.goto(f"{web.base}/map?level={level}")
     page.wait_for_function(MAP_READY)
     with Session(web.engine) as s:
-        m = analysis.map_level(s, level)
-        d = analysis.derived(s)
+        m = ask(s).map_level(level)
+        d = ask(s)
     assert _map_counts(page) == (len(m.nodes), len(m.edges))
     # Coordinates come from the server and physics is off: the drawn positions are the computed ones.
     sample = m.nodes[len(m.nodes) // 2]
@@ -60,11 +60,11 @@ def test_map_draws_every_node_and_edge_of_the_level(as_user, web, level) -> None
     nodes = page.evaluate("window.__map.nodes.get()")
     if level == "units":
         units = [n for n in nodes if n["kind"] == "unit"]
-        assert len(units) == len(d.graph.graph["units"])
-        assert {n["cls"] for n in units} == {p.cls for p in d.protection.values()}
+        assert len(units) == len(d.graph().graph["units"])
+        assert {n["cls"] for n in units} == {p.cls for p in d.protection().values()}
         core = next(n for n in nodes if n["id"] == "room:CORE")
         assert core["spof"] and "⚠" in core["label"]
-        assert core["terminals"] == sum(p.terminals for p in d.protection.values() if p.primary_room == "CORE")
+        assert core["terminals"] == sum(p.terminals for p in d.protection().values() if p.primary_room == "CORE")
     shot(page, f"02-map-{level}")
 
 
@@ -147,8 +147,8 @@ def test_dragged_layout_is_saved_and_reset(as_user, web) -> None:
 
 
 def test_fail_the_core_room_and_see_the_impact(as_user, web) -> None:
+    from answers import ask
     from topology.scenario import FailureSpec, simulate_session
-    from web import analysis
 
     page = as_user("plan")
     page.goto(f"{web.base}/simulate")
@@ -158,7 +158,7 @@ def test_fail_the_core_room_and_see_the_impact(as_user, web) -> None:
     page.click("#run")
     page.wait_for_selector("#impact-summary")
     with Session(web.engine) as s:
-        want = simulate_session(s, analysis.derived(s).graph, FailureSpec(rooms=["CORE"]))
+        want = simulate_session(s, ask(s).graph(), FailureSpec(rooms=["CORE"]))
     assert f"{want.terminals_lost:,}" in page.inner_text("#impact-summary")
     rows = page.locator(".impact-table").first.locator("tr")
     assert rows.count() == len(want.units_cut) + 1
@@ -183,13 +183,13 @@ def test_fail_the_core_room_and_see_the_impact(as_user, web) -> None:
 
 
 def test_unit_page_lists_and_filters(as_user, web) -> None:
-    from web import analysis
+    from answers import ask
 
     page = as_user("plan")
     page.goto(f"{web.base}/units?cls=single-path")
     with Session(web.engine) as s:
-        d = analysis.derived(s)
-    single = sum(1 for p in d.protection.values() if p.cls == "single-path")
+        d = ask(s)
+    single = sum(1 for p in d.protection().values() if p.cls == "single-path")
     assert page.locator("#units-table tr").count() == single + 1
     shot(page, "05-units-filtered")
     page.goto(f"{web.base}/units/U001")
@@ -313,8 +313,8 @@ def test_chinese_renders_with_a_cjk_font(as_user, web) -> None:
 
 
 def test_whole_unicom_outage_shows_failover_and_overloaded_backups(as_user, web) -> None:
+    from answers import ask
     from topology.scenario import FailureSpec, simulate_session
-    from web import analysis
 
     page = as_user("plan")
     page.goto(f"{web.base}/simulate")
@@ -324,7 +324,7 @@ def test_whole_unicom_outage_shows_failover_and_overloaded_backups(as_user, web)
     page.click("#run")
     page.wait_for_selector("#impact-summary")
     with Session(web.engine) as s:
-        want = simulate_session(s, analysis.derived(s).graph, FailureSpec(carriers=["unicom"]))
+        want = simulate_session(s, ask(s).graph(), FailureSpec(carriers=["unicom"]))
     assert want.units_failover and want.overloaded
     got = page.evaluate("window.__lastResult")
     assert [u["unit"] for u in got["units_failover"]] == [u.unit for u in want.units_failover]

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 
 from api import auth
 from inventory.models import Alert, CollectionRun, Device, DeviceResult, Schedule
+from workers.config import broker_config
+from workers.schedule import next_due
 
 from ..deps import need, page_user, render
 
@@ -19,8 +21,6 @@ router = APIRouter(include_in_schema=False)
 
 def _broker_host() -> str | None:
     """Where the broker is (host:port/db, no credentials), or None for the in-process pool."""
-    from workers.config import broker_config
-
     try:
         cfg = broker_config()
     except Exception:  # a bad URL is reported by the CLI and the API; the page still renders
@@ -31,8 +31,6 @@ def _broker_host() -> str | None:
 @router.get("/collection", response_class=HTMLResponse)
 def collection_page(request: Request, run: int | None = None,
                     principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
-    from workers.schedule import next_due
-
     need(principal, "inventory.read")
     api = "collect" in set(getattr(request.app.state, "routers", []))
     with Session(request.app.state.engine) as s:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, or_, select
 
+from answers import ask
 from api import auth
 from inventory.errors import NotFound
 from inventory.models import (
@@ -29,7 +30,6 @@ from inventory.models import (
 from inventory.redact import redact as by_profile
 from inventory.summary import find_device, find_unit
 
-from .. import analysis
 from ..deps import lang_of, need, page_user, render
 from ..i18n import cn_date
 
@@ -55,13 +55,14 @@ def paginate(rows: list[Any], page: int, filters: dict[str, str]) -> tuple[list[
 def rooms_page(request: Request, principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
     need(principal, "inventory.read")
     with Session(request.app.state.engine) as s:
-        d = analysis.derived(s)
+        a = ask(s)
+        protection, spofs, graph_rooms = a.protection(), a.spofs(), a.graph().graph["rooms"]
         rooms = list(s.exec(select(Room).order_by(col(Room.is_core).desc(), Room.code)))
         rows = []
         for r in rooms:
-            homed = [p for p in d.protection.values() if p.primary_room == r.code]
-            hit = next((f for f in d.spofs if f.kind == "room" and f.element == r.code), None)
-            rows.append({"room": r, "devices": [n.split(":", 1)[1] for n in d.graph.graph["rooms"][r.code]["devices"]],
+            homed = [p for p in protection.values() if p.primary_room == r.code]
+            hit = next((f for f in spofs if f.kind == "room" and f.element == r.code), None)
+            rows.append({"room": r, "devices": [n.split(":", 1)[1] for n in graph_rooms[r.code]["devices"]],
                          "units": len(homed), "terminals": sum(p.terminals for p in homed),
                          "spof_terminals": hit.terminals_lost if hit else 0})
     return render(request, "rooms.html", principal, rows=rows)
@@ -72,13 +73,13 @@ def units_page(request: Request, q: str = "", kind: str = "", cls: str = "", roo
                page: int = Query(1, ge=1, le=10**6), principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
     need(principal, "inventory.read")
     with Session(request.app.state.engine) as s:
-        d = analysis.derived(s)
+        protection = ask(s).protection()
         units = list(s.exec(select(Unit).order_by(Unit.code)))
         kinds = sorted({u.kind for u in units})
         rooms = [r.code for r in s.exec(select(Room).order_by(Room.code))]
     rows = []
     for u in units:
-        p = d.protection.get(u.code)
+        p = protection.get(u.code)
         if q and q.lower() not in f"{u.code} {u.name} {u.group}".lower():
             continue
         if (kind and u.kind != kind) or (cls and (p is None or p.cls != cls)):
@@ -97,8 +98,7 @@ def unit_page(code: str, request: Request, principal: auth.Principal = Depends(p
     need(principal, "inventory.read")
     with Session(request.app.state.engine) as s:
         unit = find_unit(s, code)
-        d = analysis.derived(s)
-        p = d.protection.get(unit.code)
+        p = ask(s).protection().get(unit.code)
         carriers = {c.id: c for c in s.exec(select(Carrier))}
         rooms = {r.id: r for r in s.exec(select(Room))}
         circuits = list(s.exec(select(Circuit).where(or_(Circuit.a_unit_id == unit.id, Circuit.z_unit_id == unit.id))
@@ -142,8 +142,8 @@ def devices_page(request: Request, q: str = "", platform: str = "", role: str = 
         rooms = {r.id: r for r in s.exec(select(Room))}
         units = {u.id: u for u in s.exec(select(Unit))}
         all_devices = list(s.exec(select(Device).order_by(Device.hostname)))
-        d = analysis.derived(s)
-    spof = {f.element: f.terminals_lost for f in d.spofs if f.kind in ("device", "unit-device")}
+        spofs = ask(s).spofs()
+    spof = {f.element: f.terminals_lost for f in spofs if f.kind in ("device", "unit-device")}
     rows = []
     for dv in all_devices:
         room_code = rooms[dv.room_id].code if dv.room_id in rooms else ""

@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session, delete, select
 
+from answers import ask
 from api import auth
 from api.deps import Ctx, ctx_for
 from api.errors import ApiError
 from inventory.models import MapPosition, utcnow
 from topology.layout import LEVELS
 
-from .. import analysis
 from ..deps import lang_of, need, page_user, render
 from ..mapview import CARRIER_COLOURS, CLASS_COLOURS, vis_data
 
@@ -30,7 +30,7 @@ def map_page(request: Request, level: str = Query("units"), physics: int = Query
     if level not in LEVELS:
         level = "units"
     with Session(request.app.state.engine) as s:
-        data = vis_data(analysis.map_level(s, level), lang_of(request))
+        data = vis_data(ask(s).map_level(level), lang_of(request))
     # Embedded in the page (no second round trip before the first draw); "</" cannot end the script.
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return render(request, "map.html", principal, level=level, levels=LEVELS, payload=payload, physics=physics,
@@ -44,31 +44,32 @@ def map_json(level: str, request: Request, ctx: Ctx = Depends(ctx_for("topology.
         raise ApiError(422, "validation_error", f"unknown level {level!r}; expected one of {', '.join(LEVELS)}",
                        {"field": "level"})
     with ctx.read() as s:
-        return vis_data(analysis.map_level(s, level), lang_of(request))
+        return vis_data(ask(s).map_level(level), lang_of(request))
 
 
 @router.get("/ui/api/node")
 def node_info(id: str, ctx: Ctx = Depends(ctx_for("topology.read"))) -> dict[str, Any]:
     """What the side panel shows for a clicked node."""
     with ctx.read() as s:
-        d = analysis.derived(s)
-    g, kind, _, name = d.graph, *id.partition(":")
+        a = ask(s)
+        g, protection, spofs = a.graph(), a.protection(), a.spofs()
+    kind, _, name = id.partition(":")
     if kind == "unit" and name in g.graph["units"]:
-        p = d.protection[name]
+        p = protection[name]
         return {"kind": "unit", "code": name, "name": p.name, "cls": p.cls, "terminals": p.terminals,
                 "primary_room": p.primary_room, "carriers": p.carriers, "rooms": p.rooms,
-                "access": [a.__dict__ for a in p.access], "shared_risks": p.shared_risks, "href": f"/units/{name}"}
+                "access": [acc.__dict__ for acc in p.access], "shared_risks": p.shared_risks, "href": f"/units/{name}"}
     if kind == "room" and name in g.graph["rooms"]:
         r = g.graph["rooms"][name]
-        homed = [c for c, p in d.protection.items() if p.primary_room == name]
-        hit = next((f for f in d.spofs if f.kind == "room" and f.element == name), None)
+        homed = [c for c, p in protection.items() if p.primary_room == name]
+        hit = next((f for f in spofs if f.kind == "room" and f.element == name), None)
         return {"kind": "room", "code": name, "name": r["name"], "is_core": r["is_core"],
                 "devices": [n.split(":", 1)[1] for n in r["devices"]], "units": len(homed),
-                "terminals": sum(d.protection[c].terminals for c in homed),
+                "terminals": sum(protection[c].terminals for c in homed),
                 "spof_terminals": hit.terminals_lost if hit else 0, "href": f"/rooms#{name}"}
     if id in g:
         data = g.nodes[id]
-        hit = next((f for f in d.spofs if f.kind in ("device", "unit-device") and f.element == name), None)
+        hit = next((f for f in spofs if f.kind in ("device", "unit-device") and f.element == name), None)
         edges = [{"circuit": k, "carrier": e.get("carrier"), "role": e.get("role"), "to": (v if u == id else u)}
                  for u, v, k, e in g.edges(id, keys=True, data=True)]
         return {"kind": data.get("kind"), "code": name, "name": data.get("hostname") or data.get("name") or name,

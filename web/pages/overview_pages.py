@@ -9,12 +9,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
+from answers import ask
 from api import auth
 from inventory.models import CollectionRun
 from inventory.summary import summary
-from topology.protection import counts
 
-from .. import analysis
 from ..deps import need, page_user, render
 from ..mapview import CLASS_COLOURS
 
@@ -26,7 +25,8 @@ def overview(request: Request, principal: auth.Principal = Depends(page_user)) -
     need(principal, "topology.read")
     with Session(request.app.state.engine) as s:
         summ = summary(s)
-        d = analysis.derived(s)
+        a = ask(s)
+        by_class, spofs = a.class_counts(), a.spofs()
         run = s.exec(select(CollectionRun).order_by(col(CollectionRun.id).desc())).first()
         backup = None
         if principal.can("money.read"):
@@ -37,8 +37,7 @@ def overview(request: Request, principal: auth.Principal = Depends(page_user)) -
                 backup = {"year": r.year, "value": r.backup.year(r.year)}
             except (KeyError, ValueError):
                 backup = None
-    by_class = counts(d.protection)
     chart = {"labels": list(by_class), "units": [n for n, _ in by_class.values()],
              "terminals": [t for _, t in by_class.values()], "colours": [CLASS_COLOURS[c] for c in by_class]}
-    return render(request, "overview.html", principal, s=summ, by_class=by_class, spofs=d.spofs[:8], run=run,
+    return render(request, "overview.html", principal, s=summ, by_class=by_class, spofs=spofs[:8], run=run,
                   backup=backup, chart=json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"))
