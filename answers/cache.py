@@ -86,9 +86,13 @@ def answer(url: str, fp: tuple[Any, ...], key: tuple[Hashable, ...], compute: Ca
         with _lock:
             if full in _entries:
                 return _entries[full]
-        value = compute()
+        try:
+            value = compute()
+        finally:
+            with _lock:
+                _inflight.pop(full, None)
         with _lock:
-            _inflight.pop(full, None)
+            # an answer computed while the data moved on is returned to its asker but not kept
             if _seen.get(url) is None or _seen[url].fingerprint == fp:
                 _entries[full] = value
                 while len(_entries) > MAX_ENTRIES:
