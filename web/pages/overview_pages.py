@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
+from answers import ask
 from api import auth
 from inventory.models import CollectionRun
 from inventory.summary import summary
@@ -30,10 +31,8 @@ def overview(request: Request, principal: auth.Principal = Depends(page_user)) -
         run = s.exec(select(CollectionRun).order_by(col(CollectionRun.id).desc())).first()
         backup = None
         if principal.can("money.read"):
-            from .money_pages import load_report
-
             try:
-                r = load_report(s, None, "circuits")
+                r = ask(s).money()
                 backup = {"year": r.year, "value": r.backup.year(r.year)}
             except (KeyError, ValueError):
                 backup = None
