@@ -12,7 +12,10 @@ from typer.testing import CliRunner
 
 from answers import ask
 from cli import app
-from inventory.db import session_scope
+from cli.console import console
+from cli.costs import _demo
+from cli.demo import DemoContext
+from inventory.db import get_engine, session_scope
 from inventory.errors import ExtranetError
 from money import tables as T
 
@@ -22,8 +25,6 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def _fresh_default_engine():  # type: ignore[no-untyped-def]
     """get_engine() caches the default (URL-less) engine: forget it around each test so DATABASE_URL counts."""
-    from inventory.db import get_engine
-
     get_engine.cache_clear()
     yield
     get_engine.cache_clear()
@@ -31,8 +32,6 @@ def _fresh_default_engine():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def home(evidence_city, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from cli.console import console
-
     # The shared console fixed its width when first imported; make tables wide enough not to elide numbers.
     monkeypatch.setattr(console, "width", 400)
     eng, _ = evidence_city
@@ -126,9 +125,6 @@ def test_export_errors(home, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_demo_step_prints_anomalies_and_verdict(home, capsys) -> None:  # type: ignore[no-untyped-def]
-    from cli.costs import _demo
-    from cli.demo import DemoContext
-
     ctx = DemoContext(engine=home)
     _demo(ctx)
     out = capsys.readouterr().out
