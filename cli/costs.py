@@ -1,5 +1,5 @@
 """`extranet costs ledger|units|backup|assessment|indicators`, `extranet export money PATH.xlsx` and
-the demo's money step. Thin: load the report (topology.money.report), print its tables."""
+the demo's money step. Thin: ask the answers layer for the report, print its tables (money.tables)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from answers import ask
 from inventory.db import session_scope
 from inventory.errors import ExtranetError
 from inventory.service import prepare
-from topology.money import tables as T
-from topology.money.allocation import RULES
-from topology.money.report import MoneyReport, money_report
-from topology.money.workbook import write_workbook
+from money import tables as T
+from money.allocation import RULES
+from money.report import MoneyReport
+from money.workbook import write_workbook
 
 from .console import console
 from .demo import DemoContext, step
@@ -39,7 +40,7 @@ def _report(year: int | None, rule: str = "circuits", basis: str = "paid", rules
         raise ExtranetError(f"--availability {availability}: expected a percentage in (0, 100]", code="bad_option")
     prepare()
     with session_scope() as s:
-        r = money_report(s, year, rule=rule, basis=basis, rules_path=rules, availability=avail)
+        r = ask(s).money(year, rule=rule, basis=basis, availability=avail, rules_path=rules)
     if not r.rows.payments and not r.rows.budget:
         raise ExtranetError("the ledger is empty: load the sample city (`extranet init --sample`) or import "
                             "contracts, budget lines and payments with `extranet import`", code="no_data")
@@ -144,7 +145,7 @@ def register(app: typer.Typer) -> None:
 @step("台账与备份价值 Money: ledger anomalies and what the backup buys", order=40)
 def _demo(ctx: DemoContext) -> None:
     with session_scope(ctx.engine) as s:
-        r = money_report(s)
+        r = ask(s).money()
     print_sheet(T.ledger_cash(r), title="现金口径 Cash view (万元)")
     print_anomalies(r)
     print_sheet(T.cost_summary(r), title=f"{r.year} 成本汇总 Cost summary")

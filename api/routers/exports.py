@@ -11,8 +11,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Response
 
 from inventory.io import dump_yaml, export_document
+from money.workbook import write_workbook
 
 from ..deps import Ctx, ctx_for
+from .money import report
 from .topology import level_json
 
 router = APIRouter(prefix="/exports", tags=["exports"])
@@ -37,10 +39,6 @@ def inventory_yaml(ctx: Ctx = Depends(ctx_for("export.read"))) -> Response:
                              "description": "XLSX workbook"}})
 def money_xlsx(year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
                ctx: Ctx = Depends(ctx_for("money.read"))) -> Response:
-    from topology.money.workbook import write_workbook
-
-    from .money import report
-
     r = report(ctx, year)
     with tempfile.TemporaryDirectory() as tmp:
         path = write_workbook(r, Path(tmp) / "money.xlsx")

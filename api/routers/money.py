@@ -12,11 +12,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from topology.money import tables as T
-from topology.money.allocation import RULES
-from topology.money.report import MoneyReport, cached_money_report
+from answers import ask
+from money import tables as T
+from money.allocation import RULES
+from money.report import MoneyReport
 
-from ..analysis_cache import derived
 from ..deps import Ctx, ctx_for
 from ..errors import ApiError
 
@@ -64,9 +64,10 @@ def _sheet(sheet: T.Sheet) -> SheetOut:
 def report(ctx: Ctx, year: int | None, *, rule: str = "circuits", basis: str = "paid",
            availability: Decimal = Decimal("99.9")) -> MoneyReport:
     with ctx.read() as s:
-        g = derived(s).graph
+        a = ask(s)
+        a.graph()  # a graph that cannot be built is not the ledger's fault: let it surface as itself
         try:
-            r = cached_money_report(s, year, rule=rule, basis=basis, availability=availability, graph=g)
+            r = a.money(year, rule=rule, basis=basis, availability=availability)
         except (ValueError, ArithmeticError, OverflowError) as exc:
             # The request is fine; stored rows (e.g. service dates centuries from the payment) are not.
             log.warning("money analysis refused the stored ledger: %s", exc)

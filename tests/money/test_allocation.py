@@ -8,9 +8,9 @@ from decimal import Decimal as D
 import pytest
 
 from inventory.errors import ExtranetError
-from topology.money.allocation import RULES, allocate, fees_for
-from topology.money.rows import CircuitRow, MoneyRows, UnitRow
-from topology.money.split import split_fen
+from money.allocation import RULES, allocate, fees_for
+from money.rows import CircuitRow, MoneyRows, UnitRow
+from money.split import split_fen
 
 
 @pytest.mark.parametrize("rule", list(RULES))

@@ -11,8 +11,8 @@ import pytest
 
 from inventory.errors import ExtranetError
 from inventory.models import CHINA_TZ
-from topology.money.assessment import assess, load_rules, parse_rules
-from topology.money.rows import IncidentRow
+from money.assessment import assess, load_rules, parse_rules
+from money.rows import IncidentRow
 
 
 def _at(month: int, day: int, hour: int = 9) -> dt.datetime:

@@ -13,30 +13,28 @@ from sqlmodel import select
 
 from inventory.db import session_scope
 from inventory.models import CHINA_TZ, Circuit, Incident, Unit
-from topology.graph import build_graph
-from topology.money.backup_value import availability_model, backup_value, protection, usage
-from topology.money.evidence import CounterRow, load_evidence
-from topology.money.ledger import build_ledger
-from topology.money.rows import load_rows
+from money.backup_value import availability_model, backup_value, protection, usage
+from money.evidence import CounterRow, EventRow, Evidence
+from money.ledger import build_ledger
 from topology.protection import classify
 from topology.scenario import FailureSpec, simulate
 
 
 @pytest.fixture(scope="module")
-def loaded(evidence_city):  # type: ignore[no-untyped-def]
+def loaded(evidence_city, evidence_loaded):  # type: ignore[no-untyped-def]
     eng, expected = evidence_city
+    rows, g, ev = evidence_loaded.rows, evidence_loaded.graph, evidence_loaded.evidence
     with session_scope(eng) as s:
-        rows, g, ev = load_rows(s), build_graph(s), load_evidence(s)
         incidents = [(i, s.get(Circuit, i.circuit_id)) for i in s.exec(select(Incident))]
         units = {u.id: u.code for u in s.exec(select(Unit))}
         incidents = [(i.carrier_id, c.cid, units.get(c.a_unit_id), i.started_at, i.ended_at) for i, c in incidents]
     ledger = build_ledger(rows)
-    return rows, ledger, g, ev, expected, incidents
+    return rows, ledger, g, ev, expected, incidents, evidence_loaded.classes
 
 
 def test_protected_set_equals_topology_dual_carrier_units(loaded) -> None:
-    rows, ledger, g, ev, _, _ = loaded
-    bv = backup_value(rows, ledger, g, ev)
+    rows, ledger, g, ev, _, _, classes = loaded
+    bv = backup_value(rows, ledger, g, ev, classes=classes)
     dual = {u for u, p in classify(g).items() if p.cls in ("dual-carrier", "dual-carrier-room-diverse")}
     assert set(bv.protection.units) == dual == set(bv.protection.dual_carrier_classes)
     assert len(dual) == 28
@@ -54,8 +52,8 @@ def test_protected_set_equals_topology_dual_carrier_units(loaded) -> None:
 
 
 def test_failover_hours_match_the_link_events(loaded) -> None:
-    rows, ledger, g, ev, _, incidents = loaded
-    bv = backup_value(rows, ledger, g, ev)
+    rows, ledger, g, ev, _, incidents, classes = loaded
+    bv = backup_value(rows, ledger, g, ev, classes=classes)
     y = bv.year(2022)
     # Every incident was logged at both ends of its circuit: one merged interval each.
     assert len(bv.intervals) == len(incidents) == 8
@@ -78,8 +76,8 @@ def test_failover_hours_match_the_link_events(loaded) -> None:
 
 
 def test_backup_bytes_match_the_counters(loaded) -> None:
-    rows, ledger, g, ev, expected, _ = loaded
-    bv = backup_value(rows, ledger, g, ev)
+    rows, ledger, g, ev, expected, _, classes = loaded
+    bv = backup_value(rows, ledger, g, ev, classes=classes)
     assert bv.usage.octets == expected  # the units' Telecom circuits only, not the backbones behind them
     assert len(expected) == 31 and not any(c.startswith(("DX-BB", "DX-UPLINK")) for c in bv.usage.octets)
     assert bv.year(2022).backup_octets == sum(expected.values())
@@ -88,13 +86,13 @@ def test_backup_bytes_match_the_counters(loaded) -> None:
     march = bv.usage.by_month["2022-03"]
     assert set(march) == set(expected) and all(v and v % 1200 == 0 for v in march.values())
     # Counting only what came after the first reading drops the January baseline.
-    after = backup_value(rows, ledger, g, ev, baseline="first")
+    after = backup_value(rows, ledger, g, ev, classes=classes, baseline="first")
     assert after.usage.octets == {k: v - 30_000 for k, v in expected.items()}
 
 
 def test_failover_hours_per_backup_circuit(loaded) -> None:
-    rows, ledger, g, ev, _, incidents = loaded
-    bv = backup_value(rows, ledger, g, ev)
+    rows, ledger, g, ev, _, incidents, classes = loaded
+    bv = backup_value(rows, ledger, g, ev, classes=classes)
     per = bv.failover_hours_by_circuit()
     assert set(per) == {c.cid for c in rows.circuits if c.carrier == "telecom" and c.unit}
     want: dict[str, float] = {}
@@ -121,8 +119,8 @@ def test_counter_reset_and_unit_end_preference() -> None:
 
 
 def test_availability_model_by_hand(loaded) -> None:
-    rows, _, g, _, _, _ = loaded
-    prot = protection(g)
+    rows, _, g, _, _, _, classes = loaded
+    prot = protection(g, classes)
     m = availability_model(rows, g, prot, 2021, D("99.9"))
     assert m.source == {"unicom": "assumed", "telecom": "assumed"}
     q = D("0.001")
@@ -145,8 +143,8 @@ def test_availability_model_by_hand(loaded) -> None:
 
 
 def test_costs_and_verdicts(loaded) -> None:
-    rows, ledger, g, ev, _, _ = loaded
-    bv = backup_value(rows, ledger, g, ev)
+    rows, ledger, g, ev, _, _, classes = loaded
+    bv = backup_value(rows, ledger, g, ev, classes=classes)
     assert [y.year for y in bv.years] == [2019, 2020, 2021, 2022]
     y22, y21 = bv.year(2022), bv.year(2021)
     assert y22.fee == D("8.88") and y22.fee_basis == "paid"
@@ -160,33 +158,25 @@ def test_costs_and_verdicts(loaded) -> None:
 
 
 def test_no_backup_circuits_buys_nothing(loaded) -> None:
-    rows, ledger, g, _, _, _ = loaded
+    rows, ledger, g, _, _, _, _ = loaded
     h = nx.MultiGraph(g)
     h.graph = {k: v for k, v in g.graph.items() if not k.startswith("_")}  # drop the copied analysis caches
     h.remove_edges_from([(u, v, k) for u, v, k, c in g.edges(keys=True, data="carrier") if c == "telecom"])
     no_dx = dataclasses.replace(rows, circuits=[c for c in rows.circuits if c.carrier != "telecom"])
-    bv = backup_value(no_dx, ledger, h, load_evidence_empty(), years=[2021])
+    bv = backup_value(no_dx, ledger, h, Evidence(), classes=classify(h), years=[2021])
     y = bv.year(2021)
     assert y.protected_units == 0 and y.per_unit is None and y.verdict_code == "none"
     assert "没有买到" in y.verdict
 
 
-def load_evidence_empty():  # type: ignore[no-untyped-def]
-    from topology.money.evidence import Evidence
-
-    return Evidence()
-
-
 def test_open_interval_runs_to_the_last_evidence(loaded) -> None:
-    rows, ledger, g, _, _, _ = loaded
-    from topology.money.evidence import EventRow, Evidence
-
+    rows, ledger, g, _, _, _, classes = loaded
     start = dt.datetime(2022, 11, 1, 8, tzinfo=CHINA_TZ)
     later = dt.datetime(2022, 11, 1, 11, tzinfo=CHINA_TZ)
     events = [EventRow("LT-U001-1", "U001-AR1", "x", start, "down"),
               EventRow("LT-U002-1", "U002-AR1", "x", later - dt.timedelta(hours=1), "down"),
               EventRow("LT-U002-1", "U002-AR1", "x", later, "up")]
-    bv = backup_value(rows, ledger, g, Evidence(events=events), years=[2022])
+    bv = backup_value(rows, ledger, g, Evidence(events=events), classes=classes, years=[2022])
     open_span = next(i for i in bv.intervals if i.cid == "LT-U001-1")
     assert open_span.end is None and open_span.hours(later) == 3
     assert bv.year(2022).failover_hours == 4

@@ -10,11 +10,14 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from answers import ask
 from cli import app
-from inventory.db import session_scope
+from cli.console import console
+from cli.costs import _demo
+from cli.demo import DemoContext
+from inventory.db import get_engine, session_scope
 from inventory.errors import ExtranetError
-from topology.money import tables as T
-from topology.money.report import money_report
+from money import tables as T
 
 runner = CliRunner()
 
@@ -22,8 +25,6 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def _fresh_default_engine():  # type: ignore[no-untyped-def]
     """get_engine() caches the default (URL-less) engine: forget it around each test so DATABASE_URL counts."""
-    from inventory.db import get_engine
-
     get_engine.cache_clear()
     yield
     get_engine.cache_clear()
@@ -31,8 +32,6 @@ def _fresh_default_engine():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def home(evidence_city, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from cli.console import console
-
     # The shared console fixed its width when first imported; make tables wide enough not to elide numbers.
     monkeypatch.setattr(console, "width", 400)
     eng, _ = evidence_city
@@ -65,7 +64,7 @@ def test_ledger_command(home) -> None:  # type: ignore[no-untyped-def]
 
 def test_other_commands_and_errors(home) -> None:  # type: ignore[no-untyped-def]
     with session_scope(home) as s:
-        rep = money_report(s, 2022)
+        rep = ask(s).money(2022)
     r = run("costs", "backup", "--year", "2022")
     assert r.exit_code == 0, r.output
     _numbers_printed(T.backup_years(rep), r.output, skip=("结论",))
@@ -89,7 +88,7 @@ def test_workbook_has_the_sheets_headers_and_numbers_the_cli_prints(home, tmp_pa
     units_cli = run("costs", "units", "--year", "2022", "--rule", "terminals", "--top", "0")
     ledger_cli = run("costs", "ledger")
     with session_scope(home) as s:
-        rep = money_report(s, 2022, rule="terminals")
+        rep = ask(s).money(2022, rule="terminals")
     sheets = T.all_sheets(rep)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["概览", *[s.title for s in sheets]]
@@ -126,9 +125,6 @@ def test_export_errors(home, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_demo_step_prints_anomalies_and_verdict(home, capsys) -> None:  # type: ignore[no-untyped-def]
-    from cli.costs import _demo
-    from cli.demo import DemoContext
-
     ctx = DemoContext(engine=home)
     _demo(ctx)
     out = capsys.readouterr().out
@@ -145,7 +141,7 @@ def test_empty_ledger_is_a_clear_error(monkeypatch, tmp_path) -> None:  # type: 
 
 def test_unit_roles_sheet_adds_up(home) -> None:  # type: ignore[no-untyped-def]
     with session_scope(home) as s:
-        rep = money_report(s, 2021)
+        rep = ask(s).money(2021)
     sheet = T.unit_roles(rep)
     assert sheet.headers[2:] and all("（万元）" in h for h in sheet.headers[2:])
     # Shown to 0.0001 万元 per cell: the cells add up to the fees within that rounding.

@@ -6,15 +6,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from inventory.db import session_scope
-from topology.money.report import money_report
-
 
 @pytest.fixture(scope="module")
-def report22(evidence_city):  # type: ignore[no-untyped-def]
-    eng, _ = evidence_city
-    with session_scope(eng) as s:
-        return money_report(s, 2022, basis="contract")
+def report22(evidence_loaded):  # type: ignore[no-untyped-def]
+    return evidence_loaded.report(2022, basis="contract")
 
 
 def _by_en(report):  # type: ignore[no-untyped-def]
@@ -59,10 +54,8 @@ def test_cost(report22) -> None:
     assert ind["backup cost per protected unit"].value == (D("8.88") / 28).quantize(D("0.000001"))
 
 
-def test_a_year_without_events_has_no_quality_data(evidence_city) -> None:
-    eng, _ = evidence_city
-    with session_scope(eng) as s:
-        ind = _by_en(money_report(s, 2021))
+def test_a_year_without_events_has_no_quality_data(evidence_loaded) -> None:
+    ind = _by_en(evidence_loaded.report(2021))
     assert ind["failover success"].value is None and ind["failover success"].text() == "无数据"
     assert ind["circuit availability (unicom)"].value == 100.0
     assert ind["incidents"].value == 0 and ind["mean restore time"].value is None

@@ -10,13 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
+from answers import ask
 from inventory.db import get_engine, session_scope
 from inventory.models import CounterSample, LinkEvent
 from inventory.service import load_sample, prepare
 from lab.spec import expected_backup_octets, expected_failover_hours
 from tests.conftest import collect_from_lab
-from topology.graph import build_graph
-from topology.money.report import money_report
 from topology.protection import classify
 
 
@@ -37,7 +36,7 @@ def test_failover_hours_and_backup_bytes_match_what_the_lab_served(collected: En
         assert s.exec(select(func.count()).select_from(CounterSample)).one() > 0
         served_hours = expected_failover_hours(s)
         served_octets = expected_backup_octets(s)
-        report = money_report(s, 2022)
+        report = ask(s).money(2022)
     per_circuit = report.backup.failover_hours_by_circuit()
     assert set(per_circuit) == set(served_hours)
     assert per_circuit == pytest.approx(served_hours)
@@ -51,8 +50,9 @@ def test_failover_hours_and_backup_bytes_match_what_the_lab_served(collected: En
 
 def test_protected_set_equals_the_topology_dual_carrier_units(collected: Engine) -> None:
     with session_scope(collected) as s:
-        g = build_graph(s)
-        report = money_report(s, 2022, graph=g)
+        a = ask(s)
+        g = a.graph()
+        report = a.money(2022)
     dual = {u for u, p in classify(g).items() if p.cls in ("dual-carrier", "dual-carrier-room-diverse")}
     assert set(report.backup.protection.units) == dual and dual
     assert report.backup.protection.terminals == sum(p.terminals for u, p in classify(g).items() if u in dual)

@@ -6,9 +6,10 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal as D
 
+from answers.money_rows import load_rows
 from inventory.db import session_scope
-from topology.money.ledger import build_ledger, split_by_year
-from topology.money.rows import MoneyRows, PaymentRow, load_rows
+from money.ledger import build_ledger, split_by_year
+from money.rows import MoneyRows, PaymentRow
 
 # SEED_FACTS.md, cash view: (paid in, line) -> (before, after, actual). "total" is the 1、 line.
 CASH = {

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from api import auth
+from money.workbook import write_workbook
 
 from ..deps import need, page_user, render
 from .money_pages import load_report
@@ -43,10 +44,8 @@ def exports_page(request: Request, principal: auth.Principal = Depends(page_user
 def money_workbook(request: Request, year: int | None = Query(None, ge=2000, le=2100),
                    rule: str = Query("circuits", pattern="^[a-z]{1,20}$"),
                    principal: auth.Principal = Depends(page_user)) -> Response:
-    """The money workbook (topology.money.workbook), for when the API's export router is absent."""
+    """The money workbook (money.workbook), for when the API's export router is absent."""
     need(principal, "money.read")
-    from topology.money.workbook import write_workbook
-
     with Session(request.app.state.engine) as s:
         r = load_report(s, year, rule)
     with tempfile.TemporaryDirectory() as tmp:

@@ -120,11 +120,9 @@ def _measured(s: Session, device_ids: list[int]) -> dict[int, TerminalCount]:
 
 
 def _unit_cost(s: Session, code: str) -> dict[str, Any] | None:
-    """The unit's share of the fees (topology.money), or None while money data is absent."""
-    from topology.money.report import cached_money_report
-
+    """The unit's share of the fees (the money report), or None while money data is absent."""
     try:
-        report = cached_money_report(s)  # one unit's share needs the whole allocation
+        report = ask(s).money()  # one unit's share needs the whole allocation
     except Exception:  # a money problem must not take the unit page down
         return None
     uc = next((u for u in report.allocation.units if u.unit == code), None)

@@ -1,6 +1,6 @@
 """The money dashboard: the ledger (cash / accrual) with anomalies, per-unit cost, what the Telecom
 fee buys, the carrier assessment and the indicators — the same tables as the CLI and the workbook
-(topology.money.tables), with charts where a chart reads better."""
+(money.tables), with charts where a chart reads better."""
 
 from __future__ import annotations
 
@@ -12,18 +12,19 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
+from answers import ask
 from api import auth
+from money import tables
+from money.allocation import RULES
+from money.report import MoneyReport
 
-from .. import analysis
 from ..deps import need, page_user, render
 
 router = APIRouter(include_in_schema=False)
 
 
-def load_report(session: Session, year: int | None, rule: str) -> Any:
-    from topology.money.report import cached_money_report
-
-    return cached_money_report(session, year, rule=rule, graph=analysis.derived(session).graph)
+def load_report(session: Session, year: int | None, rule: str) -> MoneyReport:
+    return ask(session).money(year, rule=rule)
 
 
 @router.get("/money", response_class=HTMLResponse)
@@ -31,9 +32,6 @@ def money_page(request: Request, view: str = Query("cash", pattern="^(cash|accru
                rule: str = Query("circuits", pattern="^[a-z]{1,20}$"),
                principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
     need(principal, "money.read")
-    from topology.money import tables
-    from topology.money.allocation import RULES
-
     with Session(request.app.state.engine) as s:
         r = load_report(s, year, rule)
     carriers = sorted(r.rows.carriers, key=lambda c: (r.rows.carriers[c].role != "primary", c))

@@ -30,10 +30,8 @@ def overview(request: Request, principal: auth.Principal = Depends(page_user)) -
         run = s.exec(select(CollectionRun).order_by(col(CollectionRun.id).desc())).first()
         backup = None
         if principal.can("money.read"):
-            from .money_pages import load_report
-
             try:
-                r = load_report(s, None, "circuits")
+                r = ask(s).money()
                 backup = {"year": r.year, "value": r.backup.year(r.year)}
             except (KeyError, ValueError):
                 backup = None

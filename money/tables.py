@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from inventory.models import CHINA_TZ
+
 from .allocation import ROLE_ZH, RULES
 from .assessment import SEVERITY_ZH
 from .backup_value import gib
@@ -298,8 +300,6 @@ def protected_units(r: MoneyReport) -> Sheet:
 
 def failover_events(r: MoneyReport) -> Sheet:
     until = max((i.end or i.start for i in r.backup.intervals), default=None)
-    from inventory.models import CHINA_TZ
-
     rows = [[i.cid, i.unit or "", r.rows.units[i.unit].name if i.unit in r.rows.units else "",
              KIND_ZH.get(i.kind, i.kind), i.start.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
              i.end.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if i.end else "未恢复", i.hours(until),

@@ -1,7 +1,7 @@
 """Plain, detached copies of the inventory rows the money analyses read.
 
-The analyses never touch a session: ``load_rows`` reads once, and tests can build ``MoneyRows`` by
-hand for the cases the sample does not contain.
+The analyses never touch a session: the answers layer reads them once (``answers/money_rows.py``),
+and tests can build ``MoneyRows`` by hand for the cases the sample does not contain.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlmodel import Session, select
-
-from inventory.models import BudgetLine, Carrier, Circuit, Contract, Incident, Payment, Room, Unit
+from inventory.models import CHINA_TZ
 
 
 @dataclass(frozen=True)
@@ -160,8 +158,6 @@ def measured_availability(rows: MoneyRows, carrier: str, year: int) -> float | N
     """Percent of the year the carrier's circuits were up, from recorded incidents on its circuits:
     1 − outage hours (clipped to the year, China time) / (circuits in service × hours in the year).
     None when the carrier had no circuit in service that year."""
-    from inventory.models import CHINA_TZ
-
     n = sum(1 for c in rows.circuits if c.carrier == carrier and c.in_service(year))
     if not n:
         return None
@@ -172,52 +168,3 @@ def measured_availability(rows: MoneyRows, carrier: str, year: int) -> float | N
             a, b = max(i.started_at, lo), min(i.ended_at or hi, hi)
             hours += max(0.0, (b - a).total_seconds() / 3600)
     return 100 * (1 - hours / (n * (hi - lo).total_seconds() / 3600))
-
-
-def load_rows(session: Session) -> MoneyRows:
-    carriers = {c.id: c for c in session.exec(select(Carrier))}
-    code = {i: c.code for i, c in carriers.items()}
-    contracts = {c.id: c for c in session.exec(select(Contract).order_by(Contract.code))}
-    budget = {b.id: b for b in session.exec(select(BudgetLine).order_by(BudgetLine.year, BudgetLine.line))}
-    rooms = {r.id: r for r in session.exec(select(Room))}
-    units = {u.id: u for u in session.exec(select(Unit).order_by(Unit.code))}
-    circuits = {c.id: c for c in session.exec(select(Circuit).order_by(Circuit.cid))}
-    rows = MoneyRows(
-        carriers={c.code: CarrierRow(c.code, c.name, c.role) for c in carriers.values()},
-        contracts=[ContractRow(c.code, c.name, code[c.carrier_id], c.kind, c.start_date, c.end_date, c.total,
-                               c.annual_fee, c.states_quantities, c.states_unit_prices, c.carries_on_after_expiry,
-                               c.assessment_scheme, c.signed_on) for c in contracts.values()],
-        budget=[BudgetRow(b.year, b.line, code.get(b.carrier_id) if b.carrier_id else None, b.is_total,
-                          b.before_adjustment, b.after_adjustment, b.actual, b.note) for b in budget.values()],
-        units={u.code: UnitRow(u.code, u.name, u.declared_terminals, u.group) for u in units.values()},
-        core_rooms=sorted(r.code for r in rooms.values() if r.is_core),
-    )
-    for p in session.exec(select(Payment).order_by(Payment.paid_on, Payment.voucher)):
-        bl = budget.get(p.budget_line_id) if p.budget_line_id else None
-        rows.payments.append(PaymentRow(
-            p.voucher, code[p.carrier_id], contracts[p.contract_id].code if p.contract_id in contracts else None,
-            bl.year if bl else None, bl.line if bl else None, p.amount, p.paid_on, p.service_start, p.service_end,
-            p.approval_state, p.description))
-    for i in session.exec(select(Incident).order_by(Incident.started_at)):
-        rows.incidents.append(IncidentRow(
-            code[i.carrier_id], circuits[i.circuit_id].cid if i.circuit_id in circuits else None, i.category,
-            i.severity, _aware(i.started_at), _aware(i.ended_at) if i.ended_at else None, i.description,
-            i.points_deducted))
-
-    def room(i: int | None) -> str | None:
-        return rooms[i].code if i in rooms else None
-
-    def unit(i: int | None) -> str | None:
-        return units[i].code if i in units else None
-
-    for c in circuits.values():
-        rows.circuits.append(CircuitRow(
-            c.cid, code.get(c.carrier_id) if c.carrier_id else None, c.role, c.bandwidth_mbps, room(c.a_room_id),
-            unit(c.a_unit_id), c.a_external, room(c.z_room_id), unit(c.z_unit_id), c.z_external, c.cost,
-            c.install_date, c.end_date, c.status))
-    return rows
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; the database stores UTC.
-    return value if value.utcoffset() is not None else value.replace(tzinfo=dt.UTC)

@@ -41,7 +41,7 @@ from itertools import pairwise
 import networkx as nx
 
 from inventory.models import CHINA_TZ
-from topology.protection import UnitProtection, classify
+from topology.protection import UnitProtection
 from topology.scenario import FailureSpec, simulate
 
 from .evidence import CounterRow, EventRow, Evidence
@@ -163,9 +163,9 @@ def carriers_by_role(g: nx.MultiGraph) -> tuple[list[str], list[str]]:
     return primary, backup
 
 
-def protection(g: nx.MultiGraph, classes: dict[str, UnitProtection] | None = None) -> Protection:
+def protection(g: nx.MultiGraph, classes: dict[str, UnitProtection]) -> Protection:
+    """``classes``: the protection classes of ``g``, from the caller (the answers layer has them)."""
     primary, backup = carriers_by_role(g)
-    classes = classes if classes is not None else classify(g)
     dual = sorted(u for u, p in classes.items() if p.cls.startswith("dual-carrier"))
     if not primary:
         return Protection(primary, backup, [], 0, {}, [], 0, [], dual)
@@ -336,11 +336,11 @@ def availability_model(rows: MoneyRows, g: nx.MultiGraph, prot: Protection, year
 
 
 def backup_value(rows: MoneyRows, ledger: Ledger, g: nx.MultiGraph, evidence: Evidence, *,
-                 years: list[int] | None = None, assumed_availability: Decimal = DEFAULT_AVAILABILITY,
-                 classes: dict[str, UnitProtection] | None = None, include_year: int | None = None,
+                 classes: dict[str, UnitProtection], years: list[int] | None = None,
+                 assumed_availability: Decimal = DEFAULT_AVAILABILITY, include_year: int | None = None,
                  baseline: str = "zero") -> BackupValue:
-    """The whole analysis; ``years`` defaults to every service year the backup carrier was paid for,
-    every year with link events, and ``include_year``."""
+    """The whole analysis; ``classes`` are the protection classes of ``g``; ``years`` defaults to every
+    service year the backup carrier was paid for, every year with link events, and ``include_year``."""
     prot = protection(g, classes)
     spans = intervals(g, evidence)
     use = usage(g, evidence.counters, baseline)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .rows import MoneyRows
+from .split import split_exact
 
 ZERO = Decimal(0)
 
@@ -187,8 +188,6 @@ def split_by_year(amount: Decimal, start: dt.date, end: dt.date) -> dict[int, De
         days[year] = (hi - lo).days + 1
     if len(days) == 1:
         return {start.year: amount}
-    from .split import split_exact
-
     return dict(zip(days, split_exact(amount, list(days.values())), strict=True))
 
 
