@@ -39,8 +39,12 @@ _inflight: dict[tuple[Hashable, ...], threading.Lock] = {}
 
 
 def url_of(session: Session) -> str:
+    """Which database: its URL, or the engine itself for an in-memory SQLite (they all share one URL)."""
     bind = session.get_bind()
-    return str(getattr(bind, "url", id(bind)))
+    url = getattr(bind, "url", None)
+    if url is None or (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")):
+        return f"{url}#{id(bind)}"
+    return str(url)
 
 
 def _fresh(seen: _Seen | None) -> bool:
