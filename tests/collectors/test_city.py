@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from collectors.parse import parse_outputs
-from collectors.profiles import load_profile
+from collectors.platforms import load_profile
 from inventory.db import session_scope
 from inventory.models import (
     Circuit,

@@ -6,7 +6,7 @@ import pytest
 
 from collectors.driver import IncrementalSSHChannel
 from collectors.errors import CODES, classify
-from collectors.profiles import ProfileError, load_profile, platforms
+from collectors.platforms import ProfileError, load_profile, names
 from inventory.redact import MASK, redact
 
 
@@ -59,4 +59,4 @@ def test_every_platform_has_a_lab_access_port() -> None:
     # an imported device that declares terminals but has no LAN port gets this one in the lab
     from lab.spec import ACCESS_PORT_NAME
 
-    assert set(ACCESS_PORT_NAME) == set(platforms())
+    assert set(ACCESS_PORT_NAME) == set(names())
