@@ -17,7 +17,7 @@ from collectors.platforms.ruijie_os import Driver as FastRuijieSSH
 from collectors.platforms.zte_zxros import Driver as FastZteSSH
 from inventory.redact import MASK, redact
 from lab.model import LabSpec
-from lab.render import access_port, render_config
+from lab.render import access_port, render_config, secrets_for
 from lab.server import LabOptions, LabThread
 
 from .extra_spec import build_spec
@@ -108,8 +108,6 @@ def test_rendered_secrets_are_masked(platform: str) -> None:
     for dev in build_spec().devices:
         if dev.platform != platform:
             continue
-        from lab.render import secrets_for
-
         text = render_config(dev)
         shown = redact(text, platform)
         for name, value in secrets_for(dev).items():
