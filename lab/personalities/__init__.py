@@ -51,7 +51,8 @@ def _modules() -> set[str]:
 def personality(platform: str) -> Personality:
     """The personality that plays `platform` (an unknown platform raises collectors' UnknownPlatform)."""
     if platform not in _LOADED:
-        _LOADED[check(platform)] = _load(platform)
+        check(platform)
+        _LOADED[platform] = _load(platform)
     return _LOADED[platform]
 
 
