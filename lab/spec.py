@@ -206,14 +206,7 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
                                               out_octets=10**10 + _n(d.hostname, "acc2") % 10**11))
         lab_devs[d.id] = ld
 
-    # Terminal addresses come from the unit LAN (the first access router's /24).
-    lan_of_unit: dict[str, str] = {}
-    for ld in lab_devs.values():
-        for li in ld.interfaces:
-            if "局域网" in li.description and li.ip and ld.unit:
-                lan_of_unit[ld.unit] = li.ip.split("/")[0].rsplit(".", 1)[0]
-    for ld in lab_devs.values():
-        ld.lan_prefix = lan_of_unit.get(ld.unit or "", "10.200.0")
+    _set_lan_prefixes(list(lab_devs.values()))
 
     # LLDP on both ends of every circuit with two device interfaces; backup counters per failover hours.
     for c in session.exec(select(Circuit).order_by(Circuit.id)).all():
@@ -231,7 +224,23 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
             if dev in lab_devs:
                 lab_devs[dev].neighbors.append(LabNeighbor(name, hostnames[other], other_name))
 
-    # Link down/up at both ends of every incident's circuit.
+    _log_incidents(session, iface_by_id, lab_devs)
+    return LabSpec(devices=list(lab_devs.values()), seed=SEED)
+
+
+def _set_lan_prefixes(devices: list[LabDevice]) -> None:
+    """Terminal addresses come from the unit LAN (the first access router's /24)."""
+    lan_of_unit: dict[str, str] = {}
+    for ld in devices:
+        for li in ld.interfaces:
+            if "局域网" in li.description and li.ip and ld.unit:
+                lan_of_unit[ld.unit] = li.ip.split("/")[0].rsplit(".", 1)[0]
+    for ld in devices:
+        ld.lan_prefix = lan_of_unit.get(ld.unit or "", "10.200.0")
+
+
+def _log_incidents(session: Session, iface_by_id: dict[int | None, Interface], lab_devs: dict[int, LabDevice]) -> None:
+    """Link down/up at both ends of every incident's circuit."""
     for circuit, start, end in _incident_windows(session):
         for iid in (circuit.a_interface_id, circuit.z_interface_id):
             i = iface_by_id.get(iid or -1)
@@ -240,7 +249,6 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
             ev = lab_devs[i.device_id].log_events
             ev += [LabLogEvent(at=start, interface=i.name, state="down"), LabLogEvent(at=end, interface=i.name,
                                                                                       state="up")]
-    return LabSpec(devices=list(lab_devs.values()), seed=SEED)
 
 
 __all__ = [
