@@ -8,7 +8,11 @@
 * waits block on the channel instead of polling it: netmiko sleeps 10-25 ms between reads (and
   0.1 s before session preparation), which made a device cost ~0.5 s of sleeping and kept
   32 threads waking up to find nothing. A blocked read returns the moment bytes arrive, so a device
-  now costs its round trips, and the CPU goes to SSH rather than to polling."""
+  now costs its round trips, and the CPU goes to SSH rather than to polling.
+
+A platform's own driver is `_Fast` over netmiko's class for it, composed by the registry
+(`collectors.platforms.driver_class`); a platform whose session steps need more keeps a `Driver`
+subclass in its own module, `collectors/platforms/NAME.py`."""
 
 from __future__ import annotations
 
@@ -21,14 +25,11 @@ from typing import Any
 
 import paramiko
 from netmiko.channel import SSHChannel
-from netmiko.cisco.cisco_ios import CiscoIosSSH
 from netmiko.exceptions import ReadException, ReadTimeout
-from netmiko.hp.hp_comware import HPComwareSSH
-from netmiko.huawei.huawei import HuaweiSSH
-from netmiko.ruijie.ruijie_os import RuijieOSSSH
-from netmiko.zte.zte_zxros import ZteZxrosSSH
+from netmiko.ssh_dispatcher import CLASS_MAPPER
 
 from .errors import CollectError
+from .platforms import REGISTRY, ProfileError, Registry
 
 MAX_BUFFER = 65535
 _REFUSED = re.compile(r"^\s*(Error:|% ?Invalid|% ?Unrecognized|% ?Unknown)", re.M)
@@ -187,62 +188,26 @@ def _ends_with_prompt(text: str, prompt: re.Pattern[str], start: int) -> bool:
     return last is not None and not text[last.end():].strip()
 
 
-class FastHuaweiSSH(_Fast, HuaweiSSH):
-    LOGOUT = "quit"
-
-    def session_preparation(self) -> None:
-        # HuaweiSSH's own, minus its fixed 0.3 x delay sleep before clearing the buffer
-        self.ansi_escape_codes = True
-        self.set_base_prompt()
-        self.disable_paging(command="screen-length 0 temporary")
-        self.clear_buffer()
+_DRIVERS: dict[tuple[int, str], type] = {}
 
 
-class FastComwareSSH(_Fast, HPComwareSSH):
-    LOGOUT = "quit"
-
-
-class FastCiscoIosSSH(_Fast, CiscoIosSSH):
-    LOGOUT = "exit"
-
-
-class FastRuijieSSH(_Fast, RuijieOSSSH):
-    LOGOUT = "exit"
-
-    def session_preparation(self) -> None:
-        # RuijieOSBase's own (password-change question, enable, width, paging) minus its fixed 0.3 x delay
-        # sleep; its stock cleanup() is what idles 2 s before `exit` (replaced by _Fast.cleanup)
-        data = self.read_until_pattern(pattern=rf"(?:{_RUIJIE_PWD_CHANGE}|{self.prompt_pattern})")
-        if re.search(_RUIJIE_PWD_CHANGE, data):
-            self.write_channel("n" + self.RETURN)
-            self.read_until_pattern(pattern=self.prompt_pattern)
-        self.set_base_prompt()
-        self.enable()
-        self.set_terminal_width(command="terminal width 256", pattern="terminal")
-        self.disable_paging(command="terminal length 0")
-        self.clear_buffer()
-
-
-class FastZteSSH(_Fast, ZteZxrosSSH):
-    LOGOUT = "exit"
-
-    def session_preparation(self) -> None:
-        # ZteZxrosBase's own minus its fixed sleep
-        self._test_channel_read(pattern=r"[>#]")
-        self.set_base_prompt()
-        self.disable_paging(command="terminal length 0")
-        self.clear_buffer()
-
-    def disable_paging(self, command: str = "terminal length 0", *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
-        # ZXROS refuses with `%Error 20200: ...`, which the shared refusal pattern does not know
-        out = super().disable_paging(command, *args, **kwargs)
-        if _ZTE_REFUSED.search(out):
-            raise CollectError("paging", f"device refused {command.strip()!r}")
-        return out
-
-
-_RUIJIE_PWD_CHANGE = r"Do you want to change the password"
-_ZTE_REFUSED = re.compile(r"^\s*%Error \d+:", re.M)
-
-DRIVERS = {"huawei_vrp": FastHuaweiSSH, "hp_comware": FastComwareSSH, "cisco_ios": FastCiscoIosSSH,
-           "ruijie_os": FastRuijieSSH, "zte_zxros": FastZteSSH}
+def driver_class(platform: str, registry: Registry = REGISTRY) -> type:
+    """The netmiko driver class the engine connects with: the platform module's `Driver` if it has one,
+    else `_Fast` over netmiko's class for the profile's device_type; either way leaving with the profile's
+    logout line (the lab answers the same line)."""
+    key = (id(registry), platform)
+    if key not in _DRIVERS:
+        prof = registry.profile(platform)
+        hooks = registry.hooks(platform)
+        cls = getattr(hooks, "Driver", None)
+        if cls is None:
+            if prof.driver not in CLASS_MAPPER:
+                raise ProfileError(f"{registry.files()[platform]}: netmiko has no driver {prof.driver!r}")
+            base = CLASS_MAPPER[prof.driver]
+            cls = type(f"Fast{base.__name__}", (_Fast, base), {"LOGOUT": prof.logout, "__module__": __name__})
+        elif not (isinstance(cls, type) and issubclass(cls, _Fast)):
+            raise ProfileError(f"{hooks.__name__}.Driver must subclass collectors.driver._Fast")
+        else:
+            cls.LOGOUT = prof.logout
+        _DRIVERS[key] = cls
+    return _DRIVERS[key]

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from .driver import DRIVERS
+from .driver import driver_class
 from .errors import TRANSIENT, CollectError, classify
-from .profiles import Profile, load_profile
+from .platforms import Profile, load_profile
 
 log = logging.getLogger("extranet.collect")
 # netmiko's DEBUG log is a session log: every byte read from the channel, configs and their secrets
@@ -74,7 +74,7 @@ class DeviceOutcome:
 
 
 def _session(target: Target, creds: Credentials, profile: Profile, settings: Settings) -> dict[str, RawOutput]:
-    driver = DRIVERS[profile.driver]
+    driver = driver_class(profile.platform)
     stage = "connect"
     conn = None
     try:

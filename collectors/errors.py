@@ -31,6 +31,7 @@ class CollectError(Exception):
 
 def classify(exc: BaseException, *, stage: str, alive: bool | None = None) -> CollectError:
     """Map an exception from netmiko/paramiko to a stable code. `stage` is connect or command."""
+    # imported here for start-up time: the CLI and the docs read CODES without loading netmiko (~0.5 s)
     from netmiko.exceptions import (
         NetmikoAuthenticationException,
         NetmikoTimeoutException,

@@ -18,9 +18,8 @@ from ntc_templates.parse import parse_output
 from textfsm import clitable
 
 from .errors import CollectError
-from .profiles import Profile, load_profile
+from .platforms import TEMPLATES, Profile, load_profile
 
-TEMPLATES = Path(__file__).parent / "templates"
 DEVICE_TZ = dt.timezone(dt.timedelta(hours=8))  # devices log in China time
 MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                                       "Dec"], start=1)}
@@ -164,21 +163,9 @@ def parse_outputs(platform: str, outputs: dict[str, str]) -> Facts:
     if "version" in outputs:
         rows = run_template(p, "version", outputs["version"])
         if rows:
-            r = rows[0]
-            if platform == "huawei_vrp":
-                f.model = str(r.get("model") or "") or None
-                f.os_version = str(r.get("product_version") or "").split()[-1] or None
-            elif platform in ("hp_comware", "zte_zxros"):
-                f.model, f.os_version = str(r.get("model")) or None, str(r.get("version")) or None
-            elif platform == "ruijie_os":
-                f.model, f.os_version = str(r.get("model")) or None, str(r.get("version")) or None
-                f.serial = str(r.get("serial") or "") or None
-            else:
-                hw = r.get("hardware") or []
-                f.model = hw[0] if isinstance(hw, list) and hw else None
-                f.os_version = str(r.get("version")) or None
-                serial = r.get("serial") or []
-                f.serial = serial[0] if isinstance(serial, list) and serial else None
+            picked = {fact: pick.read(rows[0]) for fact, pick in p.version_facts.items()}
+            f.model, f.os_version = picked.get("model"), picked.get("os_version")
+            f.serial = picked.get("serial", f.serial)
     if "serial" in outputs:
         rows = run_template(p, "serial", outputs["serial"])
         for r in rows:
@@ -207,12 +194,7 @@ def parse_outputs(platform: str, outputs: dict[str, str]) -> Facts:
         f.mac_count = sum(1 for port in ports if normalise(p, port) not in uplinks)
     if "arp" in outputs:
         rows = run_template(p, "arp", outputs["arp"])
-        if platform in ("cisco_ios", "ruijie_os"):  # own addresses have no age
-            f.arp_count = sum(1 for r in rows if str(r.get("age")) not in ("-", "--", "<static>"))
-        elif platform == "zte_zxros":  # H: the device's own (host) entries
-            f.arp_count = sum(1 for r in rows if str(r.get("age")) != "H")
-        else:
-            f.arp_count = sum(1 for r in rows if str(r.get("type", "")).upper().startswith("D"))
+        f.arp_count = sum(1 for r in rows if p.arp_learned.learned(r))
     if "log" in outputs:
         for r in run_template(p, "log", outputs["log"]):
             f.events.append(EventFact(at=_event_time(r), interface=normalise(p, str(r["interface"])),

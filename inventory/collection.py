@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 from collectors.engine import Credentials, DeviceOutcome, RawOutput, Settings, Target, collect_all
 from collectors.errors import CollectError
 from collectors.parse import Facts, parse_outputs
-from collectors.profiles import load_profile, platforms
+from collectors.platforms import load_profile, names
 
 from .db import session_scope
 from .errors import ExtranetError, NotFound
@@ -130,9 +130,9 @@ def targets_for(session: Session, devices: list[Device], lab_inventory: dict[str
             if not _allowed(host):
                 raise ExtranetError(f"{d.hostname}: refusing to connect to {host} (only 127.0.0.0/8 unless "
                                     "EXTRANET_ALLOW_REMOTE=1); use --lab for the SSH lab", code="address")
-        if d.platform not in platforms():
+        if d.platform not in names():
             raise ExtranetError(f"{d.hostname}: no collector profile for platform {d.platform!r}; known: "
-                                f"{', '.join(platforms())}", code="platform")
+                                f"{', '.join(names())}", code="platform")
         out.append(Target(d.hostname, d.platform, host, port, d.encoding, d.legacy_crypto,
                           group=rooms.get(d.room_id, "") or d.zone))
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from collectors.profiles import load_profile, platforms
+from collectors.platforms import load_profile, names
 
 MASK = "******"
 
@@ -29,9 +29,9 @@ COMMON = tuple(re.compile(p) for p in (
 
 @cache
 def _patterns(platform: str | None) -> tuple[re.Pattern, ...]:
-    names = [platform] if platform in platforms() else platforms()
+    wanted = [platform] if platform in names() else list(names())
     out: list[re.Pattern] = []
-    for name in names:
+    for name in wanted:
         out.extend(load_profile(name).secrets)
     return tuple(out)
 

@@ -1,5 +1,5 @@
-"""Plain dataclasses describing what the SSH lab plays. Built by `lab.spec` from the database;
-the lab itself imports nothing from the project, so it can run from a JSON file as well."""
+"""Plain dataclasses describing what the SSH lab plays. Built by `lab.spec` from the database, or read
+from a JSON file: the lab's server needs no database, only these and the collector profiles."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class LabLogEvent:
 @dataclass
 class LabDevice:
     hostname: str
-    platform: str  # huawei_vrp | hp_comware | cisco_ios
+    platform: str  # a name in collectors.platforms.names(), played by lab/personalities/<platform>.py
     model: str
     serial: str
     os_version: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
@@ -23,39 +24,13 @@ from typing import Any
 
 import asyncssh
 
-from . import render
-from .model import LabDevice, LabLogEvent, LabSpec
+from collectors.platforms import load_profile
 
-# Command table per personality: full command words -> renderer key. Abbreviations work the VRP way
-# (every typed word is a prefix of the full word), which netmiko never needs but engineers type.
-COMMANDS: dict[str, dict[str, str]] = {
-    "huawei_vrp": {"display current-configuration": "config", "display version": "version", "display esn": "serial",
-                   "display interface": "interfaces", "display lldp neighbor brief": "lldp",
-                   "display arp all": "arp", "display mac-address": "mac", "display logbuffer": "log"},
-    "hp_comware": {"display current-configuration": "config", "display version": "version",
-                   "display device manuinfo": "serial", "display interface": "interfaces",
-                   "display lldp neighbor-information list": "lldp", "display arp": "arp",
-                   "display mac-address": "mac", "display logbuffer": "log"},
-    "cisco_ios": {"show running-config": "config", "show version": "version", "show interfaces": "interfaces",
-                  "show lldp neighbors": "lldp", "show ip arp": "arp", "show mac address-table": "mac",
-                  "show logging": "log"},
-    "ruijie_os": {"show running-config": "config", "show version": "version", "show interfaces": "interfaces",
-                  "show lldp neighbors": "lldp", "show arp": "arp", "show mac-address-table": "mac",
-                  "show logging": "log"},
-    "zte_zxros": {"show running-config": "config", "show version": "version", "show inventory": "serial",
-                  "show interface": "interfaces", "show lldp neighbor": "lldp", "show arp": "arp", "show mac": "mac",
-                  "show logging alarm": "log"},
-}
-PAGING_OFF = {"huawei_vrp": ["screen-length 0 temporary"], "hp_comware": ["screen-length disable"],
-              "cisco_ios": ["terminal length 0"], "ruijie_os": ["terminal length 0"],
-              "zte_zxros": ["terminal length 0"]}
-OTHER_OK = {"cisco_ios": {"terminal width 511": ""}, "huawei_vrp": {}, "hp_comware": {},
-            "ruijie_os": {"terminal width 256": ""}, "zte_zxros": {}}
-LOGOUT = {"huawei_vrp": "quit", "hp_comware": "quit", "cisco_ios": "exit", "ruijie_os": "exit", "zte_zxros": "exit"}
+from .model import LabDevice, LabLogEvent, LabSpec
+from .personalities import Personality, personality
+from .personalities.base import h
+
 PAGE_LINES = 24
-MORE = {"huawei_vrp": "  ---- More ----", "hp_comware": "  ---- More ----", "cisco_ios": " --More-- ",
-        "ruijie_os": " --More-- ", "zte_zxros": " --More-- "}
-CISCO_LIKE = ("cisco_ios", "ruijie_os", "zte_zxros")  # `host#` prompts
 ERASE = "\x1b[42D" + " " * 42 + "\x1b[42D"
 
 # The legacy-crypto devices exist to offer finite-field DH; the library's deprecation notice is expected.
@@ -78,19 +53,32 @@ LEGACY = {"kex_algs": ["diffie-hellman-group14-sha1", "diffie-hellman-group1-sha
 
 
 def prompt_of(dev: LabDevice) -> str:
-    return f"{dev.hostname}#" if dev.platform in CISCO_LIKE else f"<{dev.hostname}>"
+    return personality(dev.platform).prompt(dev.hostname)
+
+
+_TABLES: dict[str, list[tuple[str, str, str]]] = {}
+
+
+def command_table(platform: str) -> list[tuple[str, str, str]]:
+    """(full command, kind, key) the lab answers on `platform`: kind is cmd | paging | ok | logout. The
+    commands, the paging command and the logout line are the collector profile's (the lab answers what the
+    collector sends); the personality adds what the netmiko driver sends besides (terminal width)."""
+    if platform not in _TABLES:
+        prof, persona = load_profile(platform), personality(platform)
+        table = [(c.command, "cmd", c.key) for c in prof.commands]
+        table += [(prof.paging_off, "paging", "")] + [(c, "ok", "") for c in persona.other_ok]
+        _TABLES[platform] = [*table, (prof.logout, "logout", "")]
+    return _TABLES[platform]
 
 
 def _match(platform: str, line: str) -> tuple[str, str] | None:
-    """(kind, key) for a typed line: kind is cmd | paging | ok | logout."""
+    """(kind, key) for a typed line. Abbreviations work the VRP way (every typed word is a prefix of the
+    full word), which netmiko never needs but engineers type."""
     words = line.split()
     if not words:
         return None
-    table: list[tuple[str, str, str]] = [(c, "cmd", k) for c, k in COMMANDS[platform].items()]
-    table += [(c, "paging", "") for c in PAGING_OFF[platform]] + [(c, "ok", "") for c in OTHER_OK[platform]]
-    table += [(LOGOUT[platform], "logout", "")]
     best = None
-    for full, kind, key in table:
+    for full, kind, key in command_table(platform):
         fw = full.split()
         if len(words) == len(fw) and all(f.startswith(w) for w, f in zip(words, fw, strict=True)):
             if line.strip() == full:
@@ -112,6 +100,7 @@ class LabOptions:
 class DeviceSession(asyncssh.SSHServerSession):
     def __init__(self, lab: Lab, dev: LabDevice, conn: asyncssh.SSHServerConnection) -> None:
         self.lab, self.dev, self.conn = lab, dev, conn
+        self.persona: Personality = personality(dev.platform)
         self.chan: asyncssh.SSHServerChannel | None = None
         self.inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self.pending = b""
@@ -205,19 +194,8 @@ class DeviceSession(asyncssh.SSHServerSession):
 
     # the CLI
     async def _run(self) -> None:
-        dev = self.dev
         try:
-            if dev.platform == "huawei_vrp":
-                self._send("\nInfo: The max number of VTY users is 10, and the number\n"
-                           "      of current VTY users on line is 1.\n"
-                           "      The current login time is 2026-11-25 21:00:00+08:00.\n")
-            elif dev.platform == "zte_zxros":
-                self._send(f"\n{render.LOGIN_NOTICE}\n")
-            elif dev.platform == "hp_comware":
-                self._send(f"\n******************************************************************************\n"
-                           f"* {render.LOGIN_NOTICE}\n"
-                           "******************************************************************************\n")
-            self._send("\n" + prompt_of(dev))
+            self._send(self.persona.banner() + "\n" + prompt_of(self.dev))
             while True:
                 line = await self._readline()
                 if not await self._handle(line.strip()):
@@ -228,11 +206,12 @@ class DeviceSession(asyncssh.SSHServerSession):
             self.chan.close()
 
     async def _handle(self, line: str) -> bool:
-        dev, p = self.dev, prompt_of(self.dev)
+        """Answer one typed line; False ends the session."""
+        p = prompt_of(self.dev)
         if not line:
             self._send(p)
             return True
-        found = _match(dev.platform, line)
+        found = _match(self.dev.platform, line)
         if found is None:
             self._send(self._error(line) + "\n" + p)
             return True
@@ -240,20 +219,27 @@ class DeviceSession(asyncssh.SSHServerSession):
         if kind == "logout":
             return False
         if kind == "paging":
-            if dev.fault == "paging_stuck":
-                self._send(self._error(line, at=len(line.split()[0]) + 1) + "\n" + p)
-            else:
-                self.paging = False
-                if dev.platform == "huawei_vrp":
-                    self._send("Info: The configuration takes effect on the current user terminal interface only.\n")
-                self._send(p)
+            self._paging_off(line)
             return True
         if kind == "ok":
             self._send(p)
             return True
+        return await self._command(key)
+
+    def _paging_off(self, line: str) -> None:
+        p = prompt_of(self.dev)
+        if self.dev.fault == "paging_stuck":
+            self._send(self._error(line, at=len(line.split()[0]) + 1) + "\n" + p)
+            return
+        self.paging = False
+        self._send(self.persona.paging_ack + p)
+
+    async def _command(self, key: str) -> bool:
+        """One profile command's output, through the device's fault if it has one; False ends the session."""
+        dev, p = self.dev, prompt_of(self.dev)
         if dev.fault == "slow":
             await asyncio.sleep(self.lab.options.slow_seconds)
-        text = render.RENDERERS[key](dev)
+        text = self.persona.render(key, dev)
         if key == "config" and dev.fault in ("hang", "reset"):
             self._send(text[: len(text) // 3])
             await asyncio.sleep(0.05)
@@ -262,7 +248,7 @@ class DeviceSession(asyncssh.SSHServerSession):
             self._reset()
             return False
         if key == "config" and dev.fault == "garbage":
-            noise = bytes(b % 200 + 1 for b in render._h(dev.hostname, "garbage") * 40)
+            noise = bytes(b % 200 + 1 for b in h(dev.hostname, "garbage") * 40)
             self._send(noise.decode("latin-1") + "\n" + p)
             return True
         await self._output(text)
@@ -283,19 +269,14 @@ class DeviceSession(asyncssh.SSHServerSession):
             await self._stream("\n".join(page) + "\n")
             if i >= len(lines):
                 return
-            self._send(MORE[self.dev.platform])
+            self._send(self.persona.more)
             key = await self._byte()
             self._send(ERASE)
             if key not in (b" ", b"\r", b"\n"):
                 return
 
     def _error(self, line: str, at: int = 0) -> str:
-        caret = " " * (len(prompt_of(self.dev)) + at) + "^"
-        if self.dev.platform in ("cisco_ios", "ruijie_os"):
-            return f"{caret}\n% Invalid input detected at '^' marker.\n"
-        if self.dev.platform == "zte_zxros":
-            return f"{caret}\n%Error 20200: Invalid input detected at '^' marker.\n"
-        return f"{caret}\nError: Unrecognized command found at '^' position.\n"
+        return self.persona.error(self.dev.hostname, at)
 
     def _reset(self) -> None:
         transport = getattr(self.conn, "_transport", None)
@@ -390,8 +371,6 @@ class Lab:
 
     # ---- control: the same operations in-process and over the JSON-lines socket
     def flip_link(self, hostname: str, interface: str, state: str, at: Any = None) -> None:
-        import datetime as dt
-
         dev = self.spec.device(hostname)
         dev.interface(interface).up = state == "up"
         dev.log_events.append(LabLogEvent(at=at or dt.datetime.now(dt.UTC), interface=interface,

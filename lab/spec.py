@@ -19,14 +19,16 @@ from inventory.models import Carrier, Circuit, Device, Incident, Interface, Room
 from inventory.province import CITY_NAMES
 from inventory.sample import SEED, build_sample
 from lab.model import WEAKNESS_CODES, LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabSpec
-from lab.render import short_name
+from lab.personalities import personalities, personality
 
 # Backup circuits carry this share of their bandwidth while covering a primary outage.
 FAILOVER_UTILISATION = 0.35
-ACCESS_PORT_NAME = {"huawei_vrp": "GigabitEthernet0/0/24", "hp_comware": "GigabitEthernet1/0/24",
-                    "cisco_ios": "GigabitEthernet0/0/24", "ruijie_os": "GigabitEthernet 0/24",
-                    "zte_zxros": "gei-1/1/0/24"}
 ACCESS_PORT_DESCRIPTION = "终端接入"
+
+
+def access_port_name(platform: str) -> str:
+    """The port an imported device that declares terminals but has no LAN port gets in the lab."""
+    return personality(platform).access_port_name
 
 
 def _weak_devices() -> dict[str, set[str]]:
@@ -35,14 +37,13 @@ def _weak_devices() -> dict[str, set[str]]:
     for d in build_sample()["devices"]:
         by_platform[d["platform"]].append(d["hostname"])
     rng = random.Random(SEED + 7)
-    picks = {p: rng.sample(sorted(hosts), n) for p, hosts, n in
-             (("huawei_vrp", by_platform["huawei_vrp"], 8), ("hp_comware", by_platform["hp_comware"], 8),
-              ("cisco_ios", by_platform["cisco_ios"], 6))}
+    # Each personality says how many of its devices are drawn and how far its codes are shifted; the draws
+    # happen in the personalities' stated order, so the same devices stay weak whatever the registry adds.
+    draws = sorted((p.weak_picks, name) for name, p in personalities().items() if p.weak_picks)
     codes = list(WEAKNESS_CODES)
     weak: dict[str, set[str]] = {}
-    for platform, hosts in picks.items():
-        shift = {"huawei_vrp": 0, "hp_comware": 3, "cisco_ios": 5}[platform]
-        for i, host in enumerate(hosts):
+    for (_order, n, shift), platform in draws:
+        for i, host in enumerate(rng.sample(sorted(by_platform[platform]), n)):
             weak[host] = {codes[(i + shift) % len(codes)]}
             if i % 3 == 2:  # some devices are weak in two ways
                 weak[host].add(codes[(i + shift + 4) % len(codes)])
@@ -200,19 +201,12 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
             ld.interfaces.append(li)
             lab_ifaces[i.id] = li
         if ld.terminals and not any("局域网" in i.description for i in ld.interfaces):
-            ld.interfaces.append(LabInterface(name=ACCESS_PORT_NAME[d.platform], description=ACCESS_PORT_DESCRIPTION,
+            ld.interfaces.append(LabInterface(name=access_port_name(d.platform), description=ACCESS_PORT_DESCRIPTION,
                                               speed_mbps=1000, in_octets=10**10 + _n(d.hostname, "acc") % 10**11,
                                               out_octets=10**10 + _n(d.hostname, "acc2") % 10**11))
         lab_devs[d.id] = ld
 
-    # Terminal addresses come from the unit LAN (the first access router's /24).
-    lan_of_unit: dict[str, str] = {}
-    for ld in lab_devs.values():
-        for li in ld.interfaces:
-            if "局域网" in li.description and li.ip and ld.unit:
-                lan_of_unit[ld.unit] = li.ip.split("/")[0].rsplit(".", 1)[0]
-    for ld in lab_devs.values():
-        ld.lan_prefix = lan_of_unit.get(ld.unit or "", "10.200.0")
+    _set_lan_prefixes(list(lab_devs.values()))
 
     # LLDP on both ends of every circuit with two device interfaces; backup counters per failover hours.
     for c in session.exec(select(Circuit).order_by(Circuit.id)).all():
@@ -230,7 +224,23 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
             if dev in lab_devs:
                 lab_devs[dev].neighbors.append(LabNeighbor(name, hostnames[other], other_name))
 
-    # Link down/up at both ends of every incident's circuit.
+    _log_incidents(session, iface_by_id, lab_devs)
+    return LabSpec(devices=list(lab_devs.values()), seed=SEED)
+
+
+def _set_lan_prefixes(devices: list[LabDevice]) -> None:
+    """Terminal addresses come from the unit LAN (the first access router's /24)."""
+    lan_of_unit: dict[str, str] = {}
+    for ld in devices:
+        for li in ld.interfaces:
+            if "局域网" in li.description and li.ip and ld.unit:
+                lan_of_unit[ld.unit] = li.ip.split("/")[0].rsplit(".", 1)[0]
+    for ld in devices:
+        ld.lan_prefix = lan_of_unit.get(ld.unit or "", "10.200.0")
+
+
+def _log_incidents(session: Session, iface_by_id: dict[int | None, Interface], lab_devs: dict[int, LabDevice]) -> None:
+    """Link down/up at both ends of every incident's circuit."""
     for circuit, start, end in _incident_windows(session):
         for iid in (circuit.a_interface_id, circuit.z_interface_id):
             i = iface_by_id.get(iid or -1)
@@ -239,15 +249,13 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
             ev = lab_devs[i.device_id].log_events
             ev += [LabLogEvent(at=start, interface=i.name, state="down"), LabLogEvent(at=end, interface=i.name,
                                                                                       state="up")]
-    return LabSpec(devices=list(lab_devs.values()), seed=SEED)
 
 
 __all__ = [
-    "ACCESS_PORT_NAME",
     "WEAK_DEVICES",
+    "access_port_name",
     "build_lab_spec",
     "expected_backup_octets",
     "expected_failover_hours",
-    "short_name",
     "slice_devices",
 ]

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeDecorator
 
+from collectors.platforms import names as platform_names
+
 # 1 万元 = 10,000 yuan = 1,000,000 fen. Stored as integer fen so sums are exact on every backend
 # (SQLite has no decimal type and would round through floats).
 FEN_PER_WAN = Decimal(1_000_000)
@@ -92,15 +94,9 @@ class DeviceRole(StrEnum):
     FIREWALL = "firewall"
 
 
-class Platform(StrEnum):
-    """netmiko device_type names. Never `huawei` or `h3c_comware`: ntc-templates lookups miss them."""
-
-    HUAWEI_VRP = "huawei_vrp"
-    HUAWEI_VRPV8 = "huawei_vrpv8"
-    HP_COMWARE = "hp_comware"
-    CISCO_IOS = "cisco_ios"
-    RUIJIE_OS = "ruijie_os"
-    ZTE_ZXROS = "zte_zxros"
+# netmiko device_type names, one per collector profile (collectors.platforms is the one list). Never
+# `huawei` or `h3c_comware`: ntc-templates lookups miss them.
+Platform = StrEnum("Platform", {name.upper(): name for name in platform_names()}, module=__name__)
 
 
 class UnitKind(StrEnum):

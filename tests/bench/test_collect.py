@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from collectors.engine import Credentials, Settings, Target, collect_all
-from collectors.profiles import load_profile
+from collectors.platforms import load_profile
 from tests.bench._util import write_result
 
 STOCK_BEST = 32  # stock netmiko measured: 32 beats 16 and 64

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from collectors.parse import parse_outputs
-from collectors.profiles import load_profile
+from collectors.platforms import load_profile
 from inventory.db import session_scope
 from inventory.models import (
     Circuit,
@@ -23,7 +23,7 @@ from inventory.models import (
     LinkEvent,
     TerminalCount,
 )
-from lab.spec import ACCESS_PORT_NAME
+from lab.spec import access_port_name
 
 pytestmark = pytest.mark.xdist_group("city")
 
@@ -67,7 +67,7 @@ def test_parsed_facts_equal_the_inventory(city) -> None:
             f = _facts(s, city.report.run_id, dev)
             assert (f.serial, f.model, f.os_version) == (dev.serial, dev.model, dev.os_version), dev.hostname
             parsed = {i.name for i in f.interfaces}
-            extra = {ACCESS_PORT_NAME[dev.platform]} if dev.declared_terminals and not any(
+            extra = {access_port_name(dev.platform)} if dev.declared_terminals and not any(
                 "局域网" in i.description for i in s.exec(select(Interface).where(Interface.device_id == dev.id))) \
                 else set()
             assert parsed == ifaces[dev.id] | extra, dev.hostname

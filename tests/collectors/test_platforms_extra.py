@@ -9,13 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from collectors.driver import DRIVERS, FastRuijieSSH, FastZteSSH
+from collectors.driver import _Fast, driver_class
 from collectors.engine import Credentials, Settings, Target, collect_all, collect_device
 from collectors.parse import normalise, parse_outputs
-from collectors.profiles import load_profile
+from collectors.platforms import load_profile
+from collectors.platforms.ruijie_os import Driver as FastRuijieSSH
+from collectors.platforms.zte_zxros import Driver as FastZteSSH
 from inventory.redact import MASK, redact
 from lab.model import LabSpec
-from lab.render import access_port, render_config
+from lab.render import access_port, render_config, secrets_for
 from lab.server import LabOptions, LabThread
 
 from .extra_spec import build_spec
@@ -41,9 +43,9 @@ def _creds(lab: LabThread) -> Credentials:
 
 
 def test_drivers_registered() -> None:
-    assert DRIVERS["ruijie_os"] is FastRuijieSSH and DRIVERS["zte_zxros"] is FastZteSSH
+    assert driver_class("ruijie_os") is FastRuijieSSH and driver_class("zte_zxros") is FastZteSSH
     for platform in ("ruijie_os", "zte_zxros"):
-        assert load_profile(platform).driver in DRIVERS
+        assert load_profile(platform).driver == platform and issubclass(driver_class(platform), _Fast)
 
 
 def test_collected_facts_equal_what_the_lab_served(served: tuple[LabSpec, LabThread, dict]) -> None:
@@ -106,8 +108,6 @@ def test_rendered_secrets_are_masked(platform: str) -> None:
     for dev in build_spec().devices:
         if dev.platform != platform:
             continue
-        from lab.render import secrets_for
-
         text = render_config(dev)
         shown = redact(text, platform)
         for name, value in secrets_for(dev).items():

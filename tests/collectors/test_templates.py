@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from collectors.parse import normalise, parse_outputs, run_template
-from collectors.profiles import load_profile, platforms
+from collectors.platforms import load_profile, names
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAIRS = sorted(FIXTURES.glob("*/*/*.raw"))
@@ -33,7 +33,7 @@ def test_fixture(raw: Path) -> None:
 
 def test_every_parsed_command_has_a_fixture() -> None:
     have = {(p.parent.parent.name, p.parent.name) for p in PAIRS}
-    for platform in platforms():
+    for platform in names():
         for c in load_profile(platform).commands:
             if c.parser != "none":
                 assert (platform, c.command.replace(" ", "_")) in have, (platform, c.command)
@@ -41,7 +41,7 @@ def test_every_parsed_command_has_a_fixture() -> None:
 
 def test_own_templates_all_used_and_fixtured() -> None:
     own = {p.stem for p in (Path(__file__).parents[2] / "collectors" / "templates").glob("*.textfsm")}
-    used = {c.parser[4:] for p in platforms() for c in load_profile(p).commands if c.parser.startswith("own:")}
+    used = {c.parser[4:] for p in names() for c in load_profile(p).commands if c.parser.startswith("own:")}
     assert own == used
 
 

@@ -6,8 +6,10 @@ import pytest
 
 from collectors.driver import IncrementalSSHChannel
 from collectors.errors import CODES, classify
-from collectors.profiles import ProfileError, load_profile, platforms
+from collectors.platforms import ProfileError, load_profile, names
 from inventory.redact import MASK, redact
+from lab.personalities import personalities
+from lab.spec import access_port_name
 
 
 class _FakeConn:
@@ -57,6 +59,5 @@ def test_unknown_platform_profile_names_the_known_ones() -> None:
 
 def test_every_platform_has_a_lab_access_port() -> None:
     # an imported device that declares terminals but has no LAN port gets this one in the lab
-    from lab.spec import ACCESS_PORT_NAME
-
-    assert set(ACCESS_PORT_NAME) == set(platforms())
+    assert set(personalities()) == set(names())
+    assert all(access_port_name(p) for p in names())

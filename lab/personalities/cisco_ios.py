@@ -1,0 +1,171 @@
+"""The Cisco IOS / IOS XE personality: `host#` prompts, `show` commands, `!`-separated configs after
+"Building configuration...", and a log buffer printed oldest first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lab.model import LabDevice, LabInterface
+
+from .base import B64, CHINA, LOGHOST, NTP_SERVER, Personality, mask, newest_first, pk, token
+
+CRYPT = B64[:-2] + "./"
+
+
+class CiscoIos(Personality):
+    platform = "cisco_ios"
+    prompt_style = "hash"
+    more = " --More-- "
+    error_text = "% Invalid input detected at '^' marker."
+    access_port_name = "GigabitEthernet0/0/24"
+    dotted_mac = True
+    short_names = (("TenGigabitEthernet", "Te"), ("GigabitEthernet", "Gi"), ("Loopback", "Lo"))
+    other_ok = ("terminal width 511",)
+    weak_picks = (2, 6, 5)
+
+    def secrets(self, dev: LabDevice) -> dict[str, str]:
+        h = dev.hostname
+        return {"admin_password": "$9$" + token(CRYPT, 14, h, "salt") + "$" + token(CRYPT, 43, h, "pw"),
+                "enable_secret": "$9$" + token(CRYPT, 14, h, "esalt") + "$" + token(CRYPT, 43, h, "en"),
+                "snmp_auth": "Sn" + token(B64[:-2], 18, h, "auth")}
+
+    # ------------------------------------------------------------------------------------- config
+    def render_config(self, dev: LabDevice) -> str:
+        body = self._head(dev) + self._interfaces(dev) + self._services(dev) + self._lines(dev)
+        text = "\n".join(body) + "\n"
+        head = ["Building configuration...", "", f"Current configuration : {len(text.encode())} bytes"]
+        return "\n".join(head) + "\n" + text
+
+    def _head(self, dev: LabDevice) -> list[str]:
+        w, s = dev.weaknesses, self.secrets_for(dev)
+        changed = dt.datetime.now(CHINA).strftime('%H:%M:%S CST %a %b %d %Y')  # volatile: the scrubbers remove it
+        body = ["!", f"! Last configuration change at {changed}", "!",
+                "version " + ".".join(dev.os_version.split(".")[:2]), "service timestamps log datetime localtime year",
+                "service password-encryption", "!", f"hostname {dev.hostname}", "!",
+                f"enable secret 9 {s['enable_secret']}", "!", "aaa new-model", "aaa authentication login default local"]
+        if "no_login_lockout" not in w:
+            body += ["aaa local authentication attempts max-fail 5"]
+        body += ["!", f"username admin privilege 15 secret 9 {s['admin_password']}"]
+        if "weak_password" in w:
+            body += [f"username netops privilege 15 password 0 {s['clear_password']}"]
+        body += ["!", "ip ssh version 2"]
+        if "no_login_lockout" not in w:
+            body += ["login block-for 900 attempts 5 within 120"]
+        return [*body, "!"]
+
+    def _interfaces(self, dev: LabDevice) -> list[str]:
+        body = []
+        for iface in dev.interfaces:
+            body += [f"interface {iface.name}"]
+            if iface.description:
+                body += [f" description {iface.description}"]
+            body += [" ip address {} {}".format(*mask(iface.ip))] if iface.ip else [" no ip address"]
+            if not iface.up:
+                body += [" shutdown"]
+            body += ["!"]
+        return body
+
+    def _services(self, dev: LabDevice) -> list[str]:
+        w, s = dev.weaknesses, self.secrets_for(dev)
+        body = ["ip access-list standard VTY-ACL", " permit 10.255.0.0 0.0.255.255", "!"]
+        if "no_remote_syslog" not in w:
+            body += [f"logging host {LOGHOST}"]
+        if "weak_snmp" in w:
+            body += ["snmp-server community public RO", "snmp-server community private RW"]
+        else:
+            body += ["snmp-server group NMS v3 priv access VTY-ACL",
+                     f"snmp-server user nmsuser NMS v3 auth sha {s['snmp_auth']} priv aes 128 {s['snmp_auth'][::-1]}"]
+        if "no_ntp" not in w:
+            body += [f"ntp server {NTP_SERVER}"]
+        return body
+
+    def _lines(self, dev: LabDevice) -> list[str]:
+        w = dev.weaknesses
+        body = ["!", *dev.extra_config]
+        notice = f"Authorized {dev.hostname}# users only" if dev.fault == "fake_prompt" else "Authorized users only"
+        body += [f"banner login ^C {notice} ^C", "!", "line con 0", " logging synchronous", "line vty 0 4"]
+        if "no_vty_acl" not in w:
+            body += [" access-class VTY-ACL in"]
+        body += [" exec-timeout 0 0" if "no_idle_timeout" in w else " exec-timeout 10 0", " login local",
+                 " transport input telnet ssh" if "telnet_enabled" in w else " transport input ssh", "!", "end"]
+        return body
+
+    # ------------------------------------------------------------------------------------- show
+    def render_version(self, dev: LabDevice) -> str:
+        train = dev.os_version
+        xe = train.startswith("16")
+        image = "X86_64_LINUX_IOSD-UNIVERSALK9-M" if xe else "C2960X-UNIVERSALK9-M"
+        lines = []
+        if xe:
+            lines += [f"Cisco IOS XE Software, Version {train}"]
+        lines += [f"Cisco IOS Software, {'ISR' if xe else 'C2960X'} Software ({image}), Version {train}, "
+                  "RELEASE SOFTWARE (fc1)",
+                  "Technical Support: http://www.cisco.com/techsupport",
+                  "Copyright (c) 1986-2020 by Cisco Systems, Inc.", "",
+                  "ROM: IOS-XE ROMMON" if xe else "ROM: Bootstrap program is C2960X boot loader", "",
+                  f"{dev.hostname} uptime is 1 year, 2 weeks, 3 days, 4 hours, 5 minutes",
+                  "System returned to ROM by reload",
+                  f'System image file is "bootflash:{image.lower()}.{train}.bin"', "",
+                  f"cisco {dev.model} (1RU) processor with 1795979K/6147K bytes of memory.",
+                  f"Processor board ID {dev.serial}",
+                  "4 Gigabit Ethernet interfaces", "",
+                  "Configuration register is 0x2102"]
+        return "\n".join(lines) + "\n"
+
+    def render_serial(self, dev: LabDevice) -> str:
+        return self.render_version(dev)  # IOS prints the board ID in `show version`
+
+    def render_interfaces(self, dev: LabDevice) -> str:
+        return "".join(self._iface(dev, i) for i in dev.interfaces)
+
+    def _iface(self, dev: LabDevice, i: LabInterface) -> str:
+        st = "up" if i.up else "down"
+        out = [f"{i.name} is {st}, line protocol is {st}",
+               f"  Hardware is {dev.model.split('/')[0]}, address is {self.mac(dev.hostname, i.name)}"]
+        if i.description:
+            out += [f"  Description: {i.description}"]
+        if i.ip:
+            out += [f"  Internet address is {i.ip}"]
+        out += [f"  MTU 1500 bytes, BW {(i.speed_mbps or 1000) * 1000} Kbit/sec, DLY 10 usec,",
+                f"     {pk(i.in_octets)} packets input, {i.in_octets} bytes, 0 no buffer",
+                f"     {i.in_errors} input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored",
+                f"     {pk(i.out_octets)} packets output, {i.out_octets} bytes, 0 underruns",
+                f"     {i.out_errors} output errors, 0 collisions, 0 interface resets", ""]
+        return "\n".join(out)
+
+    def render_lldp(self, dev: LabDevice) -> str:
+        out = ["Capability codes:", "    (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device",
+               "    (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other", "",
+               f"{'Device ID':<20}{'Local Intf':<15}{'Hold-time':<11}{'Capability':<16}Port ID"]
+        out += [f"{n.neighbor[:20]:<20}{self.short(n.local_interface):<15}{'120':<11}{'B,R':<16}"
+                f"{n.neighbor_interface}" for n in dev.neighbors]
+        out += ["", f"Total entries displayed: {len(dev.neighbors)}"]
+        return "\n".join(out) + "\n"
+
+    def render_mac(self, dev: LabDevice) -> str:
+        port, entries = self.learned(dev)
+        pname = self.short(port.name) if port else ""
+        out = ["          Mac Address Table", "-------------------------------------------", "",
+               "Vlan    Mac Address       Type        Ports", "----    -----------       --------    -----"]
+        out += [f"{'  10':<8}{mac:<18}{'DYNAMIC':<12}{pname}" for _ip, mac in entries]
+        out += [f"Total Mac Addresses for this criterion: {len(entries)}"]
+        return "\n".join(out) + "\n"
+
+    def render_arp(self, dev: LabDevice) -> str:
+        (port, entries), own = self.learned(dev), self.own_addresses(dev)
+        out = ["Protocol  Address          Age (min)  Hardware Addr   Type   Interface"]
+        out += [f"{'Internet':<10}{ip:<17}{'-':<11}{mac:<16}{'ARPA':<7}{i.name}" for ip, mac, i in own]
+        out += [f"{'Internet':<10}{ip:<17}{'5':<11}{mac:<16}{'ARPA':<7}{port.name if port else ''}"
+                for ip, mac in entries]
+        return "\n".join(out) + "\n"
+
+    def render_log(self, dev: LabDevice) -> str:
+        lines = newest_first(dev, lambda n, t, e: (
+            f"{t:%b} {t.day:>2} {t:%Y %H:%M:%S}.000 CST: %LINEPROTO-5-UPDOWN: Line protocol on "
+            f"Interface {e.interface}, changed state to {e.state}"))
+        head = ["Syslog logging: enabled (0 messages dropped, 0 flushes, 0 overruns)",
+                f"    Buffer logging:  level debugging, {len(lines)} messages logged", "", "Log Buffer (8192 bytes):"]
+        return "\n".join(head + list(reversed(lines))) + "\n"  # IOS prints oldest first
+
+
+PERSONALITY = CiscoIos()
