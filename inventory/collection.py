@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import case, func, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, select
 
 from collectors.engine import Credentials, DeviceOutcome, RawOutput, Settings, Target, collect_all
@@ -330,8 +330,6 @@ def _connection_lost(exc: BaseException) -> bool:
     """A database that is down, restarting or dropped the connection (retry) versus a bad statement."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    from sqlalchemy.exc import InterfaceError, OperationalError
-
     return isinstance(exc, OperationalError | InterfaceError)
 
 

@@ -2,7 +2,7 @@
 
 Every other pair's impact is derivable from the N-1 sweep, so this is the complete N-2 answer.
 Extra impact arises in exactly four ways (proofs sketched in docs/topology.md), all found from the
-one DFS of topology.fast without trying pairs:
+one DFS of topology.views without trying pairs:
 1. a *cut pair* {e1, e2} of non-bridge infrastructure links (cycle-space sampling, Pritchard &
    Thurimella: a random 64-bit label per non-tree edge, a tree edge's label = XOR of the labels over
    its subtree; two non-bridges are a 2-edge cut iff their labels are equal). The lost part is
@@ -22,8 +22,8 @@ from itertools import combinations
 
 import networkx as nx
 
-from .fast import _View, get_views
 from .net import Net, get_net, no_gc, reach
+from .views import View, get_views
 
 
 @dataclass
@@ -40,7 +40,7 @@ def candidate_links(net: Net) -> list[int]:
     return [e for e in range(len(net.keys)) if not net.unit_internal[e]]
 
 
-def _comp_terms(view: _View, net: Net) -> list[int]:
+def _comp_terms(view: View, net: Net) -> list[int]:
     """Terminals of each unit LAN component that is up now (0 for those already down)."""
     held = [dict(h) for h in net.holders]
     return [sum(held[c["unit"]].get(d, 0) for d in c["devices"]) if view.up[ci] else 0
@@ -127,10 +127,10 @@ def n2_extra_comps(g: nx.MultiGraph, seed: int = 20260501) -> dict[tuple[int, in
             c1, c2 = tree_child.get(e1), tree_child.get(e2)
             if c1 is not None and c2 is not None:
                 upper, lower = (c1, c2) if inside(c2, c1) else (c2, c1)
-                comps = [ci for ci in v._subtree(upper)
+                comps = [ci for ci in v.subtree(upper)
                          if not any(inside(y, lower) for y, _ in v.comps[ci]["attach"])]
             else:
-                comps = v._subtree(c1 if c1 is not None else c2)
+                comps = v.subtree(c1 if c1 is not None else c2)
             add(e1, e2, "cut-pair", comps)
 
     # 2-4. Per unit component, from its attachments.

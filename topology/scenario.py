@@ -25,8 +25,9 @@ from sqlmodel import Session, select
 from inventory.errors import ExtranetError, NotFound
 from inventory.models import CounterSample, Interface, Scenario
 
+from .failures import SingleFailure, elements
 from .net import Net, get_net, no_gc, reach
-from .sweep import SingleFailure, compare, full_sweep, spof, sweep_single
+from .sweep import compare, full_sweep, spof, sweep_single
 
 # C1 names spof() and the sweeps next to simulate(); they live in topology.sweep.
 __all__ = ["FailureSpec", "ScenarioResult", "full_sweep", "simulate", "spof", "sweep_single"]
@@ -439,8 +440,6 @@ def overload_sweep(g: nx.MultiGraph, failures: list[SingleFailure], demand: dict
     Only failures that can change a backup circuit's load are routed: those that move terminals onto
     backups (failover), and those that touch the path of a unit already riding a backup with nothing
     failed. Any other unit keeps a primary-only path, which always costs less than one over a backup."""
-    from .sweep import elements
-
     net = get_net(g)
     demand = dict(demand or {})
     for ui, code in enumerate(net.units):

@@ -12,9 +12,9 @@ from pydantic import BaseModel
 from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 
+import answers
 from inventory.models import MapPosition
 from topology import layout
-from topology.graph import inventory_version
 
 from ..analysis_cache import cached_bytes, derived, fresh_bytes, positions_version
 from ..deps import Ctx, ctx_for
@@ -65,7 +65,7 @@ def level_json(ctx: Ctx, level: str) -> bytes:
     with ctx.read() as s:
 
         def version() -> tuple:
-            return (inventory_version(s), positions_version(s, level))
+            return (answers.ask(s).fingerprint, positions_version(s, level))
 
         def render() -> bytes:
             d = derived(s)
