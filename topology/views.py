@@ -19,9 +19,18 @@ class View:
     def __init__(self, net: Net, primary: bool):
         self.net = net
         n, m = len(net.nodes), len(net.edges)
-        ok = net.primary_edge if primary else [True] * m
-        infra = [o < 0 for o in net.owner]
-        S = n
+        self.ok = net.primary_edge if primary else [True] * m
+        self.infra = [o < 0 for o in net.owner]
+        self.S = n
+        self._dfs(self._infra_adjacency())
+        self.child_of_edge = {self.pedge[v]: v for v in range(n) if self.pedge[v] >= 0 and self.pedge[v] < m}
+        self._unit_components()
+        self._order_by_lca()
+
+    def _infra_adjacency(self) -> list[list[tuple[int, int]]]:
+        """Usable infrastructure edges, plus one virtual edge (id m + i) from S to each core node."""
+        net, ok, infra, S = self.net, self.ok, self.infra, self.S
+        n, m = len(net.nodes), len(net.edges)
         adj: list[list[tuple[int, int]]] = [[] for _ in range(n + 1)]
         for e, (a, b) in enumerate(net.edges):
             if ok[e] and a != b and infra[a] and infra[b]:
@@ -31,7 +40,12 @@ class View:
             if infra[c]:
                 adj[S].append((c, m + i))
                 adj[c].append((S, m + i))
+        return adj
 
+    def _dfs(self, adj: list[list[tuple[int, int]]]) -> None:
+        """One iterative Tarjan DFS from S: preorder, lowpoint, subtree size, parent and parent edge."""
+        S = self.S
+        n = len(adj) - 1
         tin = [-1] * (n + 1)
         low = [0] * (n + 1)
         size = [0] * (n + 1)
@@ -65,9 +79,11 @@ class View:
                 if p >= 0 and low[v] < low[p]:
                     low[p] = low[v]
         self.tin, self.low, self.size, self.parent, self.pedge, self.children = tin, low, size, parent, pedge, children
-        self.child_of_edge = {pedge[v]: v for v in range(n) if pedge[v] >= 0 and pedge[v] < m}
 
-        # Unit LAN components in this view.
+    def _unit_components(self) -> None:
+        """Unit LAN components in this view: a unit's devices joined by its own links, with their
+        attachments to the infrastructure."""
+        net, ok, infra, tin = self.net, self.ok, self.infra, self.tin
         self.comp_of: dict[int, int] = {}
         self.comps: list[dict] = []
         for ui, devs in enumerate(net.unit_devices):
@@ -93,6 +109,10 @@ class View:
                 for d in members:
                     self.comp_of[d] = ci
         self.up = [bool(c["attach"]) for c in self.comps]
+
+    def _order_by_lca(self) -> None:
+        """Each component's DFS-tree LCA of its attachments; components sorted by its preorder number."""
+        tin, size, parent, S = self.tin, self.size, self.parent, self.S
         by_lca: list[tuple[int, int]] = []
         self.at_node: dict[int, list[int]] = {}
         for ci, c in enumerate(self.comps):
@@ -110,8 +130,6 @@ class View:
         by_lca.sort()
         self.lca_tins = [t for t, _ in by_lca]
         self.lca_comps = [ci for _, ci in by_lca]
-        self.S = S
-        self.ok = ok
 
     def base_up(self, d: int) -> bool:
         ci = self.comp_of.get(d)
