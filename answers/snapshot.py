@@ -20,7 +20,7 @@ from topology.n2 import PairImpact, n2_extra
 from topology.protection import UnitProtection, classify, counts
 from topology.sweep import SingleFailure, spof, sweep_single
 
-from . import cache, compliance, money
+from . import cache, compliance, drift, money, scenarios
 
 T = TypeVar("T")
 
@@ -89,6 +89,17 @@ class Answers:
     # -- the other domains' answers, each in its own module ---------------------------------------------
     money = money.report
     compliance = compliance.report
+    drift = drift.report
+    measured_demand = scenarios.measured_demand
+    simulate = scenarios.simulate
+    save_scenario = scenarios.save
+    saved_scenarios = scenarios.saved
+    load_scenario = scenarios.load
+    rerun = scenarios.rerun
+    full_sweep = scenarios.full_sweep
+    overloads = scenarios.overloads
+    spofs_of = scenarios.spofs_of
+    link_pairs = scenarios.link_pairs
 
 
 def ask(session: Session) -> Answers:

@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict
 
 import networkx as nx
 import typer
 from rich.table import Table
-from sqlmodel import Session
 
-from inventory.db import session_scope
-from inventory.errors import ExtranetError
-from inventory.service import prepare
-from topology.discovery import drift, record_subnet_links
-from topology.graph import build_graph
-from topology.net import get_net
-from topology.protection import CLASSES, UnitProtection, classify, counts
-from topology.scenario import (
+import answers
+from answers.terms import (
+    CLASSES,
     DEFAULT_MBPS_PER_TERMINAL,
     FailureSpec,
     ScenarioResult,
-    list_scenarios,
-    measured_demand,
-    overload_sweep,
-    rerun,
-    save_scenario,
-    simulate_session,
+    SingleFailure,
+    UnitProtection,
+    counts,
 )
-from topology.sweep import SingleFailure, full_sweep, spof, sweep_single
+from inventory.db import session_scope
+from inventory.errors import ExtranetError, NotFound
+from inventory.links import record_subnet_links
+from inventory.service import prepare
+from topology.net import get_net
 
 from .console import console
 from .demo import DemoContext, step
@@ -58,10 +54,6 @@ def parse_fail(items: list[str]) -> FailureSpec:
                                 code="bad_scenario")
         getattr(spec, FAIL_KINDS[kind]).append(name)
     return spec
-
-
-def _graph(s: Session) -> nx.MultiGraph:
-    return build_graph(s)
 
 
 def print_class_counts(prot: dict[str, UnitProtection]) -> None:
@@ -135,12 +127,9 @@ def register(app: typer.Typer) -> None:
         """Per-unit protection class, computed from the graph, with the evidence."""
         prepare()
         with session_scope() as s:
-            g = _graph(s)
-        prot = classify(g)
+            prot = answers.ask(s).protection()
         if unit:
             if unit not in prot:
-                from inventory.errors import NotFound
-
                 raise NotFound.of("unit", unit, sorted(prot))
             p = prot[unit]
             console.print(f"[bold]{p.unit} {p.name}[/]: {CLASS_ZH[p.cls]}, {p.terminals} terminals, "
@@ -173,13 +162,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Single points of failure ranked by terminals lost."""
         prepare()
-        with session_scope() as s:
-            g = _graph(s)
         for k in kind:
             if k not in ("link", "device", "unit-device", "srlg", "room"):
                 raise ExtranetError(f"unknown kind {k!r}; expected link, device, unit-device, srlg or room",
                                     code="bad_input")
-        print_spofs(g, spof(g, kind), top)
+        with session_scope() as s:
+            a = answers.ask(s)
+            g, hits = a.graph(), a.spofs_of(tuple(kind))
+        print_spofs(g, hits, top)
 
     @analyze.command("sweep")
     def sweep_cmd(
@@ -190,10 +180,11 @@ def register(app: typer.Typer) -> None:
         """Every single failure (links, devices, SRLGs, rooms) and every pair of links."""
         prepare()
         with session_scope() as s:
-            g = _graph(s)
-            demand = measured_demand(s, g)
-        rep = full_sweep(g, n2=n2)
-        overloads = overload_sweep(g, rep.singles, demand)
+            a = answers.ask(s)
+            g = a.graph()
+            rep = a.full_sweep(n2=n2)
+            overloads = a.overloads(rep.singles)
+            hits = a.spofs()
         net = get_net(g)
         if as_json:
             out = {"candidates": rep.candidates, "link_pairs": rep.link_pairs, "seconds": rep.seconds,
@@ -216,7 +207,7 @@ def register(app: typer.Typer) -> None:
             t.add_row(KIND_ZH[k], str(n), str(sum(1 for f in fs if f.terminals_lost)),
                       str(sum(1 for f in fs if f.terminals_failover)), f"{worst:,}")
         console.print(t)
-        print_spofs(g, spof(g, failures=rep.singles), top)
+        print_spofs(g, hits, top)
         if overloads:
             t = Table("类型 kind", "元素 element", "过载的备份线路 overloaded backup circuits (demand/bandwidth Mbps)",
                       title=f"单点故障导致备份过载 Single failures that overload backups: {len(overloads)}")
@@ -245,7 +236,7 @@ def register(app: typer.Typer) -> None:
         with session_scope(actor="cli") as s:
             if record_subnets:
                 console.print(f"{record_subnet_links(s)} new subnet links recorded")
-            report = drift(s)
+            report = answers.ask(s).drift()
         console.print(f"declared adjacencies {report.declared}, seen {report.seen}; LLDP collected from "
                       f"{len(report.lldp_scope)} devices; {len(report.unverifiable)} declared circuits unverifiable")
         for kind, items in report.by_kind().items():
@@ -278,7 +269,7 @@ def register(app: typer.Typer) -> None:
         prepare()
         if list_:
             with session_scope() as s:
-                rows = list_scenarios(s)
+                rows = answers.ask(s).saved_scenarios()
             t = Table("名称 name", "故障 failures", "当时断开 cut when saved", "说明 description", "保存人 by",
                       title="已保存的场景 Saved scenarios")
             for r in rows:
@@ -289,8 +280,9 @@ def register(app: typer.Typer) -> None:
             return
         if run:
             with session_scope() as s:
-                cmp = rerun(s, _graph(s), run)
-                g = _graph(s)
+                a = answers.ask(s)
+                cmp = a.rerun(run)
+                g = a.graph()
             print_result(g, cmp.now)
             console.print(f"[bold]compared with when saved[/]: newly cut {', '.join(cmp.newly_cut) or 'none'}; "
                           f"no longer cut {', '.join(cmp.no_longer_cut) or 'none'}; terminals lost "
@@ -299,12 +291,13 @@ def register(app: typer.Typer) -> None:
             return
         spec = parse_fail(fail)
         with session_scope(actor="cli") as s:
-            g = _graph(s)
+            a = answers.ask(s)
+            g = a.graph()
             if current:
                 spec.links.extend(k for k in g.graph.get("down_links", []) if k not in spec.links)
-            result = simulate_session(s, g, spec, mbps_per_terminal=mbps)
+            result = a.simulate(spec, mbps_per_terminal=mbps)
             if save:
-                save_scenario(s, g, save, spec, description=description, actor="cli")
+                a.save_scenario(save, spec, description=description, actor="cli")
         if as_json:
             console.print_json(json.dumps(asdict(result), ensure_ascii=False))
             return
@@ -315,32 +308,30 @@ def register(app: typer.Typer) -> None:
 
 @step("拓扑与故障分析 Topology and failure analysis", order=30)
 def _demo(ctx: DemoContext) -> None:
-    import time
-
     with session_scope(ctx.engine) as s:
+        a = answers.ask(s)
         started = time.perf_counter()
-        g = build_graph(s)
+        g = a.graph()
         built = time.perf_counter() - started
         started = time.perf_counter()
-        singles = sweep_single(g, ("link", "device", "unit-device", "srlg", "room", "carrier"))
-        prot = classify(g, singles)
+        singles = a.failures()
+        prot = a.protection()
         swept = time.perf_counter() - started
-        unicom = simulate_session(s, g, FailureSpec(carriers=["unicom"]))
-        reconciled = drift(s)
-    from topology.n2 import candidate_links, n2_extra
-
-    started = time.perf_counter()
-    pairs = n2_extra(g)
-    n2_ms = (time.perf_counter() - started) * 1000
-    m = len(candidate_links(get_net(g)))
+        unicom = a.simulate(FailureSpec(carriers=["unicom"]))
+        reconciled = a.drift()
+        started = time.perf_counter()
+        pairs = a.n2()
+        n2_ms = (time.perf_counter() - started) * 1000
+        link_pairs = a.link_pairs()
+        hits = a.spofs()
     console.print(f"graph: {g.number_of_nodes()} devices/networks, {g.number_of_edges()} circuits "
                   f"(built in {built * 1000:.0f} ms); {len(singles)} single failures swept and classified in "
                   f"{swept * 1000:.1f} ms")
     print_class_counts(prot)
-    print_spofs(g, spof(g, failures=[f for f in singles if f.kind != "carrier"]), 8)
+    print_spofs(g, hits, 8)
     if pairs:
         worst = pairs[0]
-        console.print(f"N-2: {len(pairs)} of {m * (m - 1) // 2:,} link pairs lose more than their two singles "
+        console.print(f"N-2: {len(pairs)} of {link_pairs:,} link pairs lose more than their two singles "
                       f"({n2_ms:.1f} ms); worst: {worst.a} + {worst.b} ({worst.kind}) — {worst.extra_terminals:,} "
                       f"terminals of {len(worst.units)} units")
     console.rule("联通全网中断 What a whole-Unicom outage does")

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import case, func, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, select
 
 from collectors.engine import Credentials, DeviceOutcome, RawOutput, Settings, Target, collect_all
@@ -33,6 +33,7 @@ from collectors.errors import CollectError
 from collectors.parse import Facts, parse_outputs
 from collectors.platforms import load_profile, names
 
+from . import links
 from .db import session_scope
 from .errors import ExtranetError, NotFound
 from .models import (
@@ -44,7 +45,6 @@ from .models import (
     Device,
     DeviceResult,
     Interface,
-    Link,
     LinkEvent,
     Room,
     TerminalCount,
@@ -247,7 +247,6 @@ def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now
             since = min(e.at for e in facts.events)
             known = {(e.interface_name, _utc(e.occurred_at), e.state) for e in session.exec(
                 select(LinkEvent).where(LinkEvent.device_id == device.id, LinkEvent.occurred_at >= since)).all()}
-        far = _far_interfaces(session, facts)
     for f in facts.interfaces:
         i = ifaces.get(f.name)
         if i is None:
@@ -268,53 +267,13 @@ def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now
     if facts.mac_count is not None:
         session.add(TerminalCount(device_id=device.id, unit_id=device.unit_id, counted_at=now,
                                   mac_count=facts.mac_count, arp_count=facts.arp_count or 0, run_id=run_id))
-    for n in facts.neighbors:
-        local = ifaces.get(n.local_interface)
-        z = far.get((n.neighbor, n.neighbor_interface))
-        if local and z:
-            _upsert_link(session, local.id, z, "lldp", now)
+    links.record_lldp(session, [(device.hostname, n.local_interface, n.neighbor, n.neighbor_interface)
+                                for n in facts.neighbors], now=now)
     return subnets
-
-
-def _far_interfaces(session: Session, facts: Facts) -> dict[tuple[str, str], int]:
-    """(neighbour hostname, its interface name) -> interface id, for every LLDP neighbour, in one query."""
-    names = {n.neighbor for n in facts.neighbors}
-    if not names:
-        return {}
-    rows = session.exec(select(Device.hostname, Interface.name, Interface.id)
-                        .join(Interface, Interface.device_id == Device.id)
-                        .where(Device.hostname.in_(names))).all()
-    return {(h, name): iid for h, name, iid in rows}
 
 
 def _utc(t: dt.datetime) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-
-
-# Both ends of a link report it in the same run; one refresh of last_seen a minute is enough and keeps
-# the audit trail (links are audited inventory) to one row per link per run.
-LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)
-
-
-def _upsert_link(session: Session, a: int, z: int, source: str, now: dt.datetime) -> None:
-    a, z = min(a, z), max(a, z)
-    with session.no_autoflush:
-        link = session.exec(select(Link).where(Link.a_interface_id == a, Link.z_interface_id == z,
-                                               Link.source == source)).first()
-    if link is None:
-        # Both ends of a link may be saved at the same moment by different workers: the loser of the
-        # insert race updates the winner's row instead of failing the device.
-        try:
-            with session.begin_nested():
-                session.add(Link(a_interface_id=a, z_interface_id=z, source=source, first_seen=now, last_seen=now))
-                session.flush()
-            return
-        except IntegrityError:
-            link = session.exec(select(Link).where(Link.a_interface_id == a, Link.z_interface_id == z,
-                                                   Link.source == source)).one()
-    if link.last_seen is None or _utc(link.last_seen) < now - LAST_SEEN_RESOLUTION:
-        link.last_seen = now
-        session.add(link)
 
 
 # ----------------------------------------------------------------------------- saving, with retries
@@ -330,8 +289,6 @@ def _connection_lost(exc: BaseException) -> bool:
     """A database that is down, restarting or dropped the connection (retry) versus a bad statement."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    from sqlalchemy.exc import InterfaceError, OperationalError
-
     return isinstance(exc, OperationalError | InterfaceError)
 
 
@@ -520,17 +477,13 @@ def _count(report: RunReport, result: DeviceResult) -> None:
 
 
 def _subnet_links(session: Session, run_id: int) -> None:
-    now = utcnow()
-    ends: dict[str, list[tuple[int, int]]] = {}
+    segments: dict[str, list[tuple[int, int]]] = {}
     rows = session.exec(select(DeviceResult.device_id, DeviceResult.subnets)
                         .where(DeviceResult.run_id == run_id, DeviceResult.subnets != None)).all()  # noqa: E711
     for device_id, subnets in rows:
         for net, iface_id in subnets or []:
-            ends.setdefault(net, []).append((device_id, iface_id))
-    for pair in ends.values():
-        devs = {d for d, _i in pair}
-        if len(pair) == 2 and len(devs) == 2:
-            _upsert_link(session, pair[0][1], pair[1][1], "subnet", now)
+            segments.setdefault(net, []).append((device_id, iface_id))
+    links.record_segments(session, segments)
 
 
 # ------------------------------------------------------------------------------------ offline import

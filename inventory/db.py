@@ -13,6 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from .changes import tag_session
+
 DEFAULT_HOME = ".extranet"
 
 
@@ -71,8 +73,6 @@ def session_scope(
     remote_addr: str | None = None,
 ) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error. `actor` signs the audit trail."""
-    from .changes import tag_session
-
     session = Session(engine or get_engine(), expire_on_commit=False)
     tag_session(session, actor=actor, request_id=request_id, remote_addr=remote_addr)
     try:

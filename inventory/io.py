@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from . import links
 from .document import DOCUMENT_VERSION, SECTION_FILES, SECTIONS, row_key
 from .errors import ExtranetError
 from .models import (
@@ -373,286 +374,306 @@ def _flush(session: Session) -> None:
 def import_document(session: Session, doc: Document) -> ImportReport:
     """Apply a validated document inside the caller's transaction; raise ImportFailed on any
     reference that does not resolve (the caller's transaction then rolls back)."""
-    report = ImportReport()
-    problems: list[Problem] = []
-    refs = _Refs(session)
+    return _Import(session, doc).run()
 
-    def checkpoint() -> None:
-        # Report every problem found so far before the database sees anything it would reject.
-        if problems:
-            raise ImportFailed(problems)
-        _flush(session)
 
-    refs.load("carrier", list(session.exec(select(Carrier))), "code", "name")
-    refs.load("room", list(session.exec(select(Room))), "code", "name")
-    refs.load("unit", list(session.exec(select(Unit))), "code", "name")
-    refs.load("contract", list(session.exec(select(Contract))), "code")
-    refs.load("device", list(session.exec(select(Device))), "hostname")
-    for kind, keys in _ALSO_UNIQUE.items():
-        for other_key in keys:
-            refs.load(f"{kind}.{other_key}", list(refs.by.get(kind, {}).values()), other_key)
-    refs.load("circuit", list(session.exec(select(Circuit))), "cid")
+class _Import:
+    """One document import, in the order references need: places, contracts, devices, interfaces,
+    circuits, links, budget lines, payments, incidents. Each checkpoint reports every problem found so
+    far before the database sees anything it would reject."""
 
-    def missing(raw_row: RawRow, row: Any, fieldname: str, kind: str, value: Any) -> None:
+    def __init__(self, session: Session, doc: Document) -> None:
+        self.session, self.doc = session, doc
+        self.report = ImportReport()
+        self.problems: list[Problem] = []
+        self.refs = _Refs(session)
+        self.ifaces: dict[tuple[int, str], Interface] = {}
+        self.budget: dict[tuple[int, str], BudgetLine] = {}
+
+    def run(self) -> ImportReport:
+        self._load_refs()
+        self._places()
+        self.checkpoint()
+        self._contracts()
+        iface_rows = self._devices()
+        self.checkpoint()
+        self._interfaces(iface_rows)
+        self.checkpoint()
+        declared = self._circuits()
+        self.checkpoint()
+        self._links(declared)
+        self._budget_lines()
+        self.checkpoint()
+        self._payments()
+        self._incidents()
+        self.checkpoint()
+        return self.report
+
+    # -- the shared steps -----------------------------------------------------------------------------
+    def checkpoint(self) -> None:
+        if self.problems:
+            raise ImportFailed(self.problems)
+        _flush(self.session)
+
+    def _load_refs(self) -> None:
+        refs, session = self.refs, self.session
+        refs.load("carrier", list(session.exec(select(Carrier))), "code", "name")
+        refs.load("room", list(session.exec(select(Room))), "code", "name")
+        refs.load("unit", list(session.exec(select(Unit))), "code", "name")
+        refs.load("contract", list(session.exec(select(Contract))), "code")
+        refs.load("device", list(session.exec(select(Device))), "hostname")
+        for kind, keys in _ALSO_UNIQUE.items():
+            for other_key in keys:
+                refs.load(f"{kind}.{other_key}", list(refs.by.get(kind, {}).values()), other_key)
+        refs.load("circuit", list(session.exec(select(Circuit))), "cid")
+
+    def missing(self, raw_row: RawRow, row: Any, fieldname: str, kind: str, value: Any) -> None:
         line, _ = _locate(raw_row.data, tuple(fieldname.split(".")))
         where = f"{raw_row.section}[{raw_row.index}] ({row_key(raw_row.section, row)})"
-        message = f"unknown {kind} {value!r}; expected one of: {refs.names(kind)}"
-        problems.append(Problem(raw_row.file, line, where, fieldname, message))
+        message = f"unknown {kind} {value!r}; expected one of: {self.refs.names(kind)}"
+        self.problems.append(Problem(raw_row.file, line, where, fieldname, message))
 
-    def upsert(kind: str, section: str, model: type[SQLModel], key: str, values: dict[str, Any],
+    def ref(self, raw_row: RawRow, row: Any, fieldname: str, kind: str, value: Any) -> tuple[Any, bool]:
+        """The referenced object (None when not named) and whether the reference resolved."""
+        obj = self.refs.get(kind, value)
+        if value is not None and obj is None:
+            self.missing(raw_row, row, fieldname, kind, value)
+            return None, False
+        return obj, True
+
+    def upsert(self, kind: str, section: str, model: type[SQLModel], key: str, values: dict[str, Any],
                raw_row: RawRow) -> Any:
+        refs = self.refs
         obj = refs.get(kind, values[key])
         created = obj is None or not isinstance(obj, model)
         if created:
             obj = model(**values)
         else:
-            for name, value in values.items():
-                if getattr(obj, name) != value:
-                    setattr(obj, name, value)
+            _assign(obj, values)
         # A unique value already held by another stored object: say so now, not as a database error.
         for other_key in _ALSO_UNIQUE.get(kind, ()):
             clash = refs.get(f"{kind}.{other_key}", values[other_key])
             if clash is not None and clash is not obj:
                 line, _ = _locate(raw_row.data, (other_key,))
-                problems.append(Problem(raw_row.file, line, f"{section}[{raw_row.index}] ({values[key]})", other_key,
-                                        f"{values[other_key]!r} is already used by stored {kind} "
-                                        f"{getattr(clash, key)!r}"))
-        session.add(obj)
+                self.problems.append(Problem(raw_row.file, line, f"{section}[{raw_row.index}] ({values[key]})",
+                                             other_key, f"{values[other_key]!r} is already used by stored {kind} "
+                                                        f"{getattr(clash, key)!r}"))
+        self.session.add(obj)
         refs.load(kind, [obj], key, *(k for k in ("name",) if k in values))
         for other_key in _ALSO_UNIQUE.get(kind, ()):
             refs.load(f"{kind}.{other_key}", [obj], other_key)
-        report.count(section, created)
+        self.report.count(section, created)
         return obj
 
-    for raw_row, row in doc.section("carriers"):
-        upsert("carrier", "carriers", Carrier, "code", row.model_dump(), raw_row)
-    for raw_row, row in doc.section("rooms"):
-        upsert("room", "rooms", Room, "code", row.model_dump(), raw_row)
-    for raw_row, row in doc.section("units"):
-        upsert("unit", "units", Unit, "code", row.model_dump(), raw_row)
-    checkpoint()
+    # -- the sections, in reference order ---------------------------------------------------------------
+    def _places(self) -> None:
+        for section, kind, model in (("carriers", "carrier", Carrier), ("rooms", "room", Room),
+                                     ("units", "unit", Unit)):
+            for raw_row, row in self.doc.section(section):
+                self.upsert(kind, section, model, "code", row.model_dump(), raw_row)
 
-    for raw_row, row in doc.section("contracts"):
-        values = row.model_dump(exclude={"carrier"})
-        carrier = refs.get("carrier", row.carrier)
-        if carrier is None:
-            missing(raw_row, row, "carrier", "carrier", row.carrier)
-            continue
-        values["carrier_id"] = carrier.id
-        upsert("contract", "contracts", Contract, "code", values, raw_row)
+    def _contracts(self) -> None:
+        for raw_row, row in self.doc.section("contracts"):
+            values = row.model_dump(exclude={"carrier"})
+            carrier = self.refs.get("carrier", row.carrier)
+            if carrier is None:
+                self.missing(raw_row, row, "carrier", "carrier", row.carrier)
+                continue
+            values["carrier_id"] = carrier.id
+            self.upsert("contract", "contracts", Contract, "code", values, raw_row)
 
-    iface_rows: list[tuple[Device, Any]] = []
-    for raw_row, row in doc.section("devices"):
-        values = row.model_dump(exclude={"room", "unit", "interfaces"})
-        room = refs.get("room", row.room)
-        unit = refs.get("unit", row.unit)
-        if row.room is not None and room is None:
-            missing(raw_row, row, "room", "room", row.room)
-            continue
-        if row.unit is not None and unit is None:
-            missing(raw_row, row, "unit", "unit", row.unit)
-            continue
-        values["room_id"] = room.id if room else None
-        values["unit_id"] = unit.id if unit else None
-        device = upsert("device", "devices", Device, "hostname", values, raw_row)
-        iface_rows.append((device, row.interfaces))
-    checkpoint()
+    def _devices(self) -> list[tuple[Device, Any]]:
+        iface_rows: list[tuple[Device, Any]] = []
+        for raw_row, row in self.doc.section("devices"):
+            values = row.model_dump(exclude={"room", "unit", "interfaces"})
+            room, ok_room = self.ref(raw_row, row, "room", "room", row.room)
+            if not ok_room:
+                continue
+            unit, ok_unit = self.ref(raw_row, row, "unit", "unit", row.unit)
+            if not ok_unit:
+                continue
+            values["room_id"] = room.id if room else None
+            values["unit_id"] = unit.id if unit else None
+            device = self.upsert("device", "devices", Device, "hostname", values, raw_row)
+            iface_rows.append((device, row.interfaces))
+        return iface_rows
 
-    device_ids = [d.id for d, _ in iface_rows]
-    existing_ifaces: dict[tuple[int, str], Interface] = {}
-    for start in range(0, len(device_ids), 500):
-        chunk = device_ids[start:start + 500]
-        for iface in session.exec(select(Interface).where(Interface.device_id.in_(chunk))):  # type: ignore[attr-defined]
-            existing_ifaces[(iface.device_id, iface.name)] = iface
-    for device, ifaces in iface_rows:
-        for spec in ifaces:
-            ip, prefix = (spec.ip.split("/") if spec.ip else (None, None))
-            values = {"device_id": device.id, "name": spec.name, "description": spec.description,
-                      "ip_address": ip, "prefix_length": int(prefix) if prefix else None,
-                      "speed_mbps": spec.speed_mbps, "enabled": spec.enabled}
-            iface = existing_ifaces.get((device.id, spec.name))
-            if iface is None:
-                iface = Interface(**values)
-                existing_ifaces[(device.id, spec.name)] = iface
-                report.count("interfaces", True)
-            else:
-                for name, value in values.items():
-                    if getattr(iface, name) != value:
-                        setattr(iface, name, value)
-            session.add(iface)
-    checkpoint()
+    def _interfaces(self, iface_rows: list[tuple[Device, Any]]) -> None:
+        device_ids = [d.id for d, _ in iface_rows]
+        for start in range(0, len(device_ids), 500):
+            chunk = device_ids[start:start + 500]
+            for iface in self.session.exec(select(Interface).where(Interface.device_id.in_(chunk))):  # type: ignore[attr-defined]
+                self.ifaces[(iface.device_id, iface.name)] = iface
+        for device, ifaces in iface_rows:
+            for spec in ifaces:
+                ip, prefix = (spec.ip.split("/") if spec.ip else (None, None))
+                values = {"device_id": device.id, "name": spec.name, "description": spec.description,
+                          "ip_address": ip, "prefix_length": int(prefix) if prefix else None,
+                          "speed_mbps": spec.speed_mbps, "enabled": spec.enabled}
+                iface = self.ifaces.get((device.id, spec.name))
+                if iface is None:
+                    iface = Interface(**values)
+                    self.ifaces[(device.id, spec.name)] = iface
+                    self.report.count("interfaces", True)
+                else:
+                    _assign(iface, values)
+                self.session.add(iface)
 
-    def interface_of(raw_row: RawRow, row: Any, end_name: str, device_name: str | None,
+    def interface_of(self, raw_row: RawRow, row: Any, end_name: str, device_name: str | None,
                      iface_name: str | None) -> tuple[Device | None, Interface | None, bool]:
         if device_name is None:
             return None, None, True
-        device = refs.get("device", device_name)
+        device = self.refs.get("device", device_name)
         if device is None:
-            missing(raw_row, row, f"{end_name}.device", "device", device_name)
+            self.missing(raw_row, row, f"{end_name}.device", "device", device_name)
             return None, None, False
         if iface_name is None:
             return device, None, True
-        iface = existing_ifaces.get((device.id, iface_name))
+        iface = self.ifaces.get((device.id, iface_name))
         if iface is None:
-            iface = session.exec(select(Interface).where(Interface.device_id == device.id,
-                                                         Interface.name == iface_name)).first()
+            iface = self.session.exec(select(Interface).where(Interface.device_id == device.id,
+                                                              Interface.name == iface_name)).first()
         if iface is None:
             line, _ = _locate(raw_row.data, (end_name, "interface"))
             where = f"{raw_row.section}[{raw_row.index}] ({row_key(raw_row.section, row)})"
-            problems.append(Problem(raw_row.file, line, where, f"{end_name}.interface",
-                                    f"device {device_name!r} has no interface {iface_name!r}"))
+            self.problems.append(Problem(raw_row.file, line, where, f"{end_name}.interface",
+                                         f"device {device_name!r} has no interface {iface_name!r}"))
             return device, None, False
         return device, iface, True
 
-    declared: list[tuple[Circuit, Interface, Interface]] = []
-    for raw_row, row in doc.section("circuits"):
-        values = row.model_dump(exclude={"a", "z", "carrier", "contract"})
-        ok = True
-        carrier = refs.get("carrier", row.carrier)
-        if row.carrier is not None and carrier is None:
-            missing(raw_row, row, "carrier", "carrier", row.carrier)
-            ok = False
-        values["carrier_id"] = carrier.id if carrier else None
-        contract = refs.get("contract", row.contract)
-        if row.contract is not None and contract is None:
-            missing(raw_row, row, "contract", "contract", row.contract)
-            ok = False
-        values["contract_id"] = contract.id if contract else None
-        ends: dict[str, Interface | None] = {}
-        for end_name in ("a", "z"):
-            end = getattr(row, end_name)
-            room = refs.get("room", end.room)
-            unit = refs.get("unit", end.unit)
-            if end.room is not None and room is None:
-                missing(raw_row, row, f"{end_name}.room", "room", end.room)
+    def _circuit_end(self, raw_row: RawRow, row: Any, end_name: str, values: dict[str, Any],
+                     ) -> tuple[Interface | None, bool]:
+        """Resolve one circuit end into ``values``; (its interface, whether every reference resolved)."""
+        end = getattr(row, end_name)
+        room, ok_room = self.ref(raw_row, row, f"{end_name}.room", "room", end.room)
+        unit, ok_unit = self.ref(raw_row, row, f"{end_name}.unit", "unit", end.unit)
+        ok = ok_room and ok_unit
+        device, iface, found = self.interface_of(raw_row, row, end_name, end.device, end.interface)
+        ok = ok and found
+        if device is not None and found and (room or unit):
+            where = (device.room_id, device.unit_id)
+            if (room and where != (room.id, None)) or (unit and where != (None, unit.id)):
+                line, _ = _locate(raw_row.data, (end_name, "device"))
+                site = end.room or end.unit
+                self.problems.append(Problem(raw_row.file, line, f"circuits[{raw_row.index}] ({row.cid})",
+                                             f"{end_name}.device", f"device {end.device!r} is not in {site!r}"))
                 ok = False
-            if end.unit is not None and unit is None:
-                missing(raw_row, row, f"{end_name}.unit", "unit", end.unit)
+        values[f"{end_name}_room_id"] = room.id if room else None
+        values[f"{end_name}_unit_id"] = unit.id if unit else None
+        values[f"{end_name}_external"] = end.external
+        values[f"{end_name}_interface_id"] = iface.id if iface else None
+        return iface, ok
+
+    def _circuits(self) -> list[tuple[Circuit, Interface, Interface]]:
+        declared: list[tuple[Circuit, Interface, Interface]] = []
+        for raw_row, row in self.doc.section("circuits"):
+            values = row.model_dump(exclude={"a", "z", "carrier", "contract"})
+            carrier, ok_carrier = self.ref(raw_row, row, "carrier", "carrier", row.carrier)
+            values["carrier_id"] = carrier.id if carrier else None
+            contract, ok_contract = self.ref(raw_row, row, "contract", "contract", row.contract)
+            values["contract_id"] = contract.id if contract else None
+            a, ok_a = self._circuit_end(raw_row, row, "a", values)
+            z, ok_z = self._circuit_end(raw_row, row, "z", values)
+            if not (ok_carrier and ok_contract and ok_a and ok_z):
+                continue
+            circuit = self.upsert("circuit", "circuits", Circuit, "cid", values, raw_row)
+            if a is not None and z is not None:
+                declared.append((circuit, a, z))
+        return declared
+
+    def _links(self, declared: list[tuple[Circuit, Interface, Interface]]) -> None:
+        existing = {(lk.a_interface_id, lk.z_interface_id, lk.source): lk for lk in self.session.exec(select(Link))}
+        now = utcnow()
+
+        def put(a: Interface, z: Interface, source: str, circuit: Circuit | None) -> None:
+            if links.know(self.session, a.id, z.id, source, now,  # type: ignore[arg-type]
+                          circuit_id=circuit.id if circuit else None, rows=existing, observed=False):
+                self.report.count("links", True)
+
+        for circuit, a, z in declared:
+            put(a, z, "declared", circuit)
+        for raw_row, row in self.doc.section("links"):
+            _, a, ok_a = self.interface_of(raw_row, row, "a", row.a.device, row.a.interface)
+            _, z, ok_z = self.interface_of(raw_row, row, "z", row.z.device, row.z.interface)
+            circuit, ok_circuit = self.ref(raw_row, row, "circuit", "circuit", row.circuit)
+            if not ok_circuit:
+                continue
+            if ok_a and ok_z and a is not None and z is not None:
+                put(a, z, row.source.value, circuit)
+
+    def _budget_lines(self) -> None:
+        self.budget = {(b.year, b.line): b for b in self.session.exec(select(BudgetLine))}
+        for raw_row, row in self.doc.section("budget_lines"):
+            values = row.model_dump(exclude={"carrier"})
+            carrier, ok = self.ref(raw_row, row, "carrier", "carrier", row.carrier)
+            if not ok:
+                continue
+            values["carrier_id"] = carrier.id if carrier else None
+            line = self.budget.get((row.year, row.line))
+            if line is None:
+                line = BudgetLine(**values)
+                self.budget[(row.year, row.line)] = line
+                self.report.count("budget_lines", True)
+            else:
+                _assign(line, values)
+                self.report.count("budget_lines", False)
+            self.session.add(line)
+
+    def _payments(self) -> None:
+        self.refs.load("payment", list(self.session.exec(select(Payment))), "voucher")
+        for raw_row, row in self.doc.section("payments"):
+            values = row.model_dump(exclude={"carrier", "contract", "budget_line"})
+            carrier = self.refs.get("carrier", row.carrier)
+            ok = True
+            if carrier is None:
+                self.missing(raw_row, row, "carrier", "carrier", row.carrier)
                 ok = False
-            device, iface, found = interface_of(raw_row, row, end_name, end.device, end.interface)
-            ok = ok and found
-            if device is not None and found and (room or unit):
-                where = (device.room_id, device.unit_id)
-                if (room and where != (room.id, None)) or (unit and where != (None, unit.id)):
-                    line, _ = _locate(raw_row.data, (end_name, "device"))
-                    site = end.room or end.unit
-                    problems.append(Problem(raw_row.file, line, f"circuits[{raw_row.index}] ({row.cid})",
-                                            f"{end_name}.device", f"device {end.device!r} is not in {site!r}"))
+            contract, ok_contract = self.ref(raw_row, row, "contract", "contract", row.contract)
+            ok = ok and ok_contract
+            line_obj = None
+            if row.budget_line is not None:
+                line_obj = self.budget.get((row.budget_line.year, row.budget_line.line))
+                if line_obj is None:
+                    line_no, _ = _locate(raw_row.data, ("budget_line",))
+                    ref = row.budget_line
+                    self.problems.append(Problem(raw_row.file, line_no, f"payments[{raw_row.index}] ({row.voucher})",
+                                                 "budget_line", f"no budget line {ref.year} {ref.line!r}"))
                     ok = False
-            values[f"{end_name}_room_id"] = room.id if room else None
-            values[f"{end_name}_unit_id"] = unit.id if unit else None
-            values[f"{end_name}_external"] = end.external
-            values[f"{end_name}_interface_id"] = iface.id if iface else None
-            ends[end_name] = iface
-        if not ok:
-            continue
-        circuit = upsert("circuit", "circuits", Circuit, "cid", values, raw_row)
-        if ends["a"] is not None and ends["z"] is not None:
-            declared.append((circuit, ends["a"], ends["z"]))
-    checkpoint()
+            if not ok:
+                continue
+            values.update(carrier_id=carrier.id, contract_id=contract.id if contract else None,
+                          budget_line_id=line_obj.id if line_obj else None)
+            self.upsert("payment", "payments", Payment, "voucher", values, raw_row)
 
-    existing_links = {(lk.a_interface_id, lk.z_interface_id, lk.source): lk for lk in session.exec(select(Link))}
-    now = utcnow()
+    def _incidents(self) -> None:
+        incidents = {(i.carrier_id, i.circuit_id, i.started_at): i for i in self.session.exec(select(Incident))}
+        for raw_row, row in self.doc.section("incidents"):
+            values = row.model_dump(exclude={"carrier", "circuit"})
+            carrier = self.refs.get("carrier", row.carrier)
+            if carrier is None:
+                self.missing(raw_row, row, "carrier", "carrier", row.carrier)
+                continue
+            circuit, ok = self.ref(raw_row, row, "circuit", "circuit", row.circuit)
+            if not ok:
+                continue
+            values.update(carrier_id=carrier.id, circuit_id=circuit.id if circuit else None)
+            key = (carrier.id, values["circuit_id"], row.started_at)
+            incident = incidents.get(key)
+            if incident is None:
+                incident = Incident(**values)
+                incidents[key] = incident
+                self.report.count("incidents", True)
+            else:
+                _assign(incident, values)
+                self.report.count("incidents", False)
+            self.session.add(incident)
 
-    def put_link(a: Interface, z: Interface, source: str, circuit: Circuit | None) -> None:
-        a_id, z_id = sorted((a.id, z.id))  # type: ignore[type-var]
-        link = existing_links.get((a_id, z_id, source))
-        if link is None:
-            link = Link(a_interface_id=a_id, z_interface_id=z_id, source=source, first_seen=now, last_seen=now,
-                        circuit_id=circuit.id if circuit else None)
-            existing_links[(a_id, z_id, source)] = link
-            report.count("links", True)
-        elif circuit is not None and link.circuit_id != circuit.id:
-            link.circuit_id = circuit.id
-        session.add(link)
 
-    for circuit, a, z in declared:
-        put_link(a, z, "declared", circuit)
-    for raw_row, row in doc.section("links"):
-        _, a, ok_a = interface_of(raw_row, row, "a", row.a.device, row.a.interface)
-        _, z, ok_z = interface_of(raw_row, row, "z", row.z.device, row.z.interface)
-        circuit = refs.get("circuit", row.circuit)
-        if row.circuit is not None and circuit is None:
-            missing(raw_row, row, "circuit", "circuit", row.circuit)
-            continue
-        if ok_a and ok_z and a is not None and z is not None:
-            put_link(a, z, row.source.value, circuit)
-
-    budget = {(b.year, b.line): b for b in session.exec(select(BudgetLine))}
-    for raw_row, row in doc.section("budget_lines"):
-        values = row.model_dump(exclude={"carrier"})
-        carrier = refs.get("carrier", row.carrier)
-        if row.carrier is not None and carrier is None:
-            missing(raw_row, row, "carrier", "carrier", row.carrier)
-            continue
-        values["carrier_id"] = carrier.id if carrier else None
-        line = budget.get((row.year, row.line))
-        if line is None:
-            line = BudgetLine(**values)
-            budget[(row.year, row.line)] = line
-            report.count("budget_lines", True)
-        else:
-            for name, value in values.items():
-                if getattr(line, name) != value:
-                    setattr(line, name, value)
-            report.count("budget_lines", False)
-        session.add(line)
-    checkpoint()
-
-    refs.load("payment", list(session.exec(select(Payment))), "voucher")
-    for raw_row, row in doc.section("payments"):
-        values = row.model_dump(exclude={"carrier", "contract", "budget_line"})
-        carrier = refs.get("carrier", row.carrier)
-        contract = refs.get("contract", row.contract)
-        ok = True
-        if carrier is None:
-            missing(raw_row, row, "carrier", "carrier", row.carrier)
-            ok = False
-        if row.contract is not None and contract is None:
-            missing(raw_row, row, "contract", "contract", row.contract)
-            ok = False
-        line_obj = None
-        if row.budget_line is not None:
-            line_obj = budget.get((row.budget_line.year, row.budget_line.line))
-            if line_obj is None:
-                line_no, _ = _locate(raw_row.data, ("budget_line",))
-                ref = row.budget_line
-                problems.append(Problem(raw_row.file, line_no, f"payments[{raw_row.index}] ({row.voucher})",
-                                        "budget_line", f"no budget line {ref.year} {ref.line!r}"))
-                ok = False
-        if not ok:
-            continue
-        values.update(carrier_id=carrier.id, contract_id=contract.id if contract else None,
-                      budget_line_id=line_obj.id if line_obj else None)
-        upsert("payment", "payments", Payment, "voucher", values, raw_row)
-
-    incidents = {(i.carrier_id, i.circuit_id, i.started_at): i for i in session.exec(select(Incident))}
-    for raw_row, row in doc.section("incidents"):
-        values = row.model_dump(exclude={"carrier", "circuit"})
-        carrier = refs.get("carrier", row.carrier)
-        circuit = refs.get("circuit", row.circuit)
-        if carrier is None:
-            missing(raw_row, row, "carrier", "carrier", row.carrier)
-            continue
-        if row.circuit is not None and circuit is None:
-            missing(raw_row, row, "circuit", "circuit", row.circuit)
-            continue
-        values.update(carrier_id=carrier.id, circuit_id=circuit.id if circuit else None)
-        key = (carrier.id, values["circuit_id"], row.started_at)
-        incident = incidents.get(key)
-        if incident is None:
-            incident = Incident(**values)
-            incidents[key] = incident
-            report.count("incidents", True)
-        else:
-            for name, value in values.items():
-                if getattr(incident, name) != value:
-                    setattr(incident, name, value)
-            report.count("incidents", False)
-        session.add(incident)
-
-    checkpoint()
-    return report
+def _assign(obj: Any, values: dict[str, Any]) -> None:
+    """Set only the attributes that change: an unchanged row leaves no audit-trail entry."""
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
 
 
 def load_path(session: Session, path: str | Path) -> ImportReport:
@@ -680,19 +701,43 @@ def _clean(values: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]
 
 
 def export_document(session: Session) -> dict[str, Any]:
-    carriers = {c.id: c for c in session.exec(select(Carrier).order_by(Carrier.code))}
-    rooms = {r.id: r for r in session.exec(select(Room).order_by(Room.id))}
-    units = {u.id: u for u in session.exec(select(Unit).order_by(Unit.code))}
-    contracts = {c.id: c for c in session.exec(select(Contract).order_by(Contract.code))}
-    devices = {d.id: d for d in session.exec(select(Device).order_by(Device.hostname))}
-    ifaces_by_device: dict[int, list[Interface]] = {}
-    ifaces: dict[int, Interface] = {}
-    for iface in session.exec(select(Interface).order_by(Interface.device_id, Interface.id)):
-        ifaces_by_device.setdefault(iface.device_id, []).append(iface)
-        ifaces[iface.id] = iface  # type: ignore[index]
-    circuits = list(session.exec(select(Circuit).order_by(Circuit.cid)))
-    circuit_by_id = {c.id: c for c in circuits}
+    st = _Stored(session)
+    budget_rows, payment_rows, incident_rows = st.money_rows()
+    return {
+        "version": DOCUMENT_VERSION,
+        "carriers": [_clean(c.model_dump()) for c in st.carriers.values()],
+        "rooms": [_clean(r.model_dump()) for r in st.rooms.values()],
+        "units": [_clean(u.model_dump()) for u in st.units.values()],
+        "contracts": [{**_clean(c.model_dump()), "carrier": st.carriers[c.carrier_id].code}
+                      for c in st.contracts.values()],
+        "devices": st.device_rows(),
+        "circuits": st.circuit_rows(),
+        "links": st.link_rows(),
+        "budget_lines": budget_rows,
+        "payments": payment_rows,
+        "incidents": incident_rows,
+    }
 
+
+class _Stored:
+    """The stored rows an export writes out, each section in document order."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.carriers = {c.id: c for c in session.exec(select(Carrier).order_by(Carrier.code))}
+        self.rooms = {r.id: r for r in session.exec(select(Room).order_by(Room.id))}
+        self.units = {u.id: u for u in session.exec(select(Unit).order_by(Unit.code))}
+        self.contracts = {c.id: c for c in session.exec(select(Contract).order_by(Contract.code))}
+        self.devices = {d.id: d for d in session.exec(select(Device).order_by(Device.hostname))}
+        self.ifaces_by_device: dict[int, list[Interface]] = {}
+        self.ifaces: dict[int, Interface] = {}
+        for iface in session.exec(select(Interface).order_by(Interface.device_id, Interface.id)):
+            self.ifaces_by_device.setdefault(iface.device_id, []).append(iface)
+            self.ifaces[iface.id] = iface  # type: ignore[index]
+        self.circuits = list(session.exec(select(Circuit).order_by(Circuit.cid)))
+        self.circuit_by_id = {c.id: c for c in self.circuits}
+
+    @staticmethod
     def iface_row(i: Interface) -> dict[str, Any]:
         row: dict[str, Any] = {"name": i.name, "description": i.description}
         if i.ip_address:
@@ -703,90 +748,87 @@ def export_document(session: Session) -> dict[str, Any]:
             row["enabled"] = False
         return row
 
-    def end(prefix: str, c: Circuit) -> dict[str, Any]:
+    def end(self, prefix: str, c: Circuit) -> dict[str, Any]:
         out: dict[str, Any] = {}
         room_id, unit_id = getattr(c, f"{prefix}_room_id"), getattr(c, f"{prefix}_unit_id")
         if room_id:
-            out["room"] = rooms[room_id].code
+            out["room"] = self.rooms[room_id].code
         if unit_id:
-            out["unit"] = units[unit_id].code
+            out["unit"] = self.units[unit_id].code
         if getattr(c, f"{prefix}_external"):
             out["external"] = getattr(c, f"{prefix}_external")
         iface_id = getattr(c, f"{prefix}_interface_id")
         if iface_id:
-            iface = ifaces[iface_id]
-            out["device"] = devices[iface.device_id].hostname
-            out["interface"] = iface.name
+            out.update(self.end_of_link(iface_id))
         return out
 
-    def end_of_link(iface_id: int) -> dict[str, str]:
-        iface = ifaces[iface_id]
-        return {"device": devices[iface.device_id].hostname, "interface": iface.name}
+    def end_of_link(self, iface_id: int) -> dict[str, str]:
+        iface = self.ifaces[iface_id]
+        return {"device": self.devices[iface.device_id].hostname, "interface": iface.name}
 
-    device_rows = []
-    for d in devices.values():
-        row = _clean(d.model_dump())
-        if d.room_id:
-            row = {**row, "room": rooms[d.room_id].code}
-        if d.unit_id:
-            row = {**row, "unit": units[d.unit_id].code}
-        row["interfaces"] = [iface_row(i) for i in ifaces_by_device.get(d.id, [])]  # type: ignore[arg-type]
-        device_rows.append(row)
+    def device_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for d in self.devices.values():
+            row = _clean(d.model_dump())
+            if d.room_id:
+                row = {**row, "room": self.rooms[d.room_id].code}
+            if d.unit_id:
+                row = {**row, "unit": self.units[d.unit_id].code}
+            row["interfaces"] = [self.iface_row(i) for i in self.ifaces_by_device.get(d.id, [])]  # type: ignore[arg-type]
+            rows.append(row)
+        return rows
 
-    circuit_rows = []
-    for c in circuits:
-        row = _clean(c.model_dump())
-        row = {"cid": row.pop("cid"), **({"carrier": carriers[c.carrier_id].code} if c.carrier_id else {}), **row}
-        row["a"], row["z"] = end("a", c), end("z", c)
-        for key in ("a_external", "z_external"):
-            row.pop(key, None)
-        if c.contract_id:
-            row["contract"] = contracts[c.contract_id].code
-        circuit_rows.append(row)
+    def circuit_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for c in self.circuits:
+            row = _clean(c.model_dump())
+            row = {"cid": row.pop("cid"), **({"carrier": self.carriers[c.carrier_id].code} if c.carrier_id else {}),
+                   **row}
+            row["a"], row["z"] = self.end("a", c), self.end("z", c)
+            for key in ("a_external", "z_external"):
+                row.pop(key, None)
+            if c.contract_id:
+                row["contract"] = self.contracts[c.contract_id].code
+            rows.append(row)
+        return rows
 
-    links = []
-    for lk in session.exec(select(Link).where(Link.source != "declared").order_by(Link.id)):
-        row = {"a": end_of_link(lk.a_interface_id), "z": end_of_link(lk.z_interface_id), "source": lk.source}
-        if lk.circuit_id:
-            row["circuit"] = circuit_by_id[lk.circuit_id].cid
-        links.append(row)
+    def link_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for lk in self.session.exec(select(Link).where(Link.source != "declared").order_by(Link.id)):
+            row = {"a": self.end_of_link(lk.a_interface_id), "z": self.end_of_link(lk.z_interface_id),
+                   "source": lk.source}
+            if lk.circuit_id:
+                row["circuit"] = self.circuit_by_id[lk.circuit_id].cid
+            rows.append(row)
+        return rows
 
-    budget = {b.id: b for b in session.exec(select(BudgetLine).order_by(BudgetLine.year, BudgetLine.line))}
-    budget_rows = []
-    for b in budget.values():
-        row = _clean(b.model_dump())
-        if b.carrier_id:
-            row["carrier"] = carriers[b.carrier_id].code
-        budget_rows.append(row)
-    payment_rows = []
-    for p in session.exec(select(Payment).order_by(Payment.voucher)):
-        row = {"voucher": p.voucher, "carrier": carriers[p.carrier_id].code, **_clean(p.model_dump(), ("voucher",))}
-        if p.contract_id:
-            row["contract"] = contracts[p.contract_id].code
-        if p.budget_line_id:
-            bl = budget[p.budget_line_id]
-            row["budget_line"] = {"year": bl.year, "line": bl.line}
-        payment_rows.append(row)
-    incident_rows = []
-    for i in session.exec(select(Incident).order_by(Incident.started_at, Incident.id)):
-        row = {"carrier": carriers[i.carrier_id].code, **_clean(i.model_dump())}
-        if i.circuit_id:
-            row["circuit"] = circuit_by_id[i.circuit_id].cid
-        incident_rows.append(row)
-
-    return {
-        "version": DOCUMENT_VERSION,
-        "carriers": [_clean(c.model_dump()) for c in carriers.values()],
-        "rooms": [_clean(r.model_dump()) for r in rooms.values()],
-        "units": [_clean(u.model_dump()) for u in units.values()],
-        "contracts": [{**_clean(c.model_dump()), "carrier": carriers[c.carrier_id].code} for c in contracts.values()],
-        "devices": device_rows,
-        "circuits": circuit_rows,
-        "links": links,
-        "budget_lines": budget_rows,
-        "payments": payment_rows,
-        "incidents": incident_rows,
-    }
+    def money_rows(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """Budget lines, payments and incidents."""
+        carriers, session = self.carriers, self.session
+        budget = {b.id: b for b in session.exec(select(BudgetLine).order_by(BudgetLine.year, BudgetLine.line))}
+        budget_rows = []
+        for b in budget.values():
+            row = _clean(b.model_dump())
+            if b.carrier_id:
+                row["carrier"] = carriers[b.carrier_id].code
+            budget_rows.append(row)
+        payment_rows = []
+        for p in session.exec(select(Payment).order_by(Payment.voucher)):
+            row = {"voucher": p.voucher, "carrier": carriers[p.carrier_id].code,
+                   **_clean(p.model_dump(), ("voucher",))}
+            if p.contract_id:
+                row["contract"] = self.contracts[p.contract_id].code
+            if p.budget_line_id:
+                bl = budget[p.budget_line_id]
+                row["budget_line"] = {"year": bl.year, "line": bl.line}
+            payment_rows.append(row)
+        incident_rows = []
+        for i in session.exec(select(Incident).order_by(Incident.started_at, Incident.id)):
+            row = {"carrier": carriers[i.carrier_id].code, **_clean(i.model_dump())}
+            if i.circuit_id:
+                row["circuit"] = self.circuit_by_id[i.circuit_id].cid
+            incident_rows.append(row)
+        return budget_rows, payment_rows, incident_rows
 
 
 def dump_yaml(data: Any) -> str:

@@ -1,62 +1,29 @@
-"""Discovery and reconciliation: links seen on the network versus circuits declared in the inventory.
+"""Drift: links seen on the network versus circuits declared in the inventory (pure over rows).
 
-Sources of observed adjacency:
-- LLDP: ``Link`` rows with source ``lldp`` (one per interface pair, lower interface id first, the way
-  the collector's ingest writes them; ``record_lldp`` writes the same from raw neighbour tuples with
-  names normalised: ``GE0/0/1`` = ``GigabitEthernet0/0/1``, ``XGE``/``Te``/``Ten-GigabitEthernet`` alike,
-  system names without domain, any case), and the newest collected LLDP screen of each device
-  (``CommandOutput``), parsed again with the collectors' templates: that is what says *who* reported
+Sources of observed adjacency (how a link is known is inventory.links' rule):
+- LLDP: ``Link`` rows with source ``lldp``, and the newest collected LLDP screen of each device,
+  parsed again with the collectors' templates (``lldp_reports``): that is what says *who* reported
   whom, so one-sided adjacencies can be told apart.
-- Subnets: two interfaces on different devices alone in one /29-/31 subnet, or the devices sharing a
-  small segment (≤ /27, ≤ 6 members) pairwise (``subnet_pairs``; ``record_subnet_links`` stores them
-  as ``Link`` rows with source ``subnet``).
+- Subnets: ``inventory.links.subnet_pairs`` over the interfaces' addressing, and ``subnet`` links.
 - Declared: active circuits with both interfaces, and ``manual`` links.
 
 The drift report (``drift``): declared-not-seen, seen-not-declared, carrier mismatch (the port
 description names another carrier or circuit than the register), bandwidth mismatch (a circuit
 faster than its ports, or two ends at different speeds) and one-sided LLDP (A's screen lists B, B's
-collected screen does not list A).
+collected screen does not list A). The rows come from the answers layer (answers/drift.py).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
-
-from inventory.models import Carrier, Circuit, CommandOutput, Device, Interface, Link, utcnow
+from collectors.parse import parse_outputs
+from inventory.links import host_key, port_key, resolve_host, subnet_pairs
+from inventory.models import Circuit, Device, Interface, Link
 
 DRIFT_KINDS = ("declared-not-seen", "seen-not-declared", "carrier-mismatch", "bandwidth-mismatch", "one-sided-lldp")
-
-_FAMILIES = [
-    (("100ge", "hundredgige", "hundredgigabitethernet", "hu"), "100g"),
-    (("40ge", "fortygige", "fortygigabitethernet", "fo"), "40g"),
-    (("25ge", "twentyfivegige", "twentyfivegigabitethernet"), "25g"),
-    (("xge", "xgigabitethernet", "te", "tengige", "tengigabitethernet", "ten-gigabitethernet"), "10g"),
-    (("ge", "gi", "gige", "gigabitethernet"), "1g"),
-    (("fe", "fa", "fastethernet", "ethernet", "eth"), "100m"),
-    (("eth-trunk", "bagg", "bridge-aggregation", "po", "port-channel"), "lag"),
-]
-_PREFIX = {p: fam for prefixes, fam in _FAMILIES for p in prefixes}
-
-
-def port_key(name: str) -> str:
-    """A vendor-neutral key for an interface name: family + numbers (GE0/0/1 → 1g:0/0/1)."""
-    m = re.match(r"^\s*([A-Za-z][A-Za-z\-]*?)\s*(\d[\d/.:]*)\s*$", name)
-    if not m:
-        return name.strip().lower()
-    prefix, numbers = m.group(1).lower(), m.group(2)
-    return f"{_PREFIX.get(prefix, prefix)}:{numbers}"
-
-
-def host_key(name: str) -> str:
-    """LLDP system names may carry a domain or differ in case."""
-    return name.strip().split(".")[0].lower()
 
 
 @dataclass
@@ -83,99 +50,16 @@ class DriftReport:
         return out
 
 
-def resolve_host(devices: dict[str, Any], name: str) -> Any | None:
-    """``devices`` keyed by host_key. IOS cuts a neighbour's Device ID at 20 characters, so a unique
-    prefix of at least 8 characters also resolves."""
-    key = host_key(name)
-    found = devices.get(key)
-    if found is None and len(key) >= 8:
-        matches = [d for k, d in devices.items() if k.startswith(key)]
-        found = matches[0] if len(matches) == 1 else None
-    return found
+@dataclass
+class DriftRows:
+    """What drift compares, as the inventory holds it."""
 
-
-# Writing observations ---------------------------------------------------------------------------------
-
-def record_lldp(session: Session, neighbours: Iterable[tuple[str, str, str, str]], *, run_at: Any = None,
-                ) -> list[tuple[str, str, str, str]]:
-    """Store LLDP neighbours (local host, local port, remote system name, remote port) as ``lldp``
-    links, one per interface pair. Returns the tuples that name an unknown device or port (not stored)."""
-    now = run_at or utcnow()
-    devices = {host_key(d.hostname): d for d in session.exec(select(Device))}
-    ports: dict[tuple[int, str], Interface] = {}
-    for i in session.exec(select(Interface)):
-        ports[(i.device_id, port_key(i.name))] = i
-    existing = {(lk.a_interface_id, lk.z_interface_id): lk
-                for lk in session.exec(select(Link).where(Link.source == "lldp"))}
-    unresolved = []
-    for local, lport, remote, rport in neighbours:
-        ld, rd = resolve_host(devices, local), resolve_host(devices, remote)
-        li = ports.get((ld.id, port_key(lport))) if ld else None
-        ri = ports.get((rd.id, port_key(rport))) if rd else None
-        if li is None or ri is None:
-            unresolved.append((local, lport, remote, rport))
-            continue
-        a, z = min(li.id, ri.id), max(li.id, ri.id)
-        row = existing.get((a, z))
-        if row is None:
-            row = Link(a_interface_id=a, z_interface_id=z, source="lldp", first_seen=now)
-            existing[(a, z)] = row
-        row.last_seen = now
-        session.add(row)
-    session.flush()
-    return unresolved
-
-
-SHARED_SUBNET_MIN_PREFIX = 27  # a /27 or smaller segment shared by a few routers counts as adjacency
-SHARED_SUBNET_MAX_MEMBERS = 6
-
-
-def subnet_pairs(interfaces: Iterable[Interface]) -> list[tuple[Interface, Interface, str]]:
-    """Adjacencies implied by addressing: two interfaces of different devices alone in a /29-/31
-    (point-to-point), and every pair of devices on a small shared segment (≤ /27, at most six
-    members, e.g. a VRRP pair and its uplink router)."""
-    groups: dict[str, list[Interface]] = {}
-    for i in interfaces:
-        if not i.ip_address:
-            continue
-        try:
-            iface = ipaddress.ip_interface(i.ip_address if "/" in i.ip_address
-                                           else f"{i.ip_address}/{i.prefix_length or 32}")
-        except ValueError:
-            continue
-        net = iface.network
-        if net.version != 4 or net.prefixlen < SHARED_SUBNET_MIN_PREFIX or net.prefixlen == 32:
-            continue
-        groups.setdefault(str(net), []).append(i)
-    out = []
-    for net, members in sorted(groups.items()):
-        if len({m.device_id for m in members}) < 2:
-            continue
-        if ipaddress.ip_network(net).prefixlen < 29 and len(members) > SHARED_SUBNET_MAX_MEMBERS:
-            continue
-        if ipaddress.ip_network(net).prefixlen >= 29 and len(members) != 2:
-            continue
-        ordered = sorted(members, key=lambda x: x.id or 0)
-        for k, a in enumerate(ordered):
-            for z in ordered[k + 1:]:
-                if a.device_id != z.device_id:
-                    out.append((a, z, net))
-    return out
-
-
-def record_subnet_links(session: Session) -> int:
-    """Store subnet-derived adjacencies as ``subnet`` links; returns how many are new."""
-    existing = {frozenset((lk.a_interface_id, lk.z_interface_id))
-                for lk in session.exec(select(Link).where(Link.source == "subnet"))}
-    now = utcnow()
-    new = 0
-    for a, z, _net in subnet_pairs(session.exec(select(Interface))):
-        if frozenset((a.id, z.id)) in existing:
-            continue
-        session.add(Link(a_interface_id=a.id, z_interface_id=z.id, source="subnet", first_seen=now, last_seen=now))
-        new += 1
-    session.flush()
-    return new
+    devices: dict[int, Device]
+    ifaces: dict[int, Interface]
+    carriers: dict[int, str]  # carrier id → code
+    circuits: list[Circuit]  # active, by cid
+    links: list[Link]  # by id
+    screens: list[tuple[int, str]]  # (device id, newest collected LLDP screen)
 
 
 # The drift report ------------------------------------------------------------------------------------
@@ -192,25 +76,15 @@ def carrier_in_description(text: str) -> str | None:
     return None
 
 
-def lldp_reports(session: Session, devices: dict[int, Device], ifaces: dict[int, Interface],
+def lldp_reports(screens: Iterable[tuple[int, str]], devices: dict[int, Device], ifaces: dict[int, Interface],
                  ) -> tuple[set[tuple[int, int]], set[int]]:
     """(reporting interface, neighbour interface) pairs from each device's newest collected LLDP screen,
     and the devices that have one. Screens the templates cannot read are skipped."""
-    try:
-        from collectors.parse import parse_outputs
-    except ImportError:  # pragma: no cover - collectors are part of the project
-        return set(), set()
-    newest = (select(func.max(CommandOutput.id)).where(CommandOutput.command.contains("lldp"))
-              .group_by(CommandOutput.device_id))
-    rows = session.exec(select(CommandOutput.device_id, CommandOutput.output)
-                        .where(CommandOutput.id.in_(newest))).all()
-    if not rows:
-        return set(), set()
     hosts = {host_key(d.hostname): d for d in devices.values()}
     ports: dict[tuple[int, str], int] = {(i.device_id, port_key(i.name)): i.id for i in ifaces.values()}
     reports: set[tuple[int, int]] = set()
     reporters: set[int] = set()
-    for device_id, text in rows:
+    for device_id, text in screens:
         dev = devices.get(device_id)
         if dev is None:
             continue
@@ -228,78 +102,108 @@ def lldp_reports(session: Session, devices: dict[int, Device], ifaces: dict[int,
     return reports, reporters
 
 
-def drift(session: Session) -> DriftReport:
-    devices = {d.id: d for d in session.exec(select(Device))}
-    ifaces = {i.id: i for i in session.exec(select(Interface))}
-    carriers = {c.id: c.code for c in session.exec(select(Carrier))}
-    circuits = list(session.exec(select(Circuit).where(Circuit.status == "active").order_by(Circuit.cid)))
-    links = list(session.exec(select(Link).order_by(Link.id)))
+@dataclass
+class _Evidence:
+    """Every adjacency each source knows, as interface-id pairs."""
 
-    def label(iid: int) -> str:
-        i = ifaces[iid]
-        return f"{devices[i.device_id].hostname}:{i.name}"
+    reports: set[tuple[int, int]]  # who reported whom on a screen
+    reporters: set[int]  # devices with a readable screen
+    lldp: set[frozenset[int]]
+    lldp_scope: set[int]  # devices with LLDP evidence: a collected screen, or an end of a stored LLDP link
+    subnet: set[frozenset[int]]
+    declared: dict[frozenset[int], Circuit | None]  # None: a manual link
 
-    reports, reporters = lldp_reports(session, devices, ifaces)
+
+def _evidence(rows: DriftRows) -> _Evidence:
+    ifaces, links = rows.ifaces, rows.links
+    reports, reporters = lldp_reports(rows.screens, rows.devices, ifaces)
     lldp_rows = {(lk.a_interface_id, lk.z_interface_id) for lk in links if lk.source == "lldp"}
     lldp = {frozenset(p) for p in lldp_rows} | {frozenset(p) for p in reports}
-    # Devices with LLDP evidence: a collected screen, or an end of a stored LLDP link.
-    lldp_scope_ids = set(reporters) | {ifaces[i].device_id for p in lldp_rows for i in p if i in ifaces}
+    scope = set(reporters) | {ifaces[i].device_id for p in lldp_rows for i in p if i in ifaces}
     subnet = {frozenset((a.id, z.id)) for a, z, _ in subnet_pairs(ifaces.values())}
     subnet |= {frozenset((lk.a_interface_id, lk.z_interface_id)) for lk in links if lk.source == "subnet"}
     declared: dict[frozenset[int], Circuit | None] = {}
-    for c in circuits:
+    for c in rows.circuits:
         if c.a_interface_id and c.z_interface_id:
             declared[frozenset((c.a_interface_id, c.z_interface_id))] = c
     for lk in links:
         if lk.source == "manual":
             declared.setdefault(frozenset((lk.a_interface_id, lk.z_interface_id)), None)
+    return _Evidence(reports, reporters, lldp, scope, subnet, declared)
 
-    items: list[DriftItem] = []
-    unverifiable: list[str] = []
-    for pair, c in declared.items():
+
+class _Labels:
+    def __init__(self, rows: DriftRows) -> None:
+        self.rows = rows
+
+    def __call__(self, iid: int) -> str:
+        i = self.rows.ifaces[iid]
+        return f"{self.rows.devices[i.device_id].hostname}:{i.name}"
+
+
+def _not_seen(rows: DriftRows, ev: _Evidence, label: _Labels, unverifiable: list[str]) -> list[DriftItem]:
+    ifaces, items = rows.ifaces, []
+    for pair, c in ev.declared.items():
         a, z = sorted(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
         name = c.cid if c else None
-        in_scope = ifaces[a].device_id in lldp_scope_ids or ifaces[z].device_id in lldp_scope_ids
-        if in_scope:
-            if pair not in lldp:
-                extra = "; addressing still configured" if pair in subnet else ""
+        if ifaces[a].device_id in ev.lldp_scope or ifaces[z].device_id in ev.lldp_scope:
+            if pair not in ev.lldp:
+                extra = "; addressing still configured" if pair in ev.subnet else ""
                 items.append(DriftItem("declared-not-seen", label(a), label(z), name,
                                        f"no LLDP neighbour on either side{extra}"))
         elif ifaces[a].ip_address and ifaces[z].ip_address:
-            if pair not in subnet:
+            if pair not in ev.subnet:
                 items.append(DriftItem("declared-not-seen", label(a), label(z), name,
                                        "the two ports share no point-to-point subnet"))
         else:
             unverifiable.append(name or f"{label(a)}–{label(z)}")
-    seen_pairs = lldp | subnet
-    for pair in sorted(seen_pairs - set(declared), key=lambda p: sorted(p)):
+    return items
+
+
+def _not_declared(ev: _Evidence, label: _Labels) -> list[DriftItem]:
+    items = []
+    for pair in sorted((ev.lldp | ev.subnet) - set(ev.declared), key=lambda p: sorted(p)):
         a, z = sorted(pair)
-        how = "+".join(s for s, found in (("lldp", pair in lldp), ("subnet", pair in subnet)) if found)
+        how = "+".join(s for s, found in (("lldp", pair in ev.lldp), ("subnet", pair in ev.subnet)) if found)
         items.append(DriftItem("seen-not-declared", label(a), label(z), None, f"seen by {how}, no circuit declared"))
-    for a, z in sorted(reports):
-        if (z, a) not in reports and ifaces[z].device_id in reporters:
-            items.append(DriftItem("one-sided-lldp", label(a), label(z), None,
-                                   f"{devices[ifaces[a].device_id].hostname} sees the neighbour, "
-                                   f"{devices[ifaces[z].device_id].hostname} does not"))
-    for pair, c in declared.items():
+    return items
+
+
+def _one_sided(rows: DriftRows, ev: _Evidence, label: _Labels) -> list[DriftItem]:
+    ifaces, devices = rows.ifaces, rows.devices
+    return [DriftItem("one-sided-lldp", label(a), label(z), None,
+                      f"{devices[ifaces[a].device_id].hostname} sees the neighbour, "
+                      f"{devices[ifaces[z].device_id].hostname} does not")
+            for a, z in sorted(ev.reports) if (z, a) not in ev.reports and ifaces[z].device_id in ev.reporters]
+
+
+def _carrier_mismatch(c: Circuit, want: str | None, a: int, z: int, iid: int, desc: str,
+                      label: _Labels) -> DriftItem | None:
+    said = carrier_in_description(desc)
+    if want and said and said != want:
+        return DriftItem("carrier-mismatch", label(a), label(z), c.cid,
+                         f"{label(iid)} description {desc!r} says {said}, register says {want}")
+    if not want and said:
+        return DriftItem("carrier-mismatch", label(a), label(z), c.cid,
+                         f"{label(iid)} description {desc!r} says {said}, register says own fibre")
+    named = re.findall(r"\b(?:LT|DX)-[A-Z0-9-]+", desc)
+    if named and c.cid not in named and want:
+        return DriftItem("carrier-mismatch", label(a), label(z), c.cid,
+                         f"{label(iid)} description names {named[0]}, register says {c.cid}")
+    return None
+
+
+def _mismatches(rows: DriftRows, ev: _Evidence, label: _Labels) -> list[DriftItem]:
+    ifaces, items = rows.ifaces, []
+    for pair, c in ev.declared.items():
         if c is None:
             continue
         a, z = sorted(pair)
-        want = carriers.get(c.carrier_id)
+        want = rows.carriers.get(c.carrier_id)
         for iid in (a, z):
-            desc = ifaces[iid].description or ""
-            said = carrier_in_description(desc)
-            if want and said and said != want:
-                items.append(DriftItem("carrier-mismatch", label(a), label(z), c.cid,
-                                       f"{label(iid)} description {desc!r} says {said}, register says {want}"))
-            elif not want and said:
-                items.append(DriftItem("carrier-mismatch", label(a), label(z), c.cid,
-                                       f"{label(iid)} description {desc!r} says {said}, register says own fibre"))
-            else:
-                named = re.findall(r"\b(?:LT|DX)-[A-Z0-9-]+", desc)
-                if named and c.cid not in named and want:
-                    items.append(DriftItem("carrier-mismatch", label(a), label(z), c.cid,
-                                           f"{label(iid)} description names {named[0]}, register says {c.cid}"))
+            item = _carrier_mismatch(c, want, a, z, iid, ifaces[iid].description or "", label)
+            if item is not None:
+                items.append(item)
         speeds = [ifaces[i].speed_mbps for i in (a, z) if ifaces[i].speed_mbps]
         if speeds and c.bandwidth_mbps > min(speeds):
             items.append(DriftItem("bandwidth-mismatch", label(a), label(z), c.cid,
@@ -307,7 +211,16 @@ def drift(session: Session) -> DriftReport:
         elif len(speeds) == 2 and speeds[0] != speeds[1]:
             items.append(DriftItem("bandwidth-mismatch", label(a), label(z), c.cid,
                                    f"port speeds differ: {speeds[0]} vs {speeds[1]} Mbps"))
+    return items
+
+
+def drift(rows: DriftRows) -> DriftReport:
+    ev = _evidence(rows)
+    label = _Labels(rows)
+    unverifiable: list[str] = []
+    items = (_not_seen(rows, ev, label, unverifiable) + _not_declared(ev, label) + _one_sided(rows, ev, label)
+             + _mismatches(rows, ev, label))
     order = {k: i for i, k in enumerate(DRIFT_KINDS)}
     items.sort(key=lambda x: (order[x.kind], x.circuit or "", x.a, x.z))
-    return DriftReport(items=items, declared=len(declared), seen=len(seen_pairs),
-                       lldp_scope=sorted(devices[d].hostname for d in lldp_scope_ids), unverifiable=unverifiable)
+    return DriftReport(items=items, declared=len(ev.declared), seen=len(ev.lldp | ev.subnet),
+                       lldp_scope=sorted(rows.devices[d].hostname for d in ev.lldp_scope), unverifiable=unverifiable)

@@ -1,5 +1,6 @@
 """The topology graph (contract C1): a networkx MultiGraph of devices and circuits built from the
-inventory, cached per inventory version and shared read-only by every analysis.
+inventory (the one database read of topology/). The answers layer (answers/) caches it per state
+of the database and shares it read-only with every analysis.
 
 Nodes: ``device:<HOSTNAME>`` (kind="device") and ``external:<name>`` (kind="external", one per
 uplink target such as the provincial extranet). Edges: one per active circuit whose two ends are
@@ -16,24 +17,18 @@ a room node joined to all its devices would invent paths that do not exist.
 
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
-from sqlalchemy import func
 from sqlmodel import Session, select
 
-from inventory.models import Carrier, ChangeLog, Circuit, Device, Interface, Link, Room, TerminalCount, Unit
+from inventory.models import Carrier, Circuit, Device, Interface, Link, Room, TerminalCount, Unit
 
 from .net import no_gc
 
 DEVICE = "device:"
 EXTERNAL = "external:"
-
-# Audit-trail rows of these tables change the graph; saving a scenario or a map position does not.
-_GRAPH_TABLES = ("carrier", "room", "unit", "device", "interface", "circuit", "link")
-_CACHE: dict[tuple[str, tuple[Any, ...], bool], nx.MultiGraph] = {}
-_LOCK = threading.Lock()
 
 
 def device_node(hostname: str) -> str:
@@ -44,69 +39,63 @@ def external_node(name: str) -> str:
     return EXTERNAL + name
 
 
-def inventory_version(session: Session) -> tuple[Any, ...]:
-    """A cheap fingerprint of everything the graph is built from: the newest audit-trail row (every
-    inventory write leaves one) plus row counts, so deletes or writes that bypass the ORM hook still
-    invalidate the cache."""
-    newest = session.exec(select(func.max(ChangeLog.id)).where(ChangeLog.object_type.in_(_GRAPH_TABLES))).one()
-    counts = tuple(session.exec(select(func.count()).select_from(t)).one()
-                   for t in (Device, Interface, Circuit, Link, Unit, Room, Carrier))
-    links_seen = session.exec(select(func.max(Link.id))).one()
-    counted = session.exec(select(func.max(TerminalCount.id))).one()  # evidence rows leave no audit trail
-    return (newest, links_seen, counted, *counts)
+@dataclass
+class _Rows:
+    """The inventory rows a graph is built from, keyed by id."""
 
+    carriers: dict[int, Carrier]
+    rooms: dict[int, Room]
+    units: dict[int, Unit]
+    devices: dict[int, Device]
+    interfaces: dict[int, Any]
 
-def build_graph(session: Session, *, discovered: bool = True, use_cache: bool = True) -> nx.MultiGraph:
-    """The graph for the current inventory. The returned object is shared: callers must not mutate
-    it (scenarios evaluate failures on masks, never on copies). ``discovered=False`` leaves out links
-    known only from LLDP/subnets (the declared network alone)."""
-    bind = session.get_bind()
-    key = (str(getattr(bind, "url", id(bind))), inventory_version(session), discovered)
-    if use_cache:
-        with _LOCK:
-            cached = _CACHE.get(key)
-        if cached is not None:
-            return cached
-    graph = _build(session, discovered=discovered)
-    graph.graph["version"] = key[1]
-    if use_cache:
-        with _LOCK:
-            # Only the newest version per database is worth keeping.
-            for old in [k for k in _CACHE if k[0] == key[0] and k[2] == discovered]:
-                del _CACHE[old]
-            _CACHE[key] = graph
-    return graph
+    def room_code(self, room_id: int | None) -> str | None:
+        return self.rooms[room_id].code if room_id in self.rooms else None
 
-
-def clear_cache() -> None:
-    with _LOCK:
-        _CACHE.clear()
+    def unit_code(self, unit_id: int | None) -> str | None:
+        return self.units[unit_id].code if unit_id in self.units else None
 
 
 @no_gc
-def _build(session: Session, *, discovered: bool) -> nx.MultiGraph:
-    carriers = {c.id: c for c in session.exec(select(Carrier))}
-    rooms = {r.id: r for r in session.exec(select(Room).order_by(Room.code))}
-    units = {u.id: u for u in session.exec(select(Unit).order_by(Unit.code))}
-    devices = {d.id: d for d in session.exec(select(Device).order_by(Device.hostname))}
-    # Plain column rows, not ORM objects: populating ~1,000 interface entities costs more than the
-    # rest of the build together once a collection has touched them.
-    interfaces = {i.id: i for i in session.exec(select(Interface.id, Interface.device_id, Interface.name,
-                                                        Interface.speed_mbps, Interface.oper_up)).all()}
+def build_graph(session: Session, *, discovered: bool = True) -> nx.MultiGraph:
+    """The graph of the current inventory. Callers share it (through the answers layer) and must not
+    mutate it: scenarios evaluate failures on masks, never on copies. ``discovered=False`` leaves out
+    links known only from LLDP/subnets (the declared network alone)."""
+    rows = _read_rows(session)
+    g = _annotations(rows)
+    _add_devices(g, rows, _measured_terminals(session))
+    explained = _add_circuits(g, rows, session)
+    _add_links(g, rows, session, explained, discovered=discovered)
+    _add_core(g)
+    return g
 
+
+def _read_rows(session: Session) -> _Rows:
+    # Interfaces as plain column rows, not ORM objects: populating ~1,000 interface entities costs
+    # more than the rest of the build together once a collection has touched them.
+    return _Rows(carriers={c.id: c for c in session.exec(select(Carrier))},
+                 rooms={r.id: r for r in session.exec(select(Room).order_by(Room.code))},
+                 units={u.id: u for u in session.exec(select(Unit).order_by(Unit.code))},
+                 devices={d.id: d for d in session.exec(select(Device).order_by(Device.hostname))},
+                 interfaces={i.id: i for i in session.exec(select(Interface.id, Interface.device_id, Interface.name,
+                                                                   Interface.speed_mbps, Interface.oper_up)).all()})
+
+
+def _annotations(rows: _Rows) -> nx.MultiGraph:
     g = nx.MultiGraph()
-    g.graph["carriers"] = {c.code: {"name": c.name, "role": c.role} for c in carriers.values()}
+    g.graph["carriers"] = {c.code: {"name": c.name, "role": c.role} for c in rows.carriers.values()}
     g.graph["rooms"] = {r.code: {"name": r.name, "name_en": r.name_en, "is_core": r.is_core, "devices": [],
-                                 "terminals": 0} for r in rooms.values()}
+                                 "terminals": 0} for r in rows.rooms.values()}
     g.graph["units"] = {u.code: {"name": u.name, "kind": u.kind, "group": u.group,
-                                 "terminals": u.declared_terminals, "devices": []} for u in units.values()}
+                                 "terminals": u.declared_terminals, "devices": []} for u in rows.units.values()}
     g.graph["srlgs"] = {}
     g.graph["unplaced"] = []  # circuits with an end we cannot put on a node: shown, not guessed
-    measured = _measured_terminals(session)
+    return g
 
-    for d in devices.values():
-        room = rooms[d.room_id].code if d.room_id in rooms else None
-        unit = units[d.unit_id].code if d.unit_id in units else None
+
+def _add_devices(g: nx.MultiGraph, rows: _Rows, measured: dict[int, int]) -> None:
+    for d in rows.devices.values():
+        room, unit = rows.room_code(d.room_id), rows.unit_code(d.unit_id)
         node = device_node(d.hostname)
         g.add_node(node, kind="device", hostname=d.hostname, role=d.role, platform=d.platform, vendor=d.vendor,
                    room=room, unit=unit, terminals=d.declared_terminals, enabled=d.enabled,
@@ -117,61 +106,72 @@ def _build(session: Session, *, discovered: bool) -> nx.MultiGraph:
         if unit:
             g.graph["units"][unit]["devices"].append(node)
 
-    def end(iface_id: int | None, external: str | None, room_id: int | None,
-            unit_id: int | None) -> tuple[str | None, str | None]:
-        if iface_id in interfaces:
-            iface = interfaces[iface_id]
-            return device_node(devices[iface.device_id].hostname), iface.name
-        if external:
-            node = external_node(external)
-            if node not in g:
-                g.add_node(node, kind="external", name=external, role="external", platform=None, room=None,
-                           unit=None, terminals=0)
-            return node, None
-        return None, None
 
+def _end(g: nx.MultiGraph, rows: _Rows, iface_id: int | None, external: str | None) -> tuple[str | None, str | None]:
+    """A circuit end's node and interface name: a device interface, or an external network."""
+    if iface_id in rows.interfaces:
+        iface = rows.interfaces[iface_id]
+        return device_node(rows.devices[iface.device_id].hostname), iface.name
+    if external:
+        node = external_node(external)
+        if node not in g:
+            g.add_node(node, kind="external", name=external, role="external", platform=None, room=None,
+                       unit=None, terminals=0)
+        return node, None
+    return None, None
+
+
+def _add_circuits(g: nx.MultiGraph, rows: _Rows, session: Session) -> set[frozenset[int]]:
+    """One edge per placed active circuit; returns the interface pairs the circuits explain."""
     explained: set[frozenset[int]] = set()
+    ifaces = rows.interfaces
     for c in session.exec(select(Circuit).where(Circuit.status == "active").order_by(Circuit.cid)):
-        a, a_if = end(c.a_interface_id, c.a_external, c.a_room_id, c.a_unit_id)
-        z, z_if = end(c.z_interface_id, c.z_external, c.z_room_id, c.z_unit_id)
+        a, a_if = _end(g, rows, c.a_interface_id, c.a_external)
+        z, z_if = _end(g, rows, c.z_interface_id, c.z_external)
         if c.a_interface_id and c.z_interface_id:
             explained.add(frozenset((c.a_interface_id, c.z_interface_id)))
         if a is None or z is None:
             g.graph["unplaced"].append(c.cid)
             continue
-        carrier = carriers[c.carrier_id].code if c.carrier_id in carriers else None
+        carrier = rows.carriers[c.carrier_id].code if c.carrier_id in rows.carriers else None
         g.add_edge(a, z, key=c.cid, carrier=carrier, circuit=c.cid, role=c.role, bandwidth_mbps=c.bandwidth_mbps,
                    srlg=c.srlg, source="declared", a_interface=a_if, z_interface=z_if,
-                   oper_up=_oper(interfaces.get(c.a_interface_id), interfaces.get(c.z_interface_id)),
-                   a_room=rooms[c.a_room_id].code if c.a_room_id in rooms else None,
-                   z_room=rooms[c.z_room_id].code if c.z_room_id in rooms else None,
-                   a_unit=units[c.a_unit_id].code if c.a_unit_id in units else None,
-                   z_unit=units[c.z_unit_id].code if c.z_unit_id in units else None)
+                   oper_up=_oper(ifaces.get(c.a_interface_id), ifaces.get(c.z_interface_id)),
+                   a_room=rows.room_code(c.a_room_id), z_room=rows.room_code(c.z_room_id),
+                   a_unit=rows.unit_code(c.a_unit_id), z_unit=rows.unit_code(c.z_unit_id))
         if c.srlg:
             g.graph["srlgs"].setdefault(c.srlg, []).append(c.cid)
+    return explained
 
-    # Circuit edges already say where their Link rows are; a link nobody declared becomes its own edge
-    # (one per interface pair, whatever number of sources saw it).
+
+def _add_links(g: nx.MultiGraph, rows: _Rows, session: Session, explained: set[frozenset[int]], *,
+               discovered: bool) -> None:
+    """Circuit edges already say where their Link rows are; a link nobody declared becomes its own edge
+    (one per interface pair, whatever number of sources saw it)."""
     links = session.exec(select(Link.id, Link.a_interface_id, Link.z_interface_id, Link.source, Link.circuit_id)
                          .order_by(Link.id)).all()
     for link in links:
         if link.circuit_id is not None:
             explained.add(frozenset((link.a_interface_id, link.z_interface_id)))
-    if discovered:
-        for link in links:
-            pair = frozenset((link.a_interface_id, link.z_interface_id))
-            if pair in explained or link.a_interface_id not in interfaces or link.z_interface_id not in interfaces:
-                continue
-            explained.add(pair)
-            ai, zi = interfaces[link.a_interface_id], interfaces[link.z_interface_id]
-            a, z = device_node(devices[ai.device_id].hostname), device_node(devices[zi.device_id].hostname)
-            speeds = [s for s in (ai.speed_mbps, zi.speed_mbps) if s]
-            g.add_edge(a, z, key=f"link:{link.id}", carrier=None, circuit=None, role="internal",
-                       bandwidth_mbps=min(speeds) if speeds else 0, srlg=None, source=link.source,
-                       a_interface=ai.name, z_interface=zi.name, oper_up=_oper(ai, zi),
-                       a_room=g.nodes[a]["room"], z_room=g.nodes[z]["room"],
-                       a_unit=g.nodes[a]["unit"], z_unit=g.nodes[z]["unit"])
+    if not discovered:
+        return
+    ifaces, devices = rows.interfaces, rows.devices
+    for link in links:
+        pair = frozenset((link.a_interface_id, link.z_interface_id))
+        if pair in explained or link.a_interface_id not in ifaces or link.z_interface_id not in ifaces:
+            continue
+        explained.add(pair)
+        ai, zi = ifaces[link.a_interface_id], ifaces[link.z_interface_id]
+        a, z = device_node(devices[ai.device_id].hostname), device_node(devices[zi.device_id].hostname)
+        speeds = [s for s in (ai.speed_mbps, zi.speed_mbps) if s]
+        g.add_edge(a, z, key=f"link:{link.id}", carrier=None, circuit=None, role="internal",
+                   bandwidth_mbps=min(speeds) if speeds else 0, srlg=None, source=link.source,
+                   a_interface=ai.name, z_interface=zi.name, oper_up=_oper(ai, zi),
+                   a_room=g.nodes[a]["room"], z_room=g.nodes[z]["room"],
+                   a_unit=g.nodes[a]["unit"], z_unit=g.nodes[z]["unit"])
 
+
+def _add_core(g: nx.MultiGraph) -> None:
     # Circuits whose port was collected as down: `simulate --with-current-outages` fails them.
     g.graph["down_links"] = sorted(k for _, _, k, up in g.edges(keys=True, data="oper_up") if up is False)
     core_rooms = [code for code, r in g.graph["rooms"].items() if r["is_core"]]
@@ -179,7 +179,6 @@ def _build(session: Session, *, discovered: bool) -> nx.MultiGraph:
     # The reachability target: every device of a core room, plus the external uplink networks.
     g.graph["core"] = sorted([n for code in core_rooms for n in g.graph["rooms"][code]["devices"]]
                              + [n for n, k in g.nodes(data="kind") if k == "external"])
-    return g
 
 
 def _oper(a: Any, z: Any) -> bool | None:

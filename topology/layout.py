@@ -128,7 +128,17 @@ def compute(g: nx.MultiGraph, level: str, *, classes: dict[str, str] | None = No
     if level == "devices":
         _device_nodes(g, rooms, units, room_pos, unit_pos, homes, spof, classes, add)
 
-    # Each graph node is drawn as the map node it belongs to at this level.
+    out.edges.extend(_map_edges(g, level, spof))
+
+    for node in out.nodes:
+        if saved and node.id in saved:
+            node.x, node.y = saved[node.id]
+            node.saved = True
+    return out
+
+
+def _map_edges(g: nx.MultiGraph, level: str, spof: set[str]) -> list[MapEdge]:
+    """Each graph edge between the map nodes its ends belong to at this level (parallel ones numbered)."""
     def owner(node: str) -> str | None:
         data = g.nodes[node]
         if data.get("kind") == "external" or level == "devices":
@@ -139,6 +149,7 @@ def compute(g: nx.MultiGraph, level: str, *, classes: dict[str, str] | None = No
             return f"room:{data['room']}"
         return None  # a unit device at the rooms level: its circuits are summarised on the room
 
+    edges: list[MapEdge] = []
     seen: dict[frozenset[str], int] = {}
     for u, v, key, d in sorted(g.edges(keys=True, data=True), key=lambda e: str(e[2])):
         a, b = owner(u), owner(v)
@@ -148,16 +159,11 @@ def compute(g: nx.MultiGraph, level: str, *, classes: dict[str, str] | None = No
         index = seen.get(pair, 0)
         seen[pair] = index + 1
         srlg = d.get("srlg")
-        out.edges.append(MapEdge(str(key), a, b, d.get("carrier"), d.get("role") or "internal",
-                                 int(d.get("bandwidth_mbps") or 0), srlg, d.get("source") or "declared",
-                                 spof=f"link:{key}" in spof or (bool(srlg) and f"srlg:{srlg}" in spof),
-                                 parallel=index))
-
-    for node in out.nodes:
-        if saved and node.id in saved:
-            node.x, node.y = saved[node.id]
-            node.saved = True
-    return out
+        edges.append(MapEdge(str(key), a, b, d.get("carrier"), d.get("role") or "internal",
+                             int(d.get("bandwidth_mbps") or 0), srlg, d.get("source") or "declared",
+                             spof=f"link:{key}" in spof or (bool(srlg) and f"srlg:{srlg}" in spof),
+                             parallel=index))
+    return edges
 
 
 def _homes(g: nx.MultiGraph, units: dict[str, dict[str, Any]],

@@ -2,7 +2,7 @@
 
 Every other pair's impact is derivable from the N-1 sweep, so this is the complete N-2 answer.
 Extra impact arises in exactly four ways (proofs sketched in docs/topology.md), all found from the
-one DFS of topology.fast without trying pairs:
+one DFS of topology.views without trying pairs:
 1. a *cut pair* {e1, e2} of non-bridge infrastructure links (cycle-space sampling, Pritchard &
    Thurimella: a random 64-bit label per non-tree edge, a tree edge's label = XOR of the labels over
    its subtree; two non-bridges are a 2-edge cut iff their labels are equal). The lost part is
@@ -22,8 +22,8 @@ from itertools import combinations
 
 import networkx as nx
 
-from .fast import _View, get_views
 from .net import Net, get_net, no_gc, reach
+from .views import View, get_views
 
 
 @dataclass
@@ -40,55 +40,64 @@ def candidate_links(net: Net) -> list[int]:
     return [e for e in range(len(net.keys)) if not net.unit_internal[e]]
 
 
-def _comp_terms(view: _View, net: Net) -> list[int]:
+def _comp_terms(view: View, net: Net) -> list[int]:
     """Terminals of each unit LAN component that is up now (0 for those already down)."""
     held = [dict(h) for h in net.holders]
     return [sum(held[c["unit"]].get(d, 0) for d in c["devices"]) if view.up[ci] else 0
             for ci, c in enumerate(view.comps)]
 
 
-@no_gc
-def n2_extra_comps(g: nx.MultiGraph, seed: int = 20260501) -> dict[tuple[int, int], tuple[str, set[int]]]:
-    """(edge a, edge b) with a < b → (kind, unit components lost in addition to the two singles)."""
-    net = get_net(g)
-    v, _ = get_views(g)
-    tin, size, parent, low, pedge = v.tin, v.size, v.parent, v.low, v.pedge
-    n, m = len(net.nodes), len(net.edges)
-    out: dict[tuple[int, int], tuple[str, set[int]]] = {}
+class _Tree:
+    """Questions about the DFS tree of one view."""
 
-    def add(a: int, b: int, kind: str, comps: Iterable[int]) -> None:
-        key = (a, b) if a < b else (b, a)
-        cur = out.get(key)
-        if cur is None:
-            out[key] = (kind, set(comps))
-        else:
-            cur[1].update(comps)
+    def __init__(self, v: View, m: int) -> None:
+        self.v, self.m = v, m
+        self.tin, self.size, self.parent, self.low, self.pedge = v.tin, v.size, v.parent, v.low, v.pedge
 
-    def is_bridge(c: int) -> bool:
-        return pedge[c] >= 0 and pedge[c] < m and low[c] > tin[parent[c]]
+    def is_bridge(self, c: int) -> bool:
+        pe = self.pedge[c]
+        return pe >= 0 and pe < self.m and self.low[c] > self.tin[self.parent[c]]
 
-    def inside(y: int, c: int) -> bool:
-        return tin[c] <= tin[y] < tin[c] + size[c]
+    def inside(self, y: int, c: int) -> bool:
+        return self.tin[c] <= self.tin[y] < self.tin[c] + self.size[c]
 
-    def lca(nodes: list[int]) -> int:
+    def lca(self, nodes: list[int]) -> int:
+        tin, size = self.tin, self.size
         lo = min(tin[y] for y in nodes)
         hi = max(tin[y] for y in nodes)
         x = next(y for y in nodes if tin[y] == lo)
         while not (tin[x] <= hi < tin[x] + size[x]):
-            x = parent[x]
+            x = self.parent[x]
         return x
 
-    def bridges_between(y: int, top: int) -> list[int]:
+    def bridges_between(self, y: int, top: int) -> list[int]:
         """Bridge children c on the tree path from y up to top, top's own edge excluded."""
         out_c = []
         x = y
         while x != top and x >= 0:
-            if is_bridge(x):
+            if self.is_bridge(x):
                 out_c.append(x)
-            x = parent[x]
+            x = self.parent[x]
         return out_c
 
-    # 1. Cut pairs among non-bridge infrastructure edges.
+
+Found = dict[tuple[int, int], tuple[str, set[int]]]
+
+
+def _add(out: Found, a: int, b: int, kind: str, comps: Iterable[int]) -> None:
+    key = (a, b) if a < b else (b, a)
+    cur = out.get(key)
+    if cur is None:
+        out[key] = (kind, set(comps))
+    else:
+        cur[1].update(comps)
+
+
+def _cut_labels(net: Net, t: _Tree, seed: int) -> dict[int, int]:
+    """A random 64-bit label per non-tree infrastructure edge; a tree edge's label is the XOR over its
+    subtree (cycle-space sampling)."""
+    v, tin, pedge, parent = t.v, t.tin, t.pedge, t.parent
+    n, m = len(net.nodes), len(net.edges)
     rng = random.Random(seed)
     xor = [0] * (n + 1)
     label: dict[int, int] = {}
@@ -117,8 +126,14 @@ def n2_extra_comps(g: nx.MultiGraph, seed: int = 20260501) -> dict[tuple[int, in
     for e, c in tree_child.items():
         if sub[c]:
             label[e] = sub[c]
+    return label
+
+
+def _cut_pairs(net: Net, t: _Tree, seed: int, out: Found) -> None:
+    """1. Two non-bridge infrastructure edges with equal labels are a 2-edge cut."""
+    v, tree_child = t.v, t.v.child_of_edge
     groups: dict[int, list[int]] = {}
-    for e, lab in label.items():
+    for e, lab in _cut_labels(net, t, seed).items():
         groups.setdefault(lab, []).append(e)
     for members in groups.values():
         if len(members) < 2:
@@ -126,38 +141,51 @@ def n2_extra_comps(g: nx.MultiGraph, seed: int = 20260501) -> dict[tuple[int, in
         for e1, e2 in combinations(sorted(members), 2):
             c1, c2 = tree_child.get(e1), tree_child.get(e2)
             if c1 is not None and c2 is not None:
-                upper, lower = (c1, c2) if inside(c2, c1) else (c2, c1)
-                comps = [ci for ci in v._subtree(upper)
-                         if not any(inside(y, lower) for y, _ in v.comps[ci]["attach"])]
+                upper, lower = (c1, c2) if t.inside(c2, c1) else (c2, c1)
+                comps = [ci for ci in v.subtree(upper)
+                         if not any(t.inside(y, lower) for y, _ in v.comps[ci]["attach"])]
             else:
-                comps = v._subtree(c1 if c1 is not None else c2)
-            add(e1, e2, "cut-pair", comps)
+                comps = v.subtree(c1 if c1 is not None else c2)
+            _add(out, e1, e2, "cut-pair", comps)
 
-    # 2-4. Per unit component, from its attachments.
+
+def _component_pairs(t: _Tree, out: Found) -> None:
+    """2-4. Per unit component, from its attachments."""
+    v, pedge = t.v, t.pedge
     for ci, comp in enumerate(v.comps):
         att = comp["attach"]
         if not v.up[ci]:
             continue
         nodes = list(dict.fromkeys(y for y, _ in att))
-        top = comp["lca"] if comp["lca"] >= 0 else lca(nodes)
+        top = comp["lca"] if comp["lca"] >= 0 else t.lca(nodes)
         # 2. two disjoint bridges.
         if len(nodes) >= 2:
             y0 = nodes[0]
-            for b1 in bridges_between(y0, top):
-                rest = [y for y in nodes if not inside(y, b1)]
-                for b2 in bridges_between(lca(rest), top):
-                    add(pedge[b1], pedge[b2], "two-bridges", [ci])
+            for b1 in t.bridges_between(y0, top):
+                rest = [y for y in nodes if not t.inside(y, b1)]
+                for b2 in t.bridges_between(t.lca(rest), top):
+                    _add(out, pedge[b1], pedge[b2], "two-bridges", [ci])
         # 3. an access circuit plus a bridge; 4. the only two access circuits.
         wan = list(dict.fromkeys(e for _, e in att))
         for w in wan:
             rest_nodes = list(dict.fromkeys(y for y, e in att if e != w))
             if not rest_nodes:
                 continue
-            rtop = lca(rest_nodes)
-            for c in bridges_between(rtop, top):
-                add(w, pedge[c], "access+bridge", [ci])
+            for c in t.bridges_between(t.lca(rest_nodes), top):
+                _add(out, w, pedge[c], "access+bridge", [ci])
         if len(wan) == 2:
-            add(wan[0], wan[1], "both-access", [ci])
+            _add(out, wan[0], wan[1], "both-access", [ci])
+
+
+@no_gc
+def n2_extra_comps(g: nx.MultiGraph, seed: int = 20260501) -> dict[tuple[int, int], tuple[str, set[int]]]:
+    """(edge a, edge b) with a < b → (kind, unit components lost in addition to the two singles)."""
+    net = get_net(g)
+    v, _ = get_views(g)
+    t = _Tree(v, len(net.edges))
+    out: Found = {}
+    _cut_pairs(net, t, seed, out)
+    _component_pairs(t, out)
     return out
 
 

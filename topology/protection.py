@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .net import Net, get_net, no_gc
-from .sweep import SingleFailure, sweep_single
+from .failures import SingleFailure
+from .net import Net, get_net, no_gc, reach
+from .sweep import sweep_single
 
 CLASSES = ("isolated", "single-path", "same-carrier-redundant", "dual-carrier", "dual-carrier-room-diverse")
 
@@ -126,8 +127,6 @@ def counts(protection: dict[str, UnitProtection]) -> dict[str, tuple[int, int]]:
 
 
 def _baseline(net: Net) -> bytearray:
-    from .net import reach
-
     return reach(net)
 
 

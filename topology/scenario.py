@@ -2,7 +2,8 @@
 say who loses the core, who keeps it only over a backup circuit, and which backup circuits overflow.
 
 Demand model (documented in docs/topology.md): a unit's demand is its measured peak rate where
-counters were collected on its access interfaces (see ``measured_demand``), else its terminals ×
+counters were collected on its access interfaces (see ``peak_demand``; the answers layer reads the
+counters), else its terminals ×
 ``mbps_per_terminal`` (declared, default 0.2 Mbps). Traffic follows one shortest-path tree from the
 core where a primary circuit costs 1 and a backup circuit (backup role or backup carrier) costs 100,
 i.e. backups carry traffic only when nothing else is left. ECMP and LAG load sharing are not
@@ -15,18 +16,18 @@ from __future__ import annotations
 import difflib
 import heapq
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 from typing import Any
 
 import networkx as nx
-from sqlmodel import Session, select
 
 from inventory.errors import ExtranetError, NotFound
-from inventory.models import CounterSample, Interface, Scenario
 
+from .failures import SingleFailure, elements
 from .net import Net, get_net, no_gc, reach
-from .sweep import SingleFailure, compare, full_sweep, spof, sweep_single
+from .sweep import compare, full_sweep, spof, sweep_single
 
 # C1 names spof() and the sweeps next to simulate(); they live in topology.sweep.
 __all__ = ["FailureSpec", "ScenarioResult", "full_sweep", "simulate", "spof", "sweep_single"]
@@ -328,9 +329,9 @@ def _tree_load(net: Net, up: bytearray, dist: list[float], pedge: list[int],
     return load, carried
 
 
-def measured_demand(session: Session, g: nx.MultiGraph) -> dict[str, float]:
-    """Peak rate (Mbps, the busier direction) between consecutive counter samples on each unit's
-    access interfaces; units without two samples are absent (they fall back to declared demand)."""
+def demand_interfaces(g: nx.MultiGraph) -> dict[tuple[str, str], str]:
+    """(hostname, interface) of every unit's access interfaces → the unit's code: where its demand is
+    measured."""
     net = get_net(g)
     wanted: dict[tuple[str, str], str] = {}
     for ui, code in enumerate(net.units):
@@ -342,17 +343,16 @@ def measured_demand(session: Session, g: nx.MultiGraph) -> dict[str, float]:
                 iface = g.edges[net.nodes[u], net.nodes[v], net.keys[e]]["a_interface" if u == d else "z_interface"]
                 if iface:
                     wanted[(net.nodes[d].split(":", 1)[1], iface)] = code
-    if not wanted:
-        return {}
-    from inventory.models import Device
+    return wanted
 
-    rows = session.exec(select(Device.hostname, Interface.name, CounterSample.sampled_at, CounterSample.in_octets,
-                               CounterSample.out_octets)
-                        .join(Interface, Interface.id == CounterSample.interface_id)
-                        .join(Device, Device.id == Interface.device_id)
-                        .order_by(CounterSample.interface_id, CounterSample.sampled_at)).all()
+
+def peak_demand(wanted: dict[tuple[str, str], str],
+                samples: Iterable[tuple[str, str, Any, int, int]]) -> dict[str, float]:
+    """Peak rate (Mbps, the busier direction) between consecutive counter samples (hostname,
+    interface, sampled at, in octets, out octets; in time order per interface) on each unit's access
+    interfaces; units without two samples are absent (they fall back to declared demand)."""
     series: dict[tuple[str, str], list[tuple[Any, int, int]]] = {}
-    for host, iface, at, i, o in rows:
+    for host, iface, at, i, o in samples:
         if (host, iface) in wanted:
             series.setdefault((host, iface), []).append((at, i, o))
     peak: dict[str, float] = {}
@@ -370,44 +370,14 @@ def measured_demand(session: Session, g: nx.MultiGraph) -> dict[str, float]:
     return peak
 
 
-def simulate_session(session: Session, g: nx.MultiGraph, spec: FailureSpec, *,
-                     mbps_per_terminal: float = DEFAULT_MBPS_PER_TERMINAL) -> ScenarioResult:
-    """simulate() with measured demand where the database has counters."""
-    measured = measured_demand(session, g)
+def simulate_measured(g: nx.MultiGraph, spec: FailureSpec, measured: dict[str, float], *,
+                      mbps_per_terminal: float = DEFAULT_MBPS_PER_TERMINAL) -> ScenarioResult:
+    """simulate() with the measured demand where counters were collected (``peak_demand``)."""
     return simulate(g, spec, measured, mbps_per_terminal=mbps_per_terminal,
                     demand_source={u: "measured" for u in measured})
 
 
-# Saved scenarios ------------------------------------------------------------------------------------
-
-def save_scenario(session: Session, g: nx.MultiGraph, name: str, spec: FailureSpec, *, description: str = "",
-                  actor: str = "system", replace: bool = False) -> Scenario:
-    """Validate and store a named scenario, with the result it had when saved (for later comparison)."""
-    if not name.strip():
-        raise ExtranetError("a scenario needs a name", code="bad_scenario")
-    result = simulate_session(session, g, spec)
-    existing = session.exec(select(Scenario).where(Scenario.name == name)).first()
-    if existing and not replace:
-        raise ExtranetError(f"scenario {name!r} exists; choose another name or replace it", code="conflict")
-    row = existing or Scenario(name=name)
-    row.description = description
-    row.spec = {"fail": spec.to_dict(), "saved_result": result.summary()}
-    row.created_by = actor
-    session.add(row)
-    session.flush()
-    return row
-
-
-def list_scenarios(session: Session) -> list[Scenario]:
-    return list(session.exec(select(Scenario).order_by(Scenario.name)))
-
-
-def load_scenario(session: Session, name: str) -> tuple[Scenario, FailureSpec]:
-    row = session.exec(select(Scenario).where(Scenario.name == name)).first()
-    if row is None:
-        raise NotFound.of("scenario", name, [s.name for s in list_scenarios(session)])
-    return row, FailureSpec.from_dict(row.spec.get("fail", {}))
-
+# Saved scenarios (stored by inventory.scenarios) -------------------------------------------------------
 
 @dataclass
 class Comparison:
@@ -420,11 +390,8 @@ class Comparison:
     newly_overloaded: list[str]
 
 
-def rerun(session: Session, g: nx.MultiGraph, name: str) -> Comparison:
-    """Run a saved scenario on today's inventory and compare with what it gave when saved."""
-    row, spec = load_scenario(session, name)
-    now = simulate_session(session, g, spec)
-    saved = row.spec.get("saved_result", {})
+def compare_saved(name: str, now: ScenarioResult, saved: dict[str, Any]) -> Comparison:
+    """A saved scenario's result today against its ``saved_result`` (ScenarioResult.summary's shape)."""
     was = set(saved.get("units_cut", []))
     cut = {u.unit for u in now.units_cut}
     return Comparison(name=name, now=now, saved=saved, newly_cut=sorted(cut - was), no_longer_cut=sorted(was - cut),
@@ -439,8 +406,6 @@ def overload_sweep(g: nx.MultiGraph, failures: list[SingleFailure], demand: dict
     Only failures that can change a backup circuit's load are routed: those that move terminals onto
     backups (failover), and those that touch the path of a unit already riding a backup with nothing
     failed. Any other unit keeps a primary-only path, which always costs less than one over a backup."""
-    from .sweep import elements
-
     net = get_net(g)
     demand = dict(demand or {})
     for ui, code in enumerate(net.units):

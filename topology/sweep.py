@@ -2,61 +2,39 @@
 
 ``sweep_single`` uses the one-pass method (topology.fast) for links and devices and one BFS pair per
 SRLG / room / carrier; ``sweep_single_naive`` evaluates every failure with the reference BFS and is
-the test oracle (and the benchmark baseline). Both return identical lists.
+the test oracle (and the benchmark baseline). Both return identical lists. ``full_sweep`` sits on
+top: every single failure plus the N-2 pairs (topology.n2).
+
+Modules, bottom up: net (integer view, BFS) → failures (what a failure is) → views (DFS structure)
+→ fast (one-pass N-1) and n2 (pairs) → sweep (this module).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 
+from .failures import KINDS, SingleFailure, elements
+from .fast import n1_fast
+from .n2 import PairImpact, candidate_links, n2_extra
 from .net import Net, get_net, no_gc, reach
 
-KINDS = ("link", "device", "unit-device", "srlg", "room", "carrier")
-
-
-@dataclass
-class SingleFailure:
-    kind: str  # link | device | unit-device | srlg | room | carrier
-    element: str  # cid / link key, hostname, SRLG name, room code, carrier code
-    units_cut: list[int] = field(default_factory=list)  # unit indexes (net.units)
-    units_degraded: list[int] = field(default_factory=list)
-    terminals_lost: int = 0
-    units_failover: list[int] = field(default_factory=list)  # still up, but only over backup circuits
-    terminals_failover: int = 0
-
-    def key(self) -> tuple:
-        return (self.kind, self.element, sorted(self.units_cut), sorted(self.units_degraded), self.terminals_lost,
-                sorted(self.units_failover), self.terminals_failover)
-
-
-def elements(net: Net, kind: str) -> list[tuple[str, list[int], list[int]]]:
-    """Every candidate of one kind: (name, dead nodes, dead edges)."""
-    if kind == "link":
-        return [(k, [], [e]) for e, k in enumerate(net.keys) if not net.unit_internal[e]]
-    if kind == "device":
-        return [(net.nodes[i].split(":", 1)[1], [i], []) for i in range(len(net.nodes))
-                if net.nodes[i].startswith("device:") and net.owner[i] < 0]
-    if kind == "unit-device":
-        return [(net.nodes[i].split(":", 1)[1], [i], []) for i in range(len(net.nodes)) if net.owner[i] >= 0]
-    if kind == "srlg":
-        groups: dict[str, list[int]] = {}
-        for e, s in enumerate(net.srlg):
-            if s:
-                groups.setdefault(s, []).append(e)
-        return [(s, [], es) for s, es in sorted(groups.items())]
-    if kind == "room":
-        return [(r, list(nodes), []) for r, nodes in zip(net.rooms, net.room_nodes, strict=True) if nodes]
-    if kind == "carrier":
-        by: dict[str, list[int]] = {}
-        for e, c in enumerate(net.carrier):
-            if c:
-                by.setdefault(c, []).append(e)
-        return [(c, [], es) for c, es in sorted(by.items())]
-    raise ValueError(f"unknown failure kind {kind!r}; expected one of {', '.join(KINDS)}")
-
+__all__ = [
+    "KINDS",
+    "SingleFailure",
+    "SweepReport",
+    "compare",
+    "elements",
+    "evaluate",
+    "full_sweep",
+    "spof",
+    "sweep_single",
+    "sweep_single_naive",
+    "sweep_single_naive_nx",
+]
 
 def evaluate(net: Net, kind: str, name: str, dead_nodes: Iterable[int], dead_edges: Iterable[int],
              base: bytearray, base_p: bytearray) -> SingleFailure:
@@ -106,13 +84,9 @@ def sweep_single(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device"), *,
     for k in kinds:
         if k not in KINDS:
             raise ValueError(f"unknown failure kind {k!r}; expected one of {', '.join(KINDS)}")
-    try:
-        from .fast import n1_fast
-    except ImportError:  # pragma: no cover - the fast module is optional during development
-        n1_fast = None
     net = get_net(g)
     base, base_p = reach(net), reach(net, primary_only=True)
-    fast_kinds = [k for k in kinds if k in ("link", "device", "unit-device", "room")] if n1_fast else []
+    fast_kinds = [k for k in kinds if k in ("link", "device", "unit-device", "room")]
     fast = n1_fast(g, fast_kinds, rooms=rooms) if fast_kinds else {}
     out = []
     for kind in kinds:
@@ -175,7 +149,7 @@ def spof(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device", "unit-devic
 @dataclass
 class SweepReport:
     singles: list[SingleFailure]
-    pairs: list  # topology.n2.PairImpact, worst first
+    pairs: list[PairImpact]  # worst first
     candidates: dict[str, int]  # kind → elements swept
     link_pairs: int  # pairs of links covered by the N-2 answer
     seconds: dict[str, float]
@@ -185,10 +159,6 @@ class SweepReport:
 def full_sweep(g: nx.MultiGraph, *, n2: bool = True) -> SweepReport:
     """Every single failure of links, devices (network and unit), SRLGs and rooms, plus (n2) the link pairs whose impact
     exceeds their two singles; every other pair's impact is the union of its singles."""
-    import time
-
-    from .n2 import candidate_links, n2_extra
-
     net = get_net(g)
     t0 = time.perf_counter()
     singles = sweep_single(g, ("link", "device", "unit-device", "srlg", "room"))

@@ -11,6 +11,8 @@ from typing import Any
 
 import networkx as nx
 
+from inventory.sample import SEED, build_sample
+
 from .graph import device_node, external_node
 from .net import no_gc
 
@@ -115,8 +117,6 @@ def add_city(b: Builder, doc: dict[str, Any], prefix: str = "", *, core: bool = 
 
 
 def city_graph(seed: int | None = None) -> nx.MultiGraph:
-    from inventory.sample import SEED, build_sample
-
     b = Builder()
     add_city(b, build_sample(SEED if seed is None else seed))
     return b.done()
@@ -124,8 +124,6 @@ def city_graph(seed: int | None = None) -> nx.MultiGraph:
 
 def province_docs(cities: int = 11, seed: int = 1000) -> list[dict[str, Any]]:
     """The city documents of the province (generation is the slow part: ~0.3 s a city)."""
-    from inventory.sample import build_sample
-
     return [build_sample(seed + i) for i in range(cities)]
 
 

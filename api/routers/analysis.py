@@ -9,15 +9,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlmodel import select
 
+import answers
+from inventory import scenarios as stored
 from inventory.models import Scenario
-from topology.discovery import drift
+from topology.failures import SingleFailure
 from topology.net import get_net
-from topology.scenario import FailureSpec, ScenarioResult, rerun, save_scenario, simulate_session
-from topology.sweep import SingleFailure
+from topology.scenario import FailureSpec, ScenarioResult
 
-from ..analysis_cache import derived
 from ..deps import Ctx, ctx_for
 from ..errors import ApiError
 
@@ -199,14 +198,14 @@ def protection(cls: Annotated[Literal["isolated", "single-path", "same-carrier-r
                offset: Annotated[int, Query(ge=0, le=10**6)] = 0,
                ctx: Ctx = Depends(ctx_for("topology.read"))) -> ProtectionReport:
     with ctx.read() as s:
-        d = derived(s)
+        prot = answers.ask(s).protection()
     counts: dict[str, dict[str, int]] = {}
-    for p in d.protection.values():
+    for p in prot.values():
         c = counts.setdefault(p.cls, {"units": 0, "terminals": 0})
         c["units"] += 1
         c["terminals"] += p.terminals
     # A province has 1,000+ units: serialise only the page asked for.
-    chosen = [p for p in d.protection.values() if cls is None or p.cls == cls]
+    chosen = [p for p in prot.values() if cls is None or p.cls == cls]
     page = chosen[offset:None if limit is None else offset + limit]
     return ProtectionReport(counts=counts, units=[ProtectionOut(**asdict(p)) for p in page], total=len(chosen))
 
@@ -215,9 +214,10 @@ def protection(cls: Annotated[Literal["isolated", "single-path", "same-carrier-r
 def spofs(limit: Annotated[int, Query(ge=1, le=10000)] = 50,
           ctx: Ctx = Depends(ctx_for("topology.read"))) -> list[FailureOut]:
     with ctx.read() as s:
-        d = derived(s)
-    units = get_net(d.graph).units
-    return [_failure(units, f) for f in d.spofs[:limit]]
+        a = answers.ask(s)
+        g, hits = a.graph(), a.spofs()
+    units = get_net(g).units
+    return [_failure(units, f) for f in hits[:limit]]
 
 
 @router.get("/sweep", response_model=SweepOut, summary="N-1 sweep (optionally N-2 link pairs)",
@@ -231,15 +231,13 @@ def sweep(kind: Annotated[list[Literal["link", "device", "unit-device", "srlg", 
           ctx: Ctx = Depends(ctx_for("analysis.run"))) -> SweepOut:
     kinds = kind or ["link", "device", "unit-device", "srlg", "room", "carrier"]
     with ctx.read() as s:
-        d = derived(s)
-    units = get_net(d.graph).units
-    chosen = sorted((f for f in d.singles if f.kind in kinds), key=lambda f: (-f.terminals_lost, f.kind, f.element))
+        a = answers.ask(s)
+        g, singles = a.graph(), a.failures()
+        hidden = a.n2() if n2 else None
+    units = get_net(g).units
+    chosen = sorted((f for f in singles if f.kind in kinds), key=lambda f: (-f.terminals_lost, f.kind, f.element))
     failures = [_failure(units, f) for f in chosen[offset:None if limit is None else offset + limit]]
-    pairs = None
-    if n2:
-        from topology.n2 import n2_extra
-
-        pairs = [asdict(p) for p in n2_extra(d.graph)]
+    pairs = None if hidden is None else [asdict(p) for p in hidden]
     return SweepOut(kinds=list(kinds), failures=failures, pairs=pairs, total=len(chosen))
 
 
@@ -247,30 +245,28 @@ def sweep(kind: Annotated[list[Literal["link", "device", "unit-device", "srlg", 
 def run_scenario(body: FailIn, ctx: Ctx = Depends(ctx_for("analysis.run"))) -> ScenarioOut:
     spec = FailureSpec(**body.model_dump())  # empty = the baseline (units already without the core)
     with ctx.read() as s:
-        d = derived(s)
-        return _scenario(simulate_session(s, d.graph, spec))
+        return _scenario(answers.ask(s).simulate(spec))
 
 
 @router.get("/scenarios", response_model=list[SavedOut], summary="Saved scenarios")
 def list_saved(ctx: Ctx = Depends(ctx_for("topology.read"))) -> list[SavedOut]:
     with ctx.read() as s:
-        return [_saved(r) for r in s.exec(select(Scenario).order_by(Scenario.name))]
+        return [_saved(r) for r in answers.ask(s).saved_scenarios()]
 
 
 @router.post("/scenarios", response_model=SavedOut, status_code=201, summary="Save a named scenario")
 def save(body: SaveIn, ctx: Ctx = Depends(ctx_for("scenario.write"))) -> SavedOut:
     spec = FailureSpec(**body.fail.model_dump())
     with ctx.write() as s:
-        g = derived(s).graph
-        row = save_scenario(s, g, body.name, spec, description=body.description, actor=ctx.principal.username,
-                            replace=body.replace)
+        row = answers.ask(s).save_scenario(body.name, spec, description=body.description,
+                                           actor=ctx.principal.username, replace=body.replace)
         return _saved(row)
 
 
 def _find(s: Any, name: str) -> Scenario:
-    row = s.exec(select(Scenario).where(Scenario.name == name)).first()
+    row = stored.find(s, name)
     if row is None:
-        known = [r.name for r in s.exec(select(Scenario).order_by(Scenario.name)).all()]
+        known = [r.name for r in stored.list_all(s)]
         raise ApiError(404, "not_found", f"no saved scenario {name!r}; known: {', '.join(known[:15]) or '(none)'}",
                        {"kind": "scenario", "key": name})
     return row
@@ -287,7 +283,7 @@ def get_saved(name: str, ctx: Ctx = Depends(ctx_for("topology.read"))) -> SavedO
 def compare(name: str, ctx: Ctx = Depends(ctx_for("analysis.run"))) -> CompareOut:
     with ctx.read() as s:
         _find(s, name)
-        c = rerun(s, derived(s).graph, name)
+        c = answers.ask(s).rerun(name)
     return CompareOut(name=c.name, now=_scenario(c.now), saved=c.saved, newly_cut=c.newly_cut,
                       no_longer_cut=c.no_longer_cut, terminals_lost_delta=c.terminals_lost_delta,
                       newly_overloaded=c.newly_overloaded)
@@ -303,6 +299,6 @@ def delete_saved(name: str, ctx: Ctx = Depends(ctx_for("scenario.write"))) -> Re
 @router.get("/drift", response_model=DriftOut, summary="Declared circuits vs links seen (LLDP, subnets)")
 def drift_report(ctx: Ctx = Depends(ctx_for("topology.read"))) -> DriftOut:
     with ctx.read() as s:
-        r = drift(s)
+        r = answers.ask(s).drift()
     return DriftOut(declared=r.declared, seen=r.seen, lldp_scope=r.lldp_scope, unverifiable=r.unverifiable,
                     items=[DriftItemOut(**asdict(i)) for i in r.items])

@@ -15,11 +15,11 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
+import answers
 from audit.catalogue import load_catalogue
 from audit.service import AuditReport, audit_city
 from inventory.errors import ExtranetError
 from inventory.models import CommandOutput, ConfigSnapshot
-from topology.graph import inventory_version
 
 from ..deps import Ctx, ctx_for
 from ..errors import ApiError
@@ -31,7 +31,7 @@ _PACKS: dict[tuple[int, bool], bytes | ApiError] = {}  # keyed by the report obj
 
 
 def _version(s: Session) -> tuple[Any, ...]:
-    return (inventory_version(s), s.exec(select(func.max(ConfigSnapshot.id))).one(),
+    return (answers.ask(s).fingerprint, s.exec(select(func.max(ConfigSnapshot.id))).one(),
             s.exec(select(func.max(CommandOutput.id))).one())
 
 

@@ -9,9 +9,10 @@ import openpyxl
 import yaml
 from sqlmodel import Session
 
+import answers
 from topology.graph import build_graph
 from topology.protection import classify
-from topology.scenario import FailureSpec, simulate_session
+from topology.scenario import FailureSpec
 
 from .conftest import Api
 
@@ -60,7 +61,7 @@ def test_scenario_run_save_list_compare(api: Api) -> None:
     run = api.client.post("/api/v1/analysis/scenarios/run", json=fail, headers=api.as_("planner"))
     assert run.status_code == 200, run.text
     with Session(api.engine) as s:
-        lib = simulate_session(s, build_graph(s), FailureSpec(carriers=["unicom"]))
+        lib = answers.ask(s).simulate(FailureSpec(carriers=["unicom"]))
     assert run.json()["terminals_lost"] == lib.terminals_lost
     assert sorted(u["unit"] for u in run.json()["units_cut"]) == sorted(u.unit for u in lib.units_cut)
     bad = api.client.post("/api/v1/analysis/scenarios/run", json={"rooms": ["NOWHERE"]}, headers=api.as_("planner"))

@@ -84,7 +84,7 @@ def test_n1_on_the_inventory_graph_equals_the_synthetic_province(province: Engin
     from topology.synth import province_docs, province_graph
 
     with Session(province) as s:
-        g = build_graph(s, use_cache=False)
+        g = build_graph(s)
     ref = province_graph(province_docs(CITIES, SEED))
     assert set(g.nodes) == set(ref.nodes)
     assert {k for _, _, k in g.edges(keys=True)} == {k for _, _, k in ref.edges(keys=True)}

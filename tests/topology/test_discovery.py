@@ -1,21 +1,15 @@
-"""Discovery and drift: LLDP rows (as the collectors write them) and subnets against the register."""
+"""Discovery and drift: LLDP rows (as inventory.links writes them for the collectors) and subnets against
+the register."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+import answers
 from inventory.db import session_scope
+from inventory.links import host_key, port_key, record_lldp, record_subnet_links, resolve_host, subnet_pairs
 from inventory.models import Circuit, CommandOutput, Device, Interface, Link
-from topology.discovery import (
-    drift,
-    host_key,
-    port_key,
-    record_lldp,
-    record_subnet_links,
-    resolve_host,
-    subnet_pairs,
-)
 from topology.graph import build_graph
 
 SHORT = {"GigabitEthernet": "GE", "XGigabitEthernet": "XGE", "Ten-GigabitEthernet": "XGE"}
@@ -61,7 +55,7 @@ def test_host_names_resolve_like_lldp_reports_them() -> None:
 
 def test_sample_register_is_consistent(sample_engine: Engine) -> None:
     with session_scope(sample_engine) as s:
-        report = drift(s)
+        report = answers.ask(s).drift()
         pairs = subnet_pairs(s.exec(select(Interface)))
     assert report.items == [] and report.declared == len(pairs)
 
@@ -92,7 +86,7 @@ def test_drift_finds_removed_added_one_sided_and_mismatches(sample_copy: Engine)
         s.get(Interface, lt5.a_interface_id).description = "DX DX-U005-1 to QHD-CORE-SW1"
         s.exec(select(Circuit).where(Circuit.cid == "LT-U006-1")).one().bandwidth_mbps = 2000
     with session_scope(engine) as s:
-        report = drift(s).by_kind()
+        report = answers.ask(s).drift().by_kind()
         graph = build_graph(s)
     assert [i.circuit for i in report["declared-not-seen"]] == ["LT-U002-1"]
     assert "addressing still configured" in report["declared-not-seen"][0].detail
@@ -116,7 +110,7 @@ def test_subnet_links_are_recorded_once(sample_copy: Engine) -> None:
     with session_scope(engine) as s:
         assert record_subnet_links(s) == 0
         assert first == len(s.exec(select(Link).where(Link.source == "subnet")).all()) > 200
-        assert drift(s).items == []
+        assert answers.ask(s).drift().items == []
 
 
 def test_subnet_pairs_point_to_point_and_small_shared_segments() -> None:
@@ -170,7 +164,7 @@ def test_drift_on_lldp_rendered_and_parsed_like_a_collection(sample_copy: Engine
             rows += [(d.hostname, n.local_interface, n.neighbor, n.neighbor_interface) for n in facts.neighbors]
         assert record_lldp(s, rows) == []  # every name the devices printed resolves
     with session_scope(engine) as s:
-        report = drift(s).by_kind()
+        report = answers.ask(s).drift().by_kind()
     assert [i.circuit for i in report["declared-not-seen"]] == ["LT-U010-1"]
     assert [(i.a.split(":")[0], i.z.split(":")[0]) for i in report["seen-not-declared"]] == [("U001-AR1", "U002-AR1")]
     assert [(i.a.split(":")[0], i.z.split(":")[0]) for i in report["one-sided-lldp"]] == [("U003-AR2", agg)]

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+import answers
 from inventory.db import get_engine, session_scope
 from inventory.models import Circuit, Interface
 from inventory.service import load_sample, prepare
 from lab.model import LabNeighbor
 from lab.spec import build_lab_spec
 from tests.conftest import collect_from_lab
-from topology.discovery import drift
 from topology.graph import build_graph
 
 pytestmark = pytest.mark.xdist_group("topology-lab")
@@ -52,7 +52,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine
 def test_drift_names_exactly_what_changed_in_the_field(collected: tuple[Engine, str]) -> None:
     engine, agg = collected
     with session_scope(engine) as s:
-        report = drift(s)
+        report = answers.ask(s).drift()
         graph = build_graph(s)
     kinds = report.by_kind()
     assert len(report.lldp_scope) == graph.number_of_nodes() - 1  # every device's screen was read

@@ -1,10 +1,12 @@
-"""build_graph (C1): nodes, edges, annotations and the per-version cache, on SQLite and PostgreSQL."""
+"""build_graph (C1): nodes, edges, annotations, and the graph answer cached per state of the database, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+import answers
 from inventory.db import session_scope
 from inventory.models import Circuit, Interface, Link, Unit
 from topology.graph import build_graph
@@ -39,16 +41,16 @@ def test_graph_matches_inventory(sample_engine: Engine) -> None:
     assert sorted(g.graph["srlgs"]["duct:HEBEI-core"]) == ["LT-BB-HEBEI-1", "LT-BB-HEBEI-2"]
 
 
-def test_cache_per_inventory_version(sample_copy: Engine) -> None:
+def test_graph_answer_per_state_of_the_database(sample_copy: Engine) -> None:
     engine = sample_copy
     with session_scope(engine) as s:
-        g1 = build_graph(s)
-        assert build_graph(s) is g1  # same version: the very same object, never a copy
+        g1 = answers.ask(s).graph()
+        assert answers.ask(s).graph() is g1  # same state: the very same object, never a copy
     with session_scope(engine) as s:
         c = s.exec(select(Circuit).where(Circuit.cid == "DX-U001-1")).one()
         c.status = "decommissioned"
     with session_scope(engine) as s:
-        g2 = build_graph(s)
+        g2 = answers.ask(s).graph()
     assert g2 is not g1 and "DX-U001-1" not in {k for _, _, k in g2.edges(keys=True)}
     # A link seen by LLDP that no circuit explains becomes an edge of its own (and only with discovered=True).
     with session_scope(engine) as s:
@@ -56,8 +58,8 @@ def test_cache_per_inventory_version(sample_copy: Engine) -> None:
         z = s.exec(select(Interface).where(Interface.name.contains("/0/3"), Interface.device_id != a.device_id)).first()
         s.add(Link(a_interface_id=a.id, z_interface_id=z.id, source="lldp"))
     with session_scope(engine) as s:
-        g3 = build_graph(s)
-        declared_only = build_graph(s, discovered=False)
+        g3 = answers.ask(s).graph()
+        declared_only = answers.ask(s).graph(discovered=False)
     extra = [d for _, _, k, d in g3.edges(keys=True, data=True) if k.startswith("link:")]
     assert len(extra) == 1 and extra[0]["source"] == "lldp" and extra[0]["carrier"] is None
     assert declared_only.number_of_edges() == g3.number_of_edges() - 1

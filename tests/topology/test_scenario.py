@@ -6,11 +6,11 @@ import networkx as nx
 import pytest
 from sqlalchemy.engine import Engine
 
+import answers
 from inventory.db import session_scope
 from inventory.errors import ExtranetError, NotFound
-from topology.graph import build_graph
 from topology.protection import classify
-from topology.scenario import FailureSpec, list_scenarios, rerun, save_scenario, simulate
+from topology.scenario import FailureSpec, simulate
 from topology.synth import Builder
 
 
@@ -149,23 +149,23 @@ def test_saved_scenarios_rerun_and_compare(sample_copy: Engine) -> None:
 
     from inventory.models import Circuit
     with session_scope(engine, actor="planner") as s:
-        g = build_graph(s)
-        row = save_scenario(s, g, "联通全断", FailureSpec(carriers=["unicom"]), description="whole Unicom down",
-                            actor="planner")
+        a = answers.ask(s)
+        row = a.save_scenario("联通全断", FailureSpec(carriers=["unicom"]), description="whole Unicom down",
+                              actor="planner")
         assert row.spec["fail"] == {"carriers": ["unicom"]}
         with pytest.raises(ExtranetError, match="exists"):
-            save_scenario(s, g, "联通全断", FailureSpec(carriers=["unicom"]))
+            a.save_scenario("联通全断", FailureSpec(carriers=["unicom"]))
     with session_scope(engine) as s:
-        assert [x.name for x in list_scenarios(s)] == ["联通全断"]
-        same = rerun(s, build_graph(s), "联通全断")
+        assert [x.name for x in answers.ask(s).saved_scenarios()] == ["联通全断"]
+        same = answers.ask(s).rerun("联通全断")
         assert same.newly_cut == [] and same.no_longer_cut == [] and same.terminals_lost_delta == 0
         with pytest.raises(NotFound, match="联通全断"):
-            rerun(s, build_graph(s), "nope")
+            answers.ask(s).rerun("nope")
     # The inventory changes (a Telecom backup is cancelled): the re-run shows the unit newly cut.
     with session_scope(engine) as s:
         s.exec(select(Circuit).where(Circuit.cid == "DX-U001-1")).one().status = "decommissioned"
     with session_scope(engine) as s:
-        later = rerun(s, build_graph(s), "联通全断")
+        later = answers.ask(s).rerun("联通全断")
     assert later.newly_cut == ["U001"] and later.terminals_lost_delta > 0
 
 
@@ -176,8 +176,6 @@ def test_measured_demand_from_counters(sample_copy: Engine) -> None:
     from sqlmodel import select
 
     from inventory.models import Circuit, CounterSample
-    from topology.scenario import measured_demand, simulate_session
-
     t0 = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)
     with session_scope(engine) as s:
         lt = s.exec(select(Circuit).where(Circuit.cid == "LT-U001-1")).one()
@@ -187,9 +185,9 @@ def test_measured_demand_from_counters(sample_copy: Engine) -> None:
             s.add(CounterSample(interface_id=lt.a_interface_id, sampled_at=t0 + dt.timedelta(seconds=60 * i),
                                 in_octets=inn, out_octets=out))
     with session_scope(engine) as s:
-        g = build_graph(s)
-        assert measured_demand(s, g) == pytest.approx({"U001": 120.0})
-        r = simulate_session(s, g, FailureSpec(carriers=["unicom"]))
+        a = answers.ask(s)
+        assert a.measured_demand() == pytest.approx({"U001": 120.0})
+        r = a.simulate(FailureSpec(carriers=["unicom"]))
     assert r.demand_source == {"measured": 1, "declared": 96}
     assert next(o for o in r.overloaded if o.circuit == "DX-U001-1").demand_mbps == pytest.approx(120.0)
 

@@ -147,8 +147,8 @@ def test_dragged_layout_is_saved_and_reset(as_user, web) -> None:
 
 
 def test_fail_the_core_room_and_see_the_impact(as_user, web) -> None:
-    from answers import ask
-    from topology.scenario import FailureSpec, simulate_session
+    import answers
+    from topology.scenario import FailureSpec
 
     page = as_user("plan")
     page.goto(f"{web.base}/simulate")
@@ -158,7 +158,7 @@ def test_fail_the_core_room_and_see_the_impact(as_user, web) -> None:
     page.click("#run")
     page.wait_for_selector("#impact-summary")
     with Session(web.engine) as s:
-        want = simulate_session(s, ask(s).graph(), FailureSpec(rooms=["CORE"]))
+        want = answers.ask(s).simulate(FailureSpec(rooms=["CORE"]))
     assert f"{want.terminals_lost:,}" in page.inner_text("#impact-summary")
     rows = page.locator(".impact-table").first.locator("tr")
     assert rows.count() == len(want.units_cut) + 1
@@ -313,8 +313,8 @@ def test_chinese_renders_with_a_cjk_font(as_user, web) -> None:
 
 
 def test_whole_unicom_outage_shows_failover_and_overloaded_backups(as_user, web) -> None:
-    from answers import ask
-    from topology.scenario import FailureSpec, simulate_session
+    import answers
+    from topology.scenario import FailureSpec
 
     page = as_user("plan")
     page.goto(f"{web.base}/simulate")
@@ -324,7 +324,7 @@ def test_whole_unicom_outage_shows_failover_and_overloaded_backups(as_user, web)
     page.click("#run")
     page.wait_for_selector("#impact-summary")
     with Session(web.engine) as s:
-        want = simulate_session(s, ask(s).graph(), FailureSpec(carriers=["unicom"]))
+        want = answers.ask(s).simulate(FailureSpec(carriers=["unicom"]))
     assert want.units_failover and want.overloaded
     got = page.evaluate("window.__lastResult")
     assert [u["unit"] for u in got["units_failover"]] == [u.unit for u in want.units_failover]

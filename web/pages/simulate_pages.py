@@ -12,9 +12,10 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+import answers
 from api import auth
 from api.deps import Ctx, ctx_for
-from topology.scenario import FailureSpec, list_scenarios, rerun, save_scenario, simulate_session
+from topology.scenario import FailureSpec
 
 from .. import analysis
 from ..deps import lang_of, need, page_user, render
@@ -47,15 +48,15 @@ class SaveIn(BaseModel):
 def simulate_page(request: Request, principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
     need(principal, "analysis.run")
     with Session(request.app.state.engine) as s:
-        d = analysis.derived(s)
-        g = d.graph
+        a = answers.ask(s)
+        g, spofs = a.graph(), a.spofs()
         data = vis_data(analysis.map_level(s, "units"), lang_of(request))
-        scenarios = list_scenarios(s)
+        scenarios = a.saved_scenarios()
     units = g.graph["units"]
     names = {i: code for i, code in enumerate(units)}
     ranking = [{"kind": f.kind, "element": f.element, "terminals": f.terminals_lost,
                 "units": [names.get(u, u) for u in f.units_cut], "degraded": len(f.units_degraded)}
-               for f in d.spofs[:40]]
+               for f in spofs[:40]]
     choices = {
         "rooms": [(c, r["name"]) for c, r in g.graph["rooms"].items()],
         "carriers": [(c, v["name"]) for c, v in g.graph.get("carriers", {}).items()],
@@ -78,23 +79,21 @@ def _result(r: Any) -> dict[str, Any]:
 @router.post("/ui/api/simulate")
 def run(body: SpecIn, ctx: Ctx = Depends(ctx_for("analysis.run"))) -> dict[str, Any]:
     with ctx.read() as s:
-        d = analysis.derived(s)
-        return _result(simulate_session(s, d.graph, body.spec()))
+        return _result(answers.ask(s).simulate(body.spec()))
 
 
 @router.post("/ui/api/scenarios")
 def save(body: SaveIn, ctx: Ctx = Depends(ctx_for("scenario.write"))) -> dict[str, Any]:
     with ctx.write() as s:
-        g = analysis.derived(s).graph
-        row = save_scenario(s, g, body.name.strip(), body.fail.spec(), description=body.description,
-                            actor=ctx.principal.username, replace=body.replace)
+        row = answers.ask(s).save_scenario(body.name.strip(), body.fail.spec(), description=body.description,
+                                           actor=ctx.principal.username, replace=body.replace)
         return {"name": row.name, "spec": row.spec}
 
 
 @router.get("/ui/api/scenarios/{name}/compare")
 def compare(name: str, ctx: Ctx = Depends(ctx_for("analysis.run"))) -> dict[str, Any]:
     with ctx.read() as s:
-        c = rerun(s, analysis.derived(s).graph, name)
+        c = answers.ask(s).rerun(name)
         return {"name": c.name, "now": _result(c.now), "saved": c.saved, "newly_cut": c.newly_cut,
                 "no_longer_cut": c.no_longer_cut, "terminals_lost_delta": c.terminals_lost_delta,
                 "newly_overloaded": c.newly_overloaded}
