@@ -31,9 +31,9 @@ def test_every_platform_has_its_module_and_the_catalogue_asks_the_registry() -> 
 def test_missing_unknown_and_duplicate_modules_fail_loudly() -> None:
     load = {n: _Named(n) for n in ("a", "b")}
     assert list(platforms.build(["a", "b"], ["a", "b"], load)) == ["a", "b"]
-    with pytest.raises(platforms.PlatformModuleError, match="'b' has no audit module.*audit/platforms/b.py"):
+    with pytest.raises(platforms.PlatformModuleError, match=r"'b' has no audit module.*audit/platforms/b\.py"):
         platforms.build(["a", "b"], ["a"], load)
-    with pytest.raises(platforms.PlatformModuleError, match="audit/platforms/c.py is for unknown platform 'c'"):
+    with pytest.raises(platforms.PlatformModuleError, match=r"audit/platforms/c\.py is for unknown platform 'c'"):
         platforms.build(["a"], ["a", "c"], {**load, "c": _Named("c")})
     with pytest.raises(platforms.PlatformModuleError, match="'a' is answered twice"):
         platforms.build(["a", "b"], ["a", "b"], {"a": _Named("a"), "b": _Named("a")})
