@@ -11,15 +11,11 @@ import yaml
 
 from inventory.errors import ExtranetError
 
-CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
-PLATFORMS = ("huawei_vrp", "hp_comware", "cisco_ios", "ruijie_os", "zte_zxros")
+from . import platforms
+from .results import FAIL, NA, PARTIAL, PASS, RANK, RESULTS, REVIEW, SCORE
 
-# Result vocabulary of the assessors' sheets, plus the internal state that must be resolved before export.
-PASS, PARTIAL, FAIL, NA, REVIEW = "符合", "部分符合", "不符合", "不适用", "需人工核查"
-RESULTS = (PASS, PARTIAL, FAIL, NA, REVIEW)
-SCORE = {PASS: 1.0, PARTIAL: 0.5, FAIL: 0.0}
-# Ordering used to say whether a result got worse (not applicable counts as passing).
-RANK = {PASS: 4, NA: 4, REVIEW: 3, PARTIAL: 2, FAIL: 1}
+CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
+PLATFORMS = platforms.NAMES  # every check has a vendor entry for each
 
 
 @dataclass(frozen=True)
@@ -125,3 +121,7 @@ def load_thresholds(path: Path) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise ExtranetError(f"{path}: expected a mapping of threshold names to values", code="audit.bad_threshold")
     return dict(doc.get("thresholds", doc))
+
+
+__all__ = ["FAIL", "NA", "PARTIAL", "PASS", "PLATFORMS", "RANK", "RESULTS", "REVIEW", "SCORE", "Catalogue", "Check",
+           "VendorRule", "load_catalogue", "load_thresholds", "parse_catalogue"]

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from inventory.redact import redact as mask
 
-TERMINATOR = {"huawei_vrp": re.compile(r"^\s*return\s*$"), "hp_comware": re.compile(r"^\s*return\s*$"),
-              "cisco_ios": re.compile(r"^\s*end\s*$"), "ruijie_os": re.compile(r"^\s*end\s*$"),
-              "zte_zxros": re.compile(r"^\s*end\s*$")}
-HOSTNAME = {"huawei_vrp": re.compile(r"^\s*sysname\s+(\S+)"), "hp_comware": re.compile(r"^\s*sysname\s+(\S+)"),
-            "cisco_ios": re.compile(r"^\s*hostname\s+(\S+)"), "ruijie_os": re.compile(r"^\s*hostname\s+(\S+)"),
-            "zte_zxros": re.compile(r"^\s*hostname\s+(\S+)")}
+
+class Dialect(Protocol):
+    """What parsing needs to know of a platform (audit/platforms/NAME.py provides it)."""
+
+    name: str
+    terminator: re.Pattern[str]  # the last line of a complete config
+    hostname: re.Pattern[str]  # group 1: the device's name
+    known_words: frozenset[str]  # first words of this platform's commands
+
+
 # Views whose children are not global commands.
 VIEW = re.compile(r"^(interface|user-interface|line|aaa|local-user|acl|ip access-list|rsa|ssh user|vlan |ospf|bgp|"
                   r"router|policy|traffic|archive|ip vpn-instance|vrf|class-map|policy-map|crypto|key chain|"
@@ -89,32 +94,12 @@ class Config:
         return self.lines[-1] if self.lines else None
 
 
-KNOWN_WORDS = {
-    "huawei_vrp": ("sysname", "interface", "user-interface", "aaa", "local-user", "info-center", "snmp-agent", "acl",
-                   "ntp-service", "ntp", "stelnet", "ssh", "telnet", "ip", "description", "authentication-mode",
-                   "protocol", "idle-timeout", "rule", "shutdown", "undo", "return", "header", "vlan", "clock", "user"),
-    "hp_comware": ("sysname", "interface", "line", "user-interface", "local-user", "info-center", "snmp-agent", "acl",
-                   "ntp-service", "ssh", "telnet", "ip", "description", "authentication-mode", "password-control",
-                   "protocol", "idle-timeout", "rule", "shutdown", "undo", "return", "header", "version", "password",
-                   "service-type", "authorization-attribute", "user-role", "port", "vlan", "clock"),
-    "cisco_ios": ("hostname", "interface", "line", "aaa", "username", "logging", "snmp-server", "ip", "ntp", "service",
-                  "enable", "description", "transport", "exec-timeout", "access-class", "login", "shutdown", "no",
-                  "end", "banner", "version", "permit", "deny", "password", "boot", "clock", "router", "vrf"),
-    "ruijie_os": ("hostname", "interface", "line", "aaa", "username", "logging", "snmp-server", "ip", "ntp", "service",
-                  "enable", "description", "transport", "exec-timeout", "access-class", "login", "shutdown", "no",
-                  "end", "banner", "version", "password", "vlan", "switchport", "router", "clock"),
-    "zte_zxros": ("hostname", "interface", "line", "username", "logging", "snmp-server", "syslog-server", "ip", "ntp",
-                  "ssh", "telnet", "description", "shutdown", "no", "end", "banner", "ipv4-access-list", "rule",
-                  "enable", "router", "vlan", "switchport"),
-}
-
-
-def parse(text: str, platform: str) -> Config:
+def parse(text: str, dialect: Dialect) -> Config:
+    platform = dialect.name
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines: list[Line] = []
     parent: Line | None = None
     recognised = 0
-    words = set(KNOWN_WORDS.get(platform, ()))
     for i, t in enumerate(raw, start=1):
         stripped = t.strip()
         if not stripped:
@@ -123,11 +108,8 @@ def parse(text: str, platform: str) -> Config:
             if not t[:1].isspace():
                 parent = None
             continue
-        if stripped in ("#", "!") or (stripped.startswith("!") and platform != "cisco_ios"):
-            parent = None  # separator or a V600 `!Software Version` style comment
-            continue
-        if platform == "cisco_ios" and stripped.startswith("!"):
-            parent = None
+        if stripped == "#" or stripped.startswith("!"):
+            parent = None  # separator, or a comment (an IOS `!`, a V600 `!Software Version` header)
             continue
         indent = len(t) - len(t.lstrip(" \t"))
         ln = Line(no=i, text=t, indent=indent, platform=platform)
@@ -137,18 +119,15 @@ def parse(text: str, platform: str) -> Config:
             ln.parent = parent
             if parent is not None:
                 parent.children.append(ln)
-        if stripped.split()[0] in words:
+        if stripped.split()[0] in dialect.known_words:
             recognised += 1
         lines.append(ln)
-    term = TERMINATOR.get(platform)
-    terminated = bool(lines) and term is not None and bool(term.match(lines[-1].text))
+    terminated = bool(lines) and bool(dialect.terminator.match(lines[-1].text))
     hostname = None
-    rx = HOSTNAME.get(platform)
-    if rx is not None:
-        for ln in lines:
-            m = rx.match(ln.text)
-            if m:
-                hostname = m.group(1)
-                break
+    for ln in lines:
+        m = dialect.hostname.match(ln.text)
+        if m:
+            hostname = m.group(1)
+            break
     return Config(platform=platform, text=text, lines=lines, terminated=terminated, hostname=hostname,
                   recognised=recognised)

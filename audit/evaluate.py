@@ -12,9 +12,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .catalogue import PLATFORMS, REVIEW, SCORE, Catalogue, Check, load_catalogue
+from . import platforms
+from .catalogue import REVIEW, SCORE, Catalogue, Check, load_catalogue
 from .config import Config, parse
-from .rules import RULES, Context, Outcome, Unparseable
+from .judge import Outcome, Unparseable
+from .platforms.base import Context
+from .rules import RULES
 
 CONFIG_READERS = {"config"}
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -93,7 +96,7 @@ def evaluate_check(check: Check, ctx: Context, collected_at: dt.datetime | None 
     if out.by_absence and reads_config and not cfg.terminated:
         last = cfg.last_line()
         where = last.cite() if last else "（空配置）"
-        term = "return" if ctx.platform in ("huawei_vrp", "hp_comware") else "end"
+        term = ctx.dialect.terminator_word
         facts = [f"配置不完整（未以 {term} 结束，末行 {where}），"
                  f"不能据缺失的命令判定；已得事实：{'；'.join(out.facts)}"]
         return CheckResult(check.id, REVIEW, _record(facts, collected_at, ctx.platform, True),
@@ -107,15 +110,16 @@ def evaluate_config(text: str, platform: str, *, catalogue: Catalogue | None = N
                     collected_at: dt.datetime | None = None, now: dt.datetime | None = None,
                     runtime: dict[str, str] | None = None, spof: dict[str, int] | None = None,
                     peers: list[str] | None = None, config_sha256: str | None = None) -> DeviceAudit:
-    """Every catalogue check on one config. `platform` must be one of PLATFORMS (others: every check
-    needs review)."""
+    """Every catalogue check on one config. `platform` must be one of catalogue.PLATFORMS (others: every
+    check needs review)."""
     cat = catalogue or load_catalogue()
-    if platform not in PLATFORMS:
+    dialect = platforms.find(platform)
+    if dialect is None:
         results = [CheckResult(c.id, REVIEW, f"1) 平台 {platform} 无规则包，需人工核查。", []) for c in cat.checks]
         return DeviceAudit(hostname, platform, release, results, collected_at, config_sha256)
-    cfg = parse(text or "", platform)
+    cfg = parse(text or "", dialect)
     rel = release_from_config(cfg, release) or release
-    ctx = Context(config=cfg, platform=platform, release=rel, thresholds=cat.thresholds, defaults=cat.defaults,
+    ctx = Context(config=cfg, dialect=dialect, release=rel, thresholds=cat.thresholds, defaults=cat.defaults,
                   hostname=hostname or cfg.hostname or "", role=role, room=room, unit=unit, snapshot_at=collected_at,
                   now=now, runtime=runtime or {}, spof=spof, peers=peers or [])
     results = [evaluate_check(c, ctx, collected_at) for c in cat.checks]

@@ -1,9 +1,13 @@
-"""Audit the stored city: newest config per device + runtime outputs + topology redundancy → `AuditReport`.
+"""Audit the city: newest config per device + runtime outputs + topology redundancy → `AuditReport`.
 
-The database is read once here; the exports are pure functions of the report."""
+Pure: the rows come in as `AuditInputs` and the topology as a `Redundancy`, both built by the answers
+layer (answers/compliance.py), which also keeps the report in the one cache. The exports are pure
+functions of the report."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,18 +15,16 @@ from typing import Any
 
 import networkx as nx
 import yaml
-from sqlmodel import Session, select
 
 from inventory.errors import ExtranetError
-from inventory.models import Carrier, Circuit, CommandOutput, ConfigSnapshot, Device, Interface, Room, Unit
-from topology.graph import build_graph
-from topology.protection import UnitProtection, classify
-from topology.sweep import SingleFailure, spof, sweep_single
+from inventory.models import ConfigSnapshot
+from topology.protection import UnitProtection
+from topology.sweep import SingleFailure
 
 from .catalogue import RESULTS, REVIEW, Catalogue, load_catalogue
 from .evaluate import CheckResult, DeviceAudit, evaluate_config
 
-SWEEP_KINDS = ("link", "device", "unit-device", "srlg", "room", "carrier")
+NOT_COLLECTED = "1) 本系统尚未采集到该设备配置，需采集后复核或现场核查。需结合访谈/现场测试确认。"
 KEY_ROLES = ("core", "firewall", "aggregation")
 
 
@@ -70,11 +72,24 @@ class CircuitRow:
 
 @dataclass
 class Redundancy:
+    """The topology answers the audit reads (CE hot redundancy, the redundancy workbook, the diagram)."""
+
     graph: nx.MultiGraph
-    failures: list[SingleFailure]
-    spofs: list[SingleFailure]
+    failures: list[SingleFailure]  # every single failure, whole carriers included
+    spofs: list[SingleFailure]  # those that lose terminals, worst first (whole carriers included)
     protection: dict[str, UnitProtection]
     units: list[str]  # unit codes in net order (SingleFailure.units_cut indexes into this)
+
+
+@dataclass
+class AuditInputs:
+    """The stored rows the audit reads, as the answers layer loads them."""
+
+    devices: list[DeviceInfo]  # enabled devices, by hostname
+    snapshots: dict[str, ConfigSnapshot]  # hostname -> newest config snapshot
+    outputs: dict[str, list[RawOutput]]  # hostname -> newest output of each command, by command
+    circuits: list[CircuitRow]
+    rooms: list[dict[str, Any]]  # code, name, address, is_core, level
 
 
 @dataclass
@@ -99,92 +114,6 @@ class AuditReport:
 
     def unresolved(self) -> list[tuple[str, CheckResult]]:
         return [(a.hostname, r) for a in self.audits for r in a.results if r.result == REVIEW]
-
-
-def _devices(session: Session) -> list[DeviceInfo]:
-    rooms = {r.id: r for r in session.exec(select(Room)).all()}
-    units = {u.id: u for u in session.exec(select(Unit)).all()}
-    out = []
-    for d in session.exec(select(Device).where(Device.enabled == True).order_by(Device.hostname)).all():  # noqa: E712
-        r, u = rooms.get(d.room_id), units.get(d.unit_id)
-        out.append(
-            DeviceInfo(
-                d.hostname,
-                d.platform,
-                d.vendor,
-                d.model,
-                d.serial,
-                d.os_version,
-                d.role,
-                d.mgmt_address,
-                r.code if r else None,
-                r.name if r else None,
-                u.code if u else None,
-                u.name if u else None,
-                d.zone,
-                d.declared_terminals,
-            )
-        )
-    return out
-
-
-def _newest_snapshots(session: Session) -> dict[int, ConfigSnapshot]:
-    newest: dict[int, ConfigSnapshot] = {}
-    for s in session.exec(select(ConfigSnapshot).order_by(ConfigSnapshot.collected_at, ConfigSnapshot.id)).all():
-        newest[s.device_id] = s
-    return newest
-
-
-def _newest_outputs(session: Session) -> dict[int, dict[str, CommandOutput]]:
-    out: dict[int, dict[str, CommandOutput]] = {}
-    for o in session.exec(select(CommandOutput).order_by(CommandOutput.collected_at, CommandOutput.id)).all():
-        out.setdefault(o.device_id, {})[o.command] = o
-    return out
-
-
-def _circuits(session: Session) -> list[CircuitRow]:
-    carriers = {c.id: c for c in session.exec(select(Carrier)).all()}
-    rooms = {r.id: r for r in session.exec(select(Room)).all()}
-    units = {u.id: u for u in session.exec(select(Unit)).all()}
-    ifaces = {i.id: i for i in session.exec(select(Interface)).all()}
-    devs = {d.id: d.hostname for d in session.exec(select(Device)).all()}
-
-    def end(room_id: int | None, unit_id: int | None, ext: str | None) -> str:
-        if unit_id in units:
-            return units[unit_id].name
-        if room_id in rooms:
-            return rooms[room_id].name
-        return ext or ""
-
-    def port(iface_id: int | None) -> str:
-        i = ifaces.get(iface_id)
-        return f"{devs.get(i.device_id, '?')}:{i.name}" if i else ""
-
-    out = []
-    for c in session.exec(select(Circuit).order_by(Circuit.cid)).all():
-        car = carriers.get(c.carrier_id)
-        out.append(
-            CircuitRow(
-                c.cid,
-                car.name if car else None,
-                car.code if car else None,
-                c.role,
-                c.bandwidth_mbps,
-                end(c.a_room_id, c.a_unit_id, c.a_external),
-                end(c.z_room_id, c.z_unit_id, c.z_external),
-                port(c.a_interface_id),
-                port(c.z_interface_id),
-                c.srlg,
-                c.description,
-            )
-        )
-    return out
-
-
-def redundancy(session: Session) -> Redundancy:
-    g = build_graph(session)
-    failures = sweep_single(g, SWEEP_KINDS)
-    return Redundancy(g, failures, spof(g, failures=failures), classify(g), list(g.graph.get("units", {})))
 
 
 def _peers(devices: list[DeviceInfo]) -> dict[str, list[str]]:
@@ -224,6 +153,7 @@ def load_resolutions(path: Path) -> list[dict[str, Any]]:
 
 
 def apply_resolutions(report: AuditReport, rows: list[dict[str, Any]]) -> int:
+    """Apply an assessor's decisions to `report` in place (a report of one's own: see `resolved`)."""
     known = {a.hostname: a for a in report.audits}
     applied = 0
     for i, r in enumerate(rows):
@@ -244,52 +174,49 @@ def apply_resolutions(report: AuditReport, rows: list[dict[str, Any]]) -> int:
     return applied
 
 
-def audit_city(
-    session: Session, *, catalogue: Catalogue | None = None, now: dt.datetime | None = None, with_topology: bool = True
-) -> AuditReport:
+def resolved(report: AuditReport, rows: list[dict[str, Any]]) -> AuditReport:
+    """A copy of `report` with the decisions applied; `report` (a shared, cached answer) is left as it is."""
+    own = dataclasses.replace(report, audits=copy.deepcopy(report.audits), notes=list(report.notes))
+    apply_resolutions(own, rows)
+    return own
+
+
+def _audit_device(d: DeviceInfo, inputs: AuditInputs, cat: Catalogue, now: dt.datetime,
+                  spof_map: dict[str, int] | None, peers: list[str]) -> DeviceAudit:
+    snap = inputs.snapshots.get(d.hostname)
+    a = evaluate_config(
+        snap.text if snap else "",
+        d.platform,
+        catalogue=cat,
+        hostname=d.hostname,
+        release=d.os_version,
+        role=d.role,
+        room=d.room,
+        unit=d.unit,
+        collected_at=snap.collected_at if snap else None,
+        now=now,
+        runtime={o.command: o.output for o in inputs.outputs.get(d.hostname, [])},
+        spof=spof_map,
+        peers=peers,
+        config_sha256=snap.sha256 if snap else None,
+    )
+    if snap is None:
+        for r in a.results:
+            if r.result == REVIEW and "配置无法识别" in r.record:
+                r.record = NOT_COLLECTED
+    return a
+
+
+def audit_city(inputs: AuditInputs, redundancy: Redundancy | None = None, *, catalogue: Catalogue | None = None,
+               now: dt.datetime | None = None) -> AuditReport:
+    """Every check on every device. Without `redundancy` the hot-redundancy check needs review."""
     cat = catalogue or load_catalogue()
     now = now or dt.datetime.now(dt.UTC)
-    devices = _devices(session)
-    ids = {d.hostname: d.id for d in session.exec(select(Device)).all()}
-    snaps = _newest_snapshots(session)
-    outs = _newest_outputs(session)
-    red = redundancy(session) if with_topology else None
     spof_map: dict[str, int] | None = None
-    if red is not None:
-        spof_map = {f.element: f.terminals_lost for f in red.spofs if f.kind in ("device", "unit-device")}
-    peers = _peers(devices)
-    audits, snapshots, raw = [], {}, []
-    for d in devices:
-        did = ids[d.hostname]
-        snap = snaps.get(did)
-        runtime = {cmd: o.output for cmd, o in outs.get(did, {}).items()}
-        for cmd, o in sorted(outs.get(did, {}).items()):
-            raw.append(RawOutput(d.hostname, cmd, o.collected_at, o.output, o.sha256))
-        if snap is not None:
-            snapshots[d.hostname] = snap
-        a = evaluate_config(
-            snap.text if snap else "",
-            d.platform,
-            catalogue=cat,
-            hostname=d.hostname,
-            release=d.os_version,
-            role=d.role,
-            room=d.room,
-            unit=d.unit,
-            collected_at=snap.collected_at if snap else None,
-            now=now,
-            runtime=runtime,
-            spof=spof_map,
-            peers=peers.get(d.hostname, []),
-            config_sha256=snap.sha256 if snap else None,
-        )
-        if snap is None:
-            for r in a.results:
-                if r.result == REVIEW and "配置无法识别" in r.record:
-                    r.record = "1) 本系统尚未采集到该设备配置，需采集后复核或现场核查。需结合访谈/现场测试确认。"
-        audits.append(a)
-    rooms = [
-        {"code": r.code, "name": r.name, "address": r.address or "", "is_core": r.is_core, "level": r.mlps_level}
-        for r in session.exec(select(Room).order_by(Room.id)).all()
-    ]
-    return AuditReport(now, cat, devices, audits, snapshots, raw, _circuits(session), rooms, red)
+    if redundancy is not None:
+        spof_map = {f.element: f.terminals_lost for f in redundancy.spofs if f.kind in ("device", "unit-device")}
+    peers = _peers(inputs.devices)
+    audits = [_audit_device(d, inputs, cat, now, spof_map, peers.get(d.hostname, [])) for d in inputs.devices]
+    snapshots = {d.hostname: inputs.snapshots[d.hostname] for d in inputs.devices if d.hostname in inputs.snapshots}
+    raw = [o for d in inputs.devices for o in inputs.outputs.get(d.hostname, [])]
+    return AuditReport(now, cat, inputs.devices, audits, snapshots, raw, inputs.circuits, inputs.rooms, redundancy)

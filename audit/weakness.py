@@ -7,6 +7,8 @@ a check *change without getting worse* (e.g. weak_password adds a second account
 
 from __future__ import annotations
 
+from . import platforms
+
 WEAKNESS_CHECKS: dict[str, dict[str, str]] = {
     # code: {check: expected result on the weak device}
     "telnet_enabled": {"CE-08": "不符合", "CE-17": "不符合", "CE-20": "不符合"},
@@ -21,17 +23,12 @@ WEAKNESS_CHECKS: dict[str, dict[str, str]] = {
     "no_vty_acl": {"CE-09": "不符合", "CE-18": "不符合"},
 }
 
-# Per-platform additions: on Comware the lock-out lives in password-control, and without
-# `password-control enable` complexity and ageing go too.
+# Per-platform additions and checks a platform's rule pack does not judge yet (always 需人工核查, so no
+# weakness can make them worse): each platform module says its own (`weakness_extra`, `not_judged`).
 PLATFORM_EXTRA: dict[tuple[str, str], dict[str, str]] = {
-    ("no_login_lockout", "hp_comware"): {"CE-04": "不符合", "CE-05": "不符合"},
-    # the lab's hardened RGOS/ZXROS configs also send SNMPv3 traps, which v2c communities replace
-    ("weak_snmp", "ruijie_os"): {"SMC-03": "部分符合"},
-    ("weak_snmp", "zte_zxros"): {"SMC-03": "部分符合"},
+    (code, name): dict(checks) for name, p in platforms.PLATFORMS.items() for code, checks in p.weakness_extra.items()
 }
-
-# Checks a platform's rule pack does not judge yet (always 需人工核查), so no weakness can make them worse.
-NOT_JUDGED: dict[str, set[str]] = {"zte_zxros": {"CE-04", "CE-05", "CE-06"}}
+NOT_JUDGED: dict[str, set[str]] = {name: set(p.not_judged) for name, p in platforms.PLATFORMS.items() if p.not_judged}
 
 
 def expected_worse(codes: set[str], platform: str) -> dict[str, set[str]]:

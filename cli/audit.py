@@ -9,9 +9,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+import answers
 from audit.catalogue import FAIL, PARTIAL, PASS, RANK, REVIEW, load_catalogue, load_thresholds
 from audit.export.pack import verify_pack, write_pack
-from audit.service import AuditReport, apply_resolutions, audit_city, load_resolutions
+from audit.service import AuditReport, load_resolutions
 from audit.weakness import WEAKNESS_CHECKS
 from inventory.db import get_engine, home_dir, session_scope
 from inventory.errors import ExtranetError
@@ -32,11 +33,12 @@ def run_audit(thresholds: Path | None = None, resolutions: Path | None = None) -
         cat = cat.with_thresholds(load_thresholds(thresholds))
     prepare()
     with session_scope(get_engine()) as s:
-        report = audit_city(s, catalogue=cat)
+        a = answers.ask(s)
+        report = a.compliance(catalogue=cat)
     if not report.audits:
         raise ExtranetError("the inventory has no devices: load one first (extranet load-sample)", code="audit.empty")
-    if resolutions is not None:
-        apply_resolutions(report, load_resolutions(resolutions))
+    if resolutions is not None:  # applied to a copy: the cached report is shared
+        report = a.compliance(catalogue=cat, resolutions=load_resolutions(resolutions))
     return report
 
 
@@ -127,7 +129,7 @@ def register(app: typer.Typer) -> None:
 def _demo(ctx: DemoContext) -> None:
     started = time.perf_counter()
     with session_scope(ctx.engine) as s:
-        report = audit_city(s)
+        report = answers.ask(s).compliance()
     print_checks(report)
     print_weak(report)
     pack = home_dir() / "audit" / "evidence-pack.zip"

@@ -5,50 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import threading
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel
-from sqlmodel import Session, func, select
 
 import answers
-from audit.catalogue import load_catalogue
-from audit.service import AuditReport, audit_city
+from audit.service import AuditReport
 from inventory.errors import ExtranetError
-from inventory.models import CommandOutput, ConfigSnapshot
 
 from ..deps import Ctx, ctx_for
 from ..errors import ApiError
 
 router = APIRouter(prefix="/compliance", tags=["compliance"])
-_LOCK = threading.Lock()
-_CACHE: dict[str, tuple[Any, AuditReport]] = {}
-_PACKS: dict[tuple[int, bool], bytes | ApiError] = {}  # keyed by the report object: a new report drops old packs
-
-
-def _version(s: Session) -> tuple[Any, ...]:
-    return (answers.ask(s).fingerprint, s.exec(select(func.max(ConfigSnapshot.id))).one(),
-            s.exec(select(func.max(CommandOutput.id))).one())
 
 
 def audit_report(ctx: Ctx) -> AuditReport:
-    """The audit of every device, recomputed only when the inventory or the evidence changes."""
+    """The audit of every device (the answers layer recomputes it when the data changes)."""
     with ctx.read() as s:
-        url = str(s.get_bind().url)
-        version = _version(s)
-        with _LOCK:
-            hit = _CACHE.get(url)
-        if hit and hit[0] == version:
-            return hit[1]
-        report = audit_city(s, catalogue=load_catalogue())
+        report = answers.ask(s).compliance()
     if not report.audits:
         raise ApiError(409, "no_data", "the inventory has no devices to audit")
-    with _LOCK:
-        _CACHE[url] = (version, report)
     return report
 
 
@@ -131,21 +111,22 @@ def device(hostname: Annotated[str, PathParam(max_length=64)],
             responses={200: {"content": {"application/zip": {}}, "description": "evidence pack"}})
 def evidence_pack(strict: Annotated[bool, Query(description="refuse while items need manual review")] = False,
                   ctx: Ctx = Depends(ctx_for("compliance.read"))) -> Response:
-    from audit.export.pack import write_pack
+    from audit.export.pack import write_pack  # draws with matplotlib: slow to import, only this route needs it
 
-    r = audit_report(ctx)
-    key = (id(r), strict)
-    with _LOCK:
-        data = _PACKS.get(key)
-    if data is None:
+    def pack() -> bytes | ApiError:
         with tempfile.TemporaryDirectory() as tmp:
             try:
-                data = write_pack(r, Path(tmp) / "evidence-pack.zip", strict=strict).read_bytes()
+                return write_pack(r, Path(tmp) / "evidence-pack.zip", strict=strict).read_bytes()
             except ExtranetError as exc:  # the request is fine; the stored evidence is not ready for a pack
-                data = ApiError(409, exc.code, exc.message, exc.details)
-        with _LOCK:
-            _PACKS.clear()
-            _PACKS[key] = data
+                return ApiError(409, exc.code, exc.message, exc.details)
+
+    with ctx.read() as s:
+        a = answers.ask(s)
+        r = a.compliance()
+        if not r.audits:
+            raise ApiError(409, "no_data", "the inventory has no devices to audit")
+    # kept with the report it was made from (no query: the pack is a function of the report alone)
+    data = a.memo(("compliance-pack", strict), pack)
     if isinstance(data, ApiError):
         raise data
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d")

@@ -91,60 +91,55 @@ def _layout(report: AuditReport) -> dict[str, Any]:
             "bottom": min((y for _, y in unit_pos.values()), default=1.0) - 0.6}
 
 
-def draw(report: AuditReport, svg_path: Path, png_path: Path, *, dpi: int = 110) -> tuple[Path, Path]:
-    font = cjk_font()
-    plt.rcParams.update({"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"], "svg.fonttype": "none",
-                         "axes.unicode_minus": False})
-    lay = _layout(report)
+def _container(ax: Any, gid: str, x: float, y: float, w: float, h: float, label: str, color: str, style: str = "-",
+               fill: str = "none") -> None:
+    p = FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.05", fc=fill, ec=color, lw=1.6, ls=style)
+    p.set_gid(gid)
+    ax.add_patch(p)
+    t = ax.text(x + 0.1, y + h - 0.12, label, ha="left", va="top", fontsize=11, color=color, weight="bold")
+    t.set_gid(gid + "-label")
+
+
+def _zones(ax: Any, report: AuditReport, lay: dict[str, Any], bottom: float) -> None:
+    """The core, backbone and unit zones, the node rooms, and the external (upstream) nodes."""
     pos, room_box, W = lay["pos"], lay["room_box"], lay["W"]
-    bottom = min(lay["bottom"], 0.3)
-    fig, ax = plt.subplots(figsize=(W * 0.9, (16.5 - bottom) * 0.9))
-    ax.set_xlim(0, W)
-    ax.set_ylim(bottom, 16.5)
-    ax.axis("off")
-    when = report.generated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-    ax.text(W / 2, 16.1, f"电子政务外网拓扑图（等保三级测评）  数据时间"
-                         f" {when}", ha="center", fontsize=18, weight="bold")
-
-    def container(gid: str, x: float, y: float, w: float, h: float, label: str, color: str, style: str = "-",
-                  fill: str = "none") -> None:
-        p = FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.05", fc=fill, ec=color, lw=1.6, ls=style)
-        p.set_gid(gid)
-        ax.add_patch(p)
-        t = ax.text(x + 0.1, y + h - 0.12, label, ha="left", va="top", fontsize=11, color=color, weight="bold")
-        t.set_gid(gid + "-label")
-
     core = lay["core"]
     if core:
         x, y, w, h = room_box[core["code"]]
-        container("zone-core", x - 0.4, y - 0.35, w + 0.8, h + 0.9, "核心区", "#444444", "--")
-    container("zone-backbone", 0.3, 6.65, W - 0.6, 3.95, "骨干节点区（专用网络区）", "#444444", "--")
-    container("zone-units", 0.3, bottom + 0.1, W - 0.6, 6.3 - bottom, "接入单位区（97 个接入单位）"
-              if len(lay["unit_pos"]) == 97 else f"接入单位区（{len(lay['unit_pos'])} 个接入单位）", "#444444", "--")
+        _container(ax, "zone-core", x - 0.4, y - 0.35, w + 0.8, h + 0.9, "核心区", "#444444", "--")
+    _container(ax, "zone-backbone", 0.3, 6.65, W - 0.6, 3.95, "骨干节点区（专用网络区）", "#444444", "--")
+    _container(ax, "zone-units", 0.3, bottom + 0.1, W - 0.6, 6.3 - bottom, "接入单位区（97 个接入单位）"
+               if len(lay["unit_pos"]) == 97 else f"接入单位区（{len(lay['unit_pos'])} 个接入单位）", "#444444", "--")
     names = {r["code"]: r["name"] for r in report.rooms}
     for code, (x, y, w, h) in room_box.items():
-        container(f"room-{code}", x, y, w, h, f"{names.get(code, code)}（{code}）", "#6a3d9a", "-", "#f6f1fa")
+        _container(ax, f"room-{code}", x, y, w, h, f"{names.get(code, code)}（{code}）", "#6a3d9a", "-", "#f6f1fa")
     ext = [n for n in (report.redundancy.graph.nodes if report.redundancy else []) if str(n).startswith("external:")]
     for i, n in enumerate(ext):
         pos[n] = (W / 2 + (i - (len(ext) - 1) / 2) * 6, 15.3)
         t = ax.text(*pos[n], n.split(":", 1)[1], ha="center", va="center", fontsize=12,
                     bbox={"boxstyle": "round", "fc": "#e5f5e0", "ec": UPLINK})
         t.set_gid(f"external-{i}")
-    # Links.
+
+
+def _links(ax: Any, report: AuditReport, pos: dict[Any, tuple[float, float]]) -> None:
     spof_links = {f.element for f in (report.redundancy.spofs if report.redundancy else []) if f.kind == "link"}
-    if report.redundancy:
-        for a, b, key, at in report.redundancy.graph.edges(keys=True, data=True):
-            if a not in pos or b not in pos:
-                continue
-            (x1, y1), (x2, y2) = pos[a], pos[b]
-            color = UPLINK if at.get("role") == "uplink" else COLOURS.get(at.get("carrier"), "#7f7f7f")
-            if key in spof_links:
-                glow, = ax.plot([x1, x2], [y1, y2], color="#ff0000", lw=4.5, alpha=0.35, solid_capstyle="round")
-                glow.set_gid(f"spof-link-{key}")
-            ln, = ax.plot([x1, x2], [y1, y2], color=color, lw=1.3 if at.get("role") != "internal" else 0.8,
-                          ls="--" if at.get("role") == "backup" else "-", alpha=0.75)
-            ln.set_gid(f"edge-{key}")
-    # Redundant pairs: same room, same role (and the two CPEs of a dual-CPE unit).
+    if not report.redundancy:
+        return
+    for a, b, key, at in report.redundancy.graph.edges(keys=True, data=True):
+        if a not in pos or b not in pos:
+            continue
+        (x1, y1), (x2, y2) = pos[a], pos[b]
+        color = UPLINK if at.get("role") == "uplink" else COLOURS.get(at.get("carrier"), "#7f7f7f")
+        if key in spof_links:
+            glow, = ax.plot([x1, x2], [y1, y2], color="#ff0000", lw=4.5, alpha=0.35, solid_capstyle="round")
+            glow.set_gid(f"spof-link-{key}")
+        ln, = ax.plot([x1, x2], [y1, y2], color=color, lw=1.3 if at.get("role") != "internal" else 0.8,
+                      ls="--" if at.get("role") == "backup" else "-", alpha=0.75)
+        ln.set_gid(f"edge-{key}")
+
+
+def _pairs(ax: Any, report: AuditReport, pos: dict[Any, tuple[float, float]]) -> None:
+    """Redundant pairs: same room, same role (and the two CPEs of a dual-CPE unit)."""
     pairs: dict[tuple[str | None, str | None, str], list[str]] = {}
     for d in report.devices:
         pairs.setdefault((d.room, d.unit, d.role), []).append(d.hostname)
@@ -162,7 +157,11 @@ def draw(report: AuditReport, svg_path: Path, png_path: Path, *, dpi: int = 110)
         if big:
             t = ax.text(cx, cy + 0.5, "冗余对", ha="center", fontsize=8, color="#ff7f00")
             t.set_gid(f"pair-{room}-{role}-label")
-    # Devices and units.
+
+
+def _devices(ax: Any, report: AuditReport, lay: dict[str, Any]) -> None:
+    """Devices (SPOFs ringed in red) and unit labels."""
+    pos = lay["pos"]
     spof_dev = {f.element: f for f in (report.redundancy.spofs if report.redundancy else [])
                 if f.kind in ("device", "unit-device")}
     info = {d.hostname: d for d in report.devices}
@@ -187,6 +186,9 @@ def draw(report: AuditReport, svg_path: Path, png_path: Path, *, dpi: int = 110)
     for u, (x, y) in lay["unit_pos"].items():
         t = ax.text(x, y - 0.2, f"{u} {(units_name.get(u) or '')[:6]}", ha="center", va="top", fontsize=5.5)
         t.set_gid(f"unit-{u}")
+
+
+def _legend(ax: Any) -> None:
     handles = [Line2D([], [], color=COLOURS["unicom"], lw=2, label="中国联通（主用，实线）"),
                Line2D([], [], color=COLOURS["telecom"], lw=2, ls="--", label="中国电信（备用，虚线）"),
                Line2D([], [], color=COLOURS[None], lw=1, label="自建/内部互联"),
@@ -198,6 +200,27 @@ def draw(report: AuditReport, svg_path: Path, png_path: Path, *, dpi: int = 110)
                Patch(fc="#f6f1fa", ec="#6a3d9a", label="节点机房")]
     leg = ax.legend(handles=handles, loc="upper left", fontsize=10, title="图例", frameon=True)
     leg.set_gid("legend")
+
+
+def draw(report: AuditReport, svg_path: Path, png_path: Path, *, dpi: int = 110) -> tuple[Path, Path]:
+    font = cjk_font()
+    plt.rcParams.update({"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"], "svg.fonttype": "none",
+                         "axes.unicode_minus": False})
+    lay = _layout(report)
+    W = lay["W"]
+    bottom = min(lay["bottom"], 0.3)
+    fig, ax = plt.subplots(figsize=(W * 0.9, (16.5 - bottom) * 0.9))
+    ax.set_xlim(0, W)
+    ax.set_ylim(bottom, 16.5)
+    ax.axis("off")
+    when = report.generated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    ax.text(W / 2, 16.1, f"电子政务外网拓扑图（等保三级测评）  数据时间"
+                         f" {when}", ha="center", fontsize=18, weight="bold")
+    _zones(ax, report, lay, bottom)
+    _links(ax, report, lay["pos"])
+    _pairs(ax, report, lay["pos"])
+    _devices(ax, report, lay)
+    _legend(ax)
     fig.tight_layout()
     fig.savefig(svg_path, format="svg")
     fig.savefig(png_path, format="png", dpi=dpi)

@@ -281,8 +281,25 @@ def write_records(report: AuditReport, path: Path) -> Path:
     return path
 
 
-def write_redundancy(report: AuditReport, path: Path) -> Path:
-    wb = Workbook()
+CLASS_ZH = {
+    "isolated": "无连接",
+    "single-path": "单路径",
+    "same-carrier-redundant": "同运营商冗余",
+    "dual-carrier": "双运营商",
+    "dual-carrier-room-diverse": "双运营商且不同节点机房",
+}
+KIND_ZH = {
+    "link": "链路",
+    "device": "设备",
+    "unit-device": "单位设备",
+    "srlg": "共享风险组",
+    "room": "机房",
+    "carrier": "运营商",
+}
+
+
+def _device_rows(report: AuditReport) -> list[list[Any]]:
+    """Key devices: redundant peer in the same room, and what N-1 says of each."""
     red = report.redundancy
     peers = peers_of(report)
     spof_dev = {f.element: f for f in red.spofs if f.kind in ("device", "unit-device")} if red else {}
@@ -307,63 +324,121 @@ def write_redundancy(report: AuditReport, path: Path) -> Path:
                 verdict,
             ]
         )
+    return rows
+
+
+def _line_rows(report: AuditReport) -> list[list[Any]]:
+    """Each unit's access lines: carriers, devices and rooms behind them, and its protection class."""
+    red = report.redundancy
+    if not red:
+        return []
+    by_cid = {c.cid: c for c in report.circuits}
+
+    def fmt(acc: list[Any]) -> str:
+        return (
+            "；".join(
+                f"{by_cid[a.circuit].carrier if a.circuit in by_cid else a.carrier}/{a.circuit}/"
+                f"{a.bandwidth_mbps}M/{a.unit_device}"
+                for a in acc
+            )
+            or "—"
+        )
+
+    line_rows = []
+    for code, up in sorted(red.protection.items()):
+        prim = [a for a in up.access if a.role == "primary"]
+        back = [a for a in up.access if a.role != "primary"]
+        carriers = {a.carrier for a in up.access if a.carrier}
+        devices = {a.unit_device for a in up.access}
+        rooms = {a.far_room for a in up.access if a.far_room}
+        srlg = "；".join(up.shared_risks) or "未识别共享风险"
+        verdict = (
+            "符合"
+            if up.cls == "dual-carrier-room-diverse" and len(devices) > 1
+            else "部分符合"
+            if up.cls.startswith("dual-carrier") or up.cls == "same-carrier-redundant"
+            else "不符合"
+        )
+        line_rows.append(
+            [
+                f"{code} {up.name}",
+                fmt(prim),
+                fmt(back),
+                "是" if len(carriers) > 1 else "否",
+                "是" if len(devices) > 1 else "否",
+                "是" if len(rooms) > 1 else "否",
+                srlg,
+                CLASS_ZH.get(up.cls, up.cls),
+                "无记录",
+                up.terminals,
+                verdict,
+            ]
+        )
+    return line_rows
+
+
+def _spof_rows(report: AuditReport) -> list[list[Any]]:
+    red = report.redundancy
+    units = red.units if red else []
+    spof_rows = []
+    for f in red.spofs if red else []:
+        level = (
+            "高" if f.terminals_lost >= 500 or f.kind in ("room", "srlg") else "中" if f.terminals_lost >= 100 else "低"
+        )
+        spof_rows.append(
+            [
+                f.element,
+                KIND_ZH.get(f.kind, f.kind),
+                len(f.units_cut),
+                f.terminals_lost,
+                "、".join(units[i] for i in f.units_cut[:12]) + ("…" if len(f.units_cut) > 12 else ""),
+                level,
+                "增加冗余设备/线路或不同运营商、不同机房的备份路径",
+            ]
+        )
+    return spof_rows
+
+
+def _n1_rows(report: AuditReport) -> list[list[Any]]:
+    red = report.redundancy
+    units = red.units if red else []
+    return [
+        [
+            KIND_ZH.get(f.kind, f.kind),
+            f.element,
+            len(f.units_cut),
+            f.terminals_lost,
+            len(f.units_failover),
+            f.terminals_failover,
+            "、".join(units[i] for i in f.units_cut[:20]),
+        ]
+        for f in (red.failures if red else [])
+    ]
+
+
+def _summary_rows(report: AuditReport) -> list[list[Any]]:
+    red = report.redundancy
+    counts: dict[str, int] = {}
+    for up in red.protection.values() if red else []:
+        counts[up.cls] = counts.get(up.cls, 0) + 1
+    summ: list[list[Any]] = [
+        ["生成时间", report.generated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")],
+        ["接入单位数", len(red.protection) if red else 0],
+    ]
+    summ += [[f"保护等级：{k}", v] for k, v in sorted(counts.items())]
+    summ += [["单点故障数", len(red.spofs) if red else 0], ["N-1 仿真失效场景数", len(red.failures) if red else 0]]
+    return summ
+
+
+def write_redundancy(report: AuditReport, path: Path) -> Path:
+    wb = Workbook()
     _sheet(
         wb,
         "关键设备冗余",
         ["设备名称", "角色", "所在机房", "冗余方式", "冗余对端", "N-1 结果", "电源", "证据", "最近切换演练", "结论"],
-        rows,
+        _device_rows(report),
         first=True,
     )
-    line_rows = []
-    if red:
-        by_cid = {c.cid: c for c in report.circuits}
-        cls_zh = {
-            "isolated": "无连接",
-            "single-path": "单路径",
-            "same-carrier-redundant": "同运营商冗余",
-            "dual-carrier": "双运营商",
-            "dual-carrier-room-diverse": "双运营商且不同节点机房",
-        }
-        for code, up in sorted(red.protection.items()):
-            prim = [a for a in up.access if a.role == "primary"]
-            back = [a for a in up.access if a.role != "primary"]
-
-            def fmt(acc: list[Any]) -> str:
-                return (
-                    "；".join(
-                        f"{by_cid[a.circuit].carrier if a.circuit in by_cid else a.carrier}/{a.circuit}/"
-                        f"{a.bandwidth_mbps}M/{a.unit_device}"
-                        for a in acc
-                    )
-                    or "—"
-                )
-
-            carriers = {a.carrier for a in up.access if a.carrier}
-            devices = {a.unit_device for a in up.access}
-            rooms = {a.far_room for a in up.access if a.far_room}
-            srlg = "；".join(up.shared_risks) or "未识别共享风险"
-            verdict = (
-                "符合"
-                if up.cls == "dual-carrier-room-diverse" and len(devices) > 1
-                else "部分符合"
-                if up.cls.startswith("dual-carrier") or up.cls == "same-carrier-redundant"
-                else "不符合"
-            )
-            line_rows.append(
-                [
-                    f"{code} {up.name}",
-                    fmt(prim),
-                    fmt(back),
-                    "是" if len(carriers) > 1 else "否",
-                    "是" if len(devices) > 1 else "否",
-                    "是" if len(rooms) > 1 else "否",
-                    srlg,
-                    cls_zh.get(up.cls, up.cls),
-                    "无记录",
-                    up.terminals,
-                    verdict,
-                ]
-            )
     _sheet(
         wb,
         "通信线路冗余",
@@ -380,64 +455,18 @@ def write_redundancy(report: AuditReport, path: Path) -> Path:
             "终端数",
             "结论",
         ],
-        line_rows,
+        _line_rows(report),
     )
-    kind_zh = {
-        "link": "链路",
-        "device": "设备",
-        "unit-device": "单位设备",
-        "srlg": "共享风险组",
-        "room": "机房",
-        "carrier": "运营商",
-    }
-    units = red.units if red else []
-    spof_rows = []
-    for f in red.spofs if red else []:
-        level = (
-            "高" if f.terminals_lost >= 500 or f.kind in ("room", "srlg") else "中" if f.terminals_lost >= 100 else "低"
-        )
-        spof_rows.append(
-            [
-                f.element,
-                kind_zh.get(f.kind, f.kind),
-                len(f.units_cut),
-                f.terminals_lost,
-                "、".join(units[i] for i in f.units_cut[:12]) + ("…" if len(f.units_cut) > 12 else ""),
-                level,
-                "增加冗余设备/线路或不同运营商、不同机房的备份路径",
-            ]
-        )
     _sheet(
-        wb, "单点故障清单", ["对象", "类型", "影响单位数", "影响终端数", "影响单位", "风险等级", "整改建议"], spof_rows
+        wb, "单点故障清单", ["对象", "类型", "影响单位数", "影响终端数", "影响单位", "风险等级", "整改建议"],
+        _spof_rows(report)
     )
-    n1 = []
-    for f in red.failures if red else []:
-        n1.append(
-            [
-                kind_zh.get(f.kind, f.kind),
-                f.element,
-                len(f.units_cut),
-                f.terminals_lost,
-                len(f.units_failover),
-                f.terminals_failover,
-                "、".join(units[i] for i in f.units_cut[:20]),
-            ]
-        )
     _sheet(
         wb,
         "N-1仿真",
         ["失效类型", "失效对象", "中断单位数", "中断终端数", "切换到备份的单位数", "切换终端数", "中断单位"],
-        n1,
+        _n1_rows(report),
     )
-    counts: dict[str, int] = {}
-    for up in red.protection.values() if red else []:
-        counts[up.cls] = counts.get(up.cls, 0) + 1
-    summ = [
-        ["生成时间", report.generated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")],
-        ["接入单位数", len(red.protection) if red else 0],
-    ]
-    summ += [[f"保护等级：{k}", v] for k, v in sorted(counts.items())]
-    summ += [["单点故障数", len(red.spofs) if red else 0], ["N-1 仿真失效场景数", len(red.failures) if red else 0]]
-    _sheet(wb, "汇总", ["项目", "值"], summ)
+    _sheet(wb, "汇总", ["项目", "值"], _summary_rows(report))
     wb.save(path)
     return path

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from audit.service import AuditReport, audit_city
+import answers
+from audit.service import AuditReport
 from lab.model import LabSpec
 from lab.render import render_config
 
@@ -57,7 +58,7 @@ def rendered_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditCit
             digest = hashlib.sha256(text.encode()).hexdigest()
             s.add(ConfigSnapshot(device_id=ids[dev.hostname], text=text, sha256=digest, source="import"))
     with session_scope(engine) as s:
-        report = audit_city(s)
+        report = answers.ask(s).compliance()
     yield AuditCity(engine, spec, report)
     engine.dispose()
 
@@ -73,7 +74,7 @@ def collected_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditCi
     spec = _spec(engine)
     collect_from_lab(engine, tmp, spec, concurrency=48, read_timeout=20)
     with session_scope(engine) as s:
-        audit = audit_city(s)
+        audit = answers.ask(s).compliance()
     yield AuditCity(engine, spec, audit)
     engine.dispose()
 

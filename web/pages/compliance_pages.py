@@ -1,52 +1,36 @@
-"""等保 (MLPS level 3) baseline checks over the stored configs (audit.service), per device and per
-check, and the evidence pack download."""
+"""等保 (MLPS level 3) baseline checks over the stored configs (the answers layer's compliance report),
+per device and per check, and the evidence pack download."""
 
 from __future__ import annotations
 
 import tempfile
-import threading
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
+import answers
 from api import auth
-from inventory.models import CommandOutput, ConfigSnapshot
+from audit.catalogue import RESULTS
+from audit.service import AuditReport
+from inventory.summary import find_device
 
-from .. import analysis
 from ..deps import need, page_user, render
 from .inventory_pages import paginate
 
 router = APIRouter(include_in_schema=False)
-_CACHE: dict[str, tuple[Any, Any]] = {}
-_LOCK = threading.Lock()
 
 
-def report(session: Session) -> Any:
-    """The audit of every device, recomputed when a config, an output or the inventory changes."""
-    from audit.service import audit_city
-
-    url = str(session.get_bind().url)
-    version = (session.exec(select(func.max(ConfigSnapshot.id))).one(),
-               session.exec(select(func.max(CommandOutput.id))).one(), id(analysis.derived(session).graph))
-    with _LOCK:
-        hit = _CACHE.get(url)
-    if hit and hit[0] == version:
-        return hit[1]
-    r = audit_city(session)
-    with _LOCK:
-        _CACHE[url] = (version, r)
-    return r
+def report(session: Session) -> AuditReport:
+    """The audit of every device (the answers layer recomputes it when the data changes)."""
+    return answers.ask(session).compliance()
 
 
 @router.get("/compliance", response_class=HTMLResponse)
 def compliance_page(request: Request, result: str = "", page: int = Query(1, ge=1),
                     principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
     need(principal, "compliance.read")
-    from audit.catalogue import RESULTS
-
     with Session(request.app.state.engine) as s:
         r = report(s)
     rows = []
@@ -74,8 +58,6 @@ def compliance_page(request: Request, result: str = "", page: int = Query(1, ge=
 def compliance_device(hostname: str, request: Request, principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
     need(principal, "compliance.read")
     with Session(request.app.state.engine) as s:
-        from inventory.summary import find_device
-
         dev = find_device(s, hostname)
         r = report(s)
     a = r.audit(dev.hostname)
@@ -92,7 +74,7 @@ def audit_pack(request: Request, principal: auth.Principal = Depends(page_user))
     """The 等保 evidence pack (audit.export.pack): registers, diagram, redacted configs, per-check
     records and a SHA-256 manifest; the pack writer refuses to write a secret."""
     need(principal, "compliance.read")
-    from audit.export.pack import write_pack
+    from audit.export.pack import write_pack  # draws with matplotlib: slow to import, only this route needs it
 
     with Session(request.app.state.engine) as s:
         r = report(s)
