@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from collectors.profiles import load_profile, platforms
+from collectors.platforms import load_profile, names
 from inventory.errors import ExtranetError
 from inventory.redact import COMMON as EXTRA
 from inventory.redact import MASK
@@ -61,7 +61,7 @@ def leaks(text: str) -> list[str]:
     # does not run on into Chinese text.
     text = re.sub(r"[^\x20-\x7e]|`", "\n", text)
     found = []
-    for pat in [*EXTRA, *(pat for p in platforms() for pat in load_profile(p).secrets)]:
+    for pat in [*EXTRA, *(pat for p in names() for pat in load_profile(p).secrets)]:
         for m in pat.finditer(text):
             value = m.group("secret")
             # another dialect's pattern may land on a keyword or a remediation placeholder (<口令>)

@@ -17,7 +17,6 @@ from api import auth
 from api.deps import Ctx, ctx_for
 from topology.scenario import FailureSpec
 
-from .. import analysis
 from ..deps import lang_of, need, page_user, render
 from ..mapview import vis_data
 
@@ -50,7 +49,7 @@ def simulate_page(request: Request, principal: auth.Principal = Depends(page_use
     with Session(request.app.state.engine) as s:
         a = answers.ask(s)
         g, spofs = a.graph(), a.spofs()
-        data = vis_data(analysis.map_level(s, "units"), lang_of(request))
+        data = vis_data(a.map_level("units"), lang_of(request))
         scenarios = a.saved_scenarios()
     units = g.graph["units"]
     names = {i: code for i, code in enumerate(units)}
