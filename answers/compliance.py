@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -16,11 +16,10 @@ from audit.catalogue import Catalogue, load_catalogue
 from audit.service import AuditInputs, AuditReport, CircuitRow, DeviceInfo, RawOutput, Redundancy, audit_city, resolved
 from inventory.models import Carrier, Circuit, CommandOutput, ConfigSnapshot, Device, Interface, Room, Unit
 
-if TYPE_CHECKING:
-    from .snapshot import Answers
+from .core import Snapshot
 
 
-def report(a: Answers, *, catalogue: Catalogue | None = None, now: dt.datetime | None = None,
+def report(a: Snapshot, *, catalogue: Catalogue | None = None, now: dt.datetime | None = None,
            resolutions: list[dict[str, Any]] | None = None) -> AuditReport:
     """The audit under `catalogue` (default: audit/catalogue.yaml) as of `now` (default: when computed);
     with `resolutions` (audit.service.load_resolutions), a copy with the assessor's decisions applied."""
@@ -29,11 +28,11 @@ def report(a: Answers, *, catalogue: Catalogue | None = None, now: dt.datetime |
     return resolved(base, resolutions) if resolutions else base
 
 
-def compute(a: Answers, catalogue: Catalogue, now: dt.datetime | None) -> AuditReport:
+def compute(a: Snapshot, catalogue: Catalogue, now: dt.datetime | None) -> AuditReport:
     return audit_city(inputs(a.session), redundancy(a), catalogue=catalogue, now=now)
 
 
-def redundancy(a: Answers) -> Redundancy:
+def redundancy(a: Snapshot) -> Redundancy:
     g = a.graph()
     return Redundancy(g, a.failures(), a.spofs(carriers=True), a.protection(), list(g.graph.get("units", {})))
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from inventory.models import Carrier, Circuit, CommandOutput, Device, Interface, Link
 from topology.discovery import DriftReport, DriftRows, drift
 
-if TYPE_CHECKING:
-    from .snapshot import Answers
+from .core import Snapshot
 
 
 def lldp_screens(session: Session) -> list[tuple[int, str]]:
@@ -32,5 +29,5 @@ def drift_rows(session: Session) -> DriftRows:
                      screens=lldp_screens(session))
 
 
-def report(a: Answers) -> DriftReport:
+def report(a: Snapshot) -> DriftReport:
     return a._answer("drift", (), lambda: drift(drift_rows(a.session)))

@@ -8,30 +8,27 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from money.backup_value import DEFAULT_AVAILABILITY
 from money.evidence import Evidence
 from money.report import MoneyReport, compute
 from money.rows import MoneyRows
 
+from .core import Snapshot
 from .money_rows import load_evidence, load_rows
 
-if TYPE_CHECKING:
-    from .snapshot import Answers
 
-
-def rows(a: Answers) -> MoneyRows:
+def rows(a: Snapshot) -> MoneyRows:
     """The ledger and the inventory rows it is allocated over, as plain rows."""
     return a._answer("money_rows", (), lambda: load_rows(a.session))
 
 
-def evidence(a: Answers) -> Evidence:
+def evidence(a: Snapshot) -> Evidence:
     """Link events, counters and terminal counts tied to circuits."""
     return a._answer("money_evidence", (), lambda: load_evidence(a.session))
 
 
-def report(a: Answers, year: int | None = None, *, rule: str = "circuits", basis: str = "paid",
+def report(a: Snapshot, year: int | None = None, *, rule: str = "circuits", basis: str = "paid",
            availability: Decimal = DEFAULT_AVAILABILITY, rules_path: Path | None = None) -> MoneyReport:
     """``rules_path``: an assessment rule table other than the shipped one (the CLI's --rules)."""
     # today's date is an input: the default year and what counts as overdue move with it; a rule file

@@ -7,8 +7,6 @@ result's spec; keying the cache on a FailureSpec would save nothing worth its ru
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import networkx as nx
 from sqlmodel import Session, select
 
@@ -32,8 +30,7 @@ from topology.scenario import (
 from topology.sweep import SweepReport, spof
 from topology.sweep import full_sweep as sweep_all
 
-if TYPE_CHECKING:
-    from .snapshot import Answers
+from .core import Snapshot
 
 
 def counter_samples(session: Session) -> list[tuple[str, str, object, int, int]]:
@@ -45,7 +42,7 @@ def counter_samples(session: Session) -> list[tuple[str, str, object, int, int]]
                              .order_by(CounterSample.interface_id, CounterSample.sampled_at)).all())
 
 
-def measured_demand(a: Answers) -> dict[str, float]:
+def measured_demand(a: Snapshot) -> dict[str, float]:
     """Unit code → peak Mbps where counters were collected on its access interfaces."""
     def compute() -> dict[str, float]:
         wanted = demand_interfaces(a.graph())
@@ -54,15 +51,15 @@ def measured_demand(a: Answers) -> dict[str, float]:
     return a._answer("measured_demand", (), compute)
 
 
-def simulate(a: Answers, spec: FailureSpec, *, mbps_per_terminal: float = DEFAULT_MBPS_PER_TERMINAL,
+def simulate(a: Snapshot, spec: FailureSpec, *, mbps_per_terminal: float = DEFAULT_MBPS_PER_TERMINAL,
              graph: nx.MultiGraph | None = None) -> ScenarioResult:
     """One scenario on today's graph (``graph``: one the caller took from a.graph() already) with
     measured demand where the database has counters."""
-    return simulate_measured(graph if graph is not None else a.graph(), spec, a.measured_demand(),
+    return simulate_measured(graph if graph is not None else a.graph(), spec, measured_demand(a),
                              mbps_per_terminal=mbps_per_terminal)
 
 
-def save(a: Answers, name: str, spec: FailureSpec, *, description: str = "", actor: str = "system",
+def save(a: Snapshot, name: str, spec: FailureSpec, *, description: str = "", actor: str = "system",
          replace: bool = False) -> Scenario:
     """Validate and store a named scenario, with the result it had when saved (for later comparison)."""
     stored.check_name(name)
@@ -71,38 +68,38 @@ def save(a: Answers, name: str, spec: FailureSpec, *, description: str = "", act
                        replace=replace)
 
 
-def saved(a: Answers) -> list[Scenario]:
+def saved(a: Snapshot) -> list[Scenario]:
     return stored.list_all(a.session)
 
 
-def load(a: Answers, name: str) -> tuple[Scenario, FailureSpec]:
+def load(a: Snapshot, name: str) -> tuple[Scenario, FailureSpec]:
     row = stored.get(a.session, name)
     return row, FailureSpec.from_dict(row.spec.get("fail", {}))
 
 
-def rerun(a: Answers, name: str) -> Comparison:
+def rerun(a: Snapshot, name: str) -> Comparison:
     """Run a saved scenario on today's inventory and compare with what it gave when saved."""
     row, spec = load(a, name)
     return compare_saved(name, simulate(a, spec), row.spec.get("saved_result", {}))
 
 
-def full_sweep(a: Answers, *, n2: bool = True) -> SweepReport:
+def full_sweep(a: Snapshot, *, n2: bool = True) -> SweepReport:
     """Every single failure of links, devices, unit devices, SRLGs and rooms, plus (n2) the link pairs."""
     return a._answer("full_sweep", (n2,), lambda: sweep_all(a.graph(), n2=n2))
 
 
-def overloads(a: Answers, failures: list[SingleFailure]) -> dict[tuple[str, str], list[Overload]]:
+def overloads(a: Snapshot, failures: list[SingleFailure]) -> dict[tuple[str, str], list[Overload]]:
     """Overloaded backup circuits under each of the given single failures, with measured demand."""
-    return overload_sweep(a.graph(), failures, a.measured_demand())
+    return overload_sweep(a.graph(), failures, measured_demand(a))
 
 
-def spofs_of(a: Answers, kinds: tuple[str, ...]) -> list[SingleFailure]:
+def spofs_of(a: Snapshot, kinds: tuple[str, ...]) -> list[SingleFailure]:
     """Single points of failure among the given kinds of element only, worst first."""
     return a._answer("spofs_of", (kinds,), lambda: spof(a.graph(), failures=[f for f in a.failures()
                                                                             if f.kind in kinds]))
 
 
-def link_pairs(a: Answers) -> int:
+def link_pairs(a: Snapshot) -> int:
     """How many pairs of links the N-2 answer covers."""
     m = len(candidate_links(get_net(a.graph())))
     return m * (m - 1) // 2
