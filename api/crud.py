@@ -181,20 +181,66 @@ def _normalise(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def make_router(res: Resource) -> APIRouter:
-    model = res.model
     create_schema, patch_schema, out_schema = build_schemas(res)
-    page_schema = create_model(f"{model.__name__}Page", items=(list[out_schema], ...), total=(int, ...),
-                               limit=(int, ...), offset=(int, ...))
-    columns = [n for n in model.model_fields]
-    sort_pattern = "^-?(" + "|".join(columns) + ")$"
     router = APIRouter(prefix=f"/{res.path}", tags=[res.tag])
-    noun = res.title or res.path
+    _add_list(router, res, out_schema)
+    _add_get(router, res, out_schema)
+    if not res.read_only:
+        _add_writes(router, res, create_schema, patch_schema, out_schema)
+    return router
 
-    def get_or_404(session: Session, obj_id: int) -> Any:
-        obj = session.get(model, obj_id)
-        if obj is None:
-            raise ApiError(404, "not_found", f"no {noun} with id {obj_id}", {"kind": res.path, "key": obj_id})
-        return obj
+
+def _noun(res: Resource) -> str:
+    return res.title or res.path
+
+
+def _get_or_404(res: Resource, session: Session, obj_id: int) -> Any:
+    obj = session.get(res.model, obj_id)
+    if obj is None:
+        raise ApiError(404, "not_found", f"no {_noun(res)} with id {obj_id}", {"kind": res.path, "key": obj_id})
+    return obj
+
+
+def _filtered(res: Resource, filters: dict[str, Any], q: str | None) -> Any:
+    """The list's SELECT with the filters of the query string (a lookup filter matches the target's
+    key or name) and the text search."""
+    model = res.model
+    stmt = select(model)
+    for fname, value in filters.items():
+        if value is None:
+            continue
+        if fname in res.lookups:
+            column, target, key = res.lookups[fname]
+            keys = [getattr(target, key)]
+            if "name" in target.model_fields and key != "name":
+                keys.append(target.name)
+            sub = select(target.id).where(or_(*(k == value for k in keys))).scalar_subquery()
+            stmt = stmt.where(getattr(model, column) == sub)
+        else:
+            stmt = stmt.where(getattr(model, fname) == value)
+    if q and res.search:
+        pattern = f"%{q.lower()}%"
+        stmt = stmt.where(or_(*(func.lower(getattr(model, f)).like(pattern) for f in res.search)))
+    return stmt
+
+
+def _page(res: Resource, stmt: Any, sort: str | None, offset: int, limit: int) -> Any:
+    """One query: the page with the total as a window column (plain rows, not ORM objects, validated and
+    serialised in one pass by pydantic-core: list endpoints are the hot path, tests/bench/test_api_read.py)."""
+    model = res.model
+    name = (sort or "id").lstrip("-")
+    column = getattr(model, name)
+    order = [column.desc() if sort and sort.startswith("-") else column.asc()]
+    if name != "id":
+        order.append(model.id)
+    return (stmt.with_only_columns(*model.__table__.columns, func.count().over().label("_total"))
+            .order_by(*order).offset(offset).limit(limit))
+
+
+def _add_list(router: APIRouter, res: Resource, out_schema: type[BaseModel]) -> None:
+    page_schema = create_model(f"{res.model.__name__}Page", items=(list[out_schema], ...), total=(int, ...),
+                               limit=(int, ...), offset=(int, ...))
+    sort_pattern = "^-?(" + "|".join(res.model.model_fields) + ")$"
 
     async def list_items(
         request: Request,
@@ -206,32 +252,8 @@ def make_router(res: Resource) -> APIRouter:
         ctx: Ctx = Depends(ctx_for(res.read)),
         **filters: Any,
     ) -> Any:
-        stmt = select(model)
-        for fname, value in filters.items():
-            if value is None:
-                continue
-            if fname in res.lookups:
-                column, target, key = res.lookups[fname]
-                keys = [getattr(target, key)]
-                if "name" in target.model_fields and key != "name":
-                    keys.append(target.name)
-                sub = select(target.id).where(or_(*(k == value for k in keys))).scalar_subquery()
-                stmt = stmt.where(getattr(model, column) == sub)
-            else:
-                stmt = stmt.where(getattr(model, fname) == value)
-        if q and res.search:
-            pattern = f"%{q.lower()}%"
-            stmt = stmt.where(or_(*(func.lower(getattr(model, f)).like(pattern) for f in res.search)))
-        desc = bool(sort and sort.startswith("-"))
-        column = getattr(model, (sort or "id").lstrip("-"))
-        order = [column.desc() if desc else column.asc()]
-        if (sort or "id").lstrip("-") != "id":
-            order.append(model.id)
-        # One query: the page with the total as a window column. Plain rows, not ORM objects, validated
-        # and serialised in one pass by pydantic-core: list endpoints are the hot path
-        # (tests/bench/test_api_read.py).
-        page = (stmt.with_only_columns(*model.__table__.columns, func.count().over().label("_total"))
-                .order_by(*order).offset(offset).limit(limit))
+        stmt = _filtered(res, filters, q)
+        page = _page(res, stmt, sort, offset, limit)
 
         def fetch() -> bytes:
             with ctx.read() as s:
@@ -257,20 +279,24 @@ def make_router(res: Resource) -> APIRouter:
         return Response(body, media_type="application/json")
 
     base_params = [p for p in pyinspect.signature(list_items).parameters.values() if p.kind != p.VAR_KEYWORD]
-    list_items.__signature__ = pyinspect.Signature(
+    list_items.__signature__ = pyinspect.Signature(  # type: ignore[attr-defined]
         [p.replace(kind=pyinspect.Parameter.KEYWORD_ONLY) for p in base_params] + _filter_params(res))
     router.add_api_route("", list_items, methods=["GET"], response_model=page_schema,
-                         summary=f"List {noun} (filter, sort, paginate)", name=f"list_{res.path}")
+                         summary=f"List {_noun(res)} (filter, sort, paginate)", name=f"list_{res.path}")
 
+
+def _add_get(router: APIRouter, res: Resource, out_schema: type[BaseModel]) -> None:
     def get_item(obj_id: IdPath, ctx: Ctx = Depends(ctx_for(res.read))) -> Any:
         with ctx.read() as s:
-            return out_schema.model_validate(get_or_404(s, obj_id))
+            return out_schema.model_validate(_get_or_404(res, s, obj_id))
 
     router.add_api_route("/{obj_id}", get_item, methods=["GET"], response_model=out_schema,
-                         summary=f"One of {noun}", name=f"get_{res.path}")
+                         summary=f"One of {_noun(res)}", name=f"get_{res.path}")
 
-    if res.read_only:
-        return router
+
+def _add_writes(router: APIRouter, res: Resource, create_schema: type[BaseModel], patch_schema: type[BaseModel],
+                out_schema: type[BaseModel]) -> None:
+    model, noun = res.model, _noun(res)
 
     def create_item(body: create_schema, ctx: Ctx = Depends(ctx_for(res.write))) -> Any:  # type: ignore[valid-type]
         values = _normalise(body.model_dump())
@@ -291,7 +317,7 @@ def make_router(res: Resource) -> APIRouter:
             if value is None and required:
                 raise ApiError(422, "validation_error", f"{key} cannot be null", {"field": f"body.{key}"})
         with ctx.write() as s:
-            obj = get_or_404(s, obj_id)
+            obj = _get_or_404(res, s, obj_id)
             _check_refs(s, res, values)
             for key, value in values.items():
                 setattr(obj, key, value)
@@ -304,10 +330,9 @@ def make_router(res: Resource) -> APIRouter:
 
     def delete_item(obj_id: IdPath, ctx: Ctx = Depends(ctx_for(res.write))) -> Response:
         with ctx.write() as s:
-            s.delete(get_or_404(s, obj_id))
+            s.delete(_get_or_404(res, s, obj_id))
             s.flush()
         return Response(status_code=204)
 
     router.add_api_route("/{obj_id}", delete_item, methods=["DELETE"], status_code=204, response_class=Response,
                          summary=f"Delete one of {noun} (409 while still referenced)", name=f"delete_{res.path}")
-    return router
