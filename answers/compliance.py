@@ -16,7 +16,7 @@ from audit.catalogue import Catalogue, load_catalogue
 from audit.service import AuditInputs, AuditReport, CircuitRow, DeviceInfo, RawOutput, Redundancy, audit_city, resolved
 from inventory.models import Carrier, Circuit, CommandOutput, ConfigSnapshot, Device, Interface, Room, Unit
 
-from .core import Snapshot
+from .core import SWEEP_KINDS, Snapshot
 
 
 def report(a: Snapshot, *, catalogue: Catalogue | None = None, now: dt.datetime | None = None,
@@ -34,7 +34,7 @@ def compute(a: Snapshot, catalogue: Catalogue, now: dt.datetime | None) -> Audit
 
 def redundancy(a: Snapshot) -> Redundancy:
     g = a.graph()
-    return Redundancy(g, a.failures(), a.spofs(carriers=True), a.protection(), list(g.graph.get("units", {})))
+    return Redundancy(g, a.failures(), a.spofs(SWEEP_KINDS), a.protection(), list(g.graph.get("units", {})))
 
 
 def _catalogue_key(cat: Catalogue) -> Hashable:

@@ -24,6 +24,7 @@ T = TypeVar("T")
 
 # Every kind of single failure the protection classes and the SPOF list are computed over.
 SWEEP_KINDS = ("link", "device", "unit-device", "srlg", "room", "carrier")
+SPOF_KINDS = tuple(k for k in SWEEP_KINDS if k != "carrier")
 
 
 class Snapshot:
@@ -52,13 +53,11 @@ class Snapshot:
     def protection(self) -> dict[str, UnitProtection]:
         return self._answer("protection", (), lambda: classify(self.graph(), self.failures()))
 
-    def spofs(self, *, carriers: bool = False) -> list[SingleFailure]:
-        """Elements whose failure alone loses terminals, worst first; a whole carrier only if asked."""
-        def compute() -> list[SingleFailure]:
-            fs = self.failures() if carriers else [f for f in self.failures() if f.kind != "carrier"]
-            return spof(self.graph(), failures=fs)
-
-        return self._answer("spofs", (carriers,), compute)
+    def spofs(self, kinds: tuple[str, ...] = SPOF_KINDS) -> list[SingleFailure]:
+        """Elements of these kinds whose failure alone loses terminals, worst first (a whole carrier only
+        when asked: SWEEP_KINDS)."""
+        return self._answer("spofs", (kinds,), lambda: spof(self.graph(), failures=[
+            f for f in self.failures() if f.kind in kinds]))
 
     def spof_names(self) -> set[str]:
         """``kind:element`` of every SPOF (the map marks them)."""

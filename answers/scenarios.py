@@ -27,7 +27,7 @@ from topology.scenario import (
     peak_demand,
     simulate_measured,
 )
-from topology.sweep import SweepReport, spof
+from topology.sweep import SweepReport
 from topology.sweep import full_sweep as sweep_all
 
 from .core import Snapshot
@@ -91,12 +91,6 @@ def full_sweep(a: Snapshot, *, n2: bool = True) -> SweepReport:
 def overloads(a: Snapshot, failures: list[SingleFailure]) -> dict[tuple[str, str], list[Overload]]:
     """Overloaded backup circuits under each of the given single failures, with measured demand."""
     return overload_sweep(a.graph(), failures, measured_demand(a))
-
-
-def spofs_of(a: Snapshot, kinds: tuple[str, ...]) -> list[SingleFailure]:
-    """Single points of failure among the given kinds of element only, worst first."""
-    return a._answer("spofs_of", (kinds,), lambda: spof(a.graph(), failures=[f for f in a.failures()
-                                                                            if f.kind in kinds]))
 
 
 def link_pairs(a: Snapshot) -> int:

@@ -32,7 +32,6 @@ class Answers(Snapshot):
     rerun = scenarios.rerun
     full_sweep = scenarios.full_sweep
     overloads = scenarios.overloads
-    spofs_of = scenarios.spofs_of
     link_pairs = scenarios.link_pairs
 
 
@@ -40,7 +39,6 @@ def ask(session: Session) -> Answers:
     return Answers(session)
 
 
-def peek(session_or_url: Session | str, key: tuple[Hashable, ...]) -> Any | None:
+def peek(url: str, key: tuple[Hashable, ...]) -> Any | None:
     """A front door's memo (see Answers.memo) if it is still fresh, without a query."""
-    url = session_or_url if isinstance(session_or_url, str) else cache.url_of(session_or_url)
     return cache.peek(url, ("memo", *key))

@@ -168,7 +168,7 @@ def register(app: typer.Typer) -> None:
                                     code="bad_input")
         with session_scope() as s:
             a = answers.ask(s)
-            g, hits = a.graph(), a.spofs_of(tuple(kind))
+            g, hits = a.graph(), a.spofs(tuple(kind))
         print_spofs(g, hits, top)
 
     @analyze.command("sweep")

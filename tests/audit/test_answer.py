@@ -18,7 +18,7 @@ def test_one_cached_report_and_resolutions_on_a_copy(rendered_city: AuditCity) -
         a = answers.ask(s)
         report = a.compliance()
         assert answers.ask(s).compliance() is report is rendered_city.report
-        assert report.redundancy is not None and report.redundancy.spofs == a.spofs(carriers=True)
+        assert report.redundancy is not None and report.redundancy.spofs == a.spofs(answers.SWEEP_KINDS)
         assert report.redundancy.protection == a.protection()
         host, r = report.unresolved()[0]
         before = len(report.unresolved())
