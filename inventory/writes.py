@@ -5,14 +5,12 @@ fingerprint itself."""
 
 from __future__ import annotations
 
-import itertools
 import threading
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlalchemy.orm import Session as OrmSession
 
-_counter = itertools.count(1)
 _lock = threading.Lock()
 _generation = 0
 _WROTE = "_extranet_wrote"
@@ -26,7 +24,7 @@ def bump() -> int:
     """Count one write (also used when something outside a session changed the data)."""
     global _generation
     with _lock:
-        _generation = next(_counter)
+        _generation += 1
         return _generation
 
 
