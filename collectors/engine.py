@@ -22,6 +22,9 @@ log = logging.getLogger("extranet.collect")
 # netmiko's DEBUG log is a session log: every byte read from the channel, configs and their secrets
 # included. The collector never lets it through, whatever level the application configures.
 logging.getLogger("netmiko").setLevel(logging.INFO)
+# The login is public-key crypto on both sides; on a loaded collector (or 48 logins to one lab process)
+# it outlasts a 3 s connect timeout, and paramiko then reports a timeout as a failed authentication.
+AUTH_TIMEOUT_FLOOR = 10
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def _session(target: Target, creds: Credentials, profile: Profile, settings: Set
         conn = driver(
             device_type=profile.driver, host=target.host, port=target.port, username=creds.username,
             password=creds.password, encoding=target.encoding, conn_timeout=settings.conn_timeout,
-            banner_timeout=settings.conn_timeout, auth_timeout=settings.conn_timeout,
+            banner_timeout=settings.conn_timeout, auth_timeout=max(settings.conn_timeout, AUTH_TIMEOUT_FLOOR),
             read_timeout_override=settings.read_timeout, fast_cli=True, session_log=None,
             use_keys=False, allow_agent=False, disabled_algorithms=None,
         )

@@ -7,6 +7,7 @@ CODES = {
     "auth": "the device rejected the credentials",
     "unreachable": "TCP connection refused or no route",
     "banner_timeout": "TCP accepted but the SSH server never spoke",
+    "auth_timeout": "the SSH server took the credentials but did not answer the login in time",
     "legacy_crypto": "no common SSH algorithm (device offers only algorithms the client refuses, or vice versa)",
     "ssh_negotiation": "the SSH handshake failed for another reason",
     "prompt": "logged in but no CLI prompt appeared",
@@ -18,7 +19,9 @@ CODES = {
     "parse": "raw output kept, but a parser could not read it",
     "internal": "a bug in the collector (reported with the exception type)",
 }
-TRANSIENT = {"connection_lost", "unreachable"}
+# A login that times out is a busy device (or a busy collector), not wrong credentials: try again. A
+# rejected password is never retried, so a lockout policy is not tripped by the collector.
+TRANSIENT = {"connection_lost", "unreachable", "auth_timeout"}
 
 
 class CollectError(Exception):
@@ -45,6 +48,9 @@ def classify(exc: BaseException, *, stage: str, alive: bool | None = None) -> Co
     text = lines[0] if lines else type(exc).__name__
     low = str(exc).lower()
     if isinstance(exc, NetmikoAuthenticationException):
+        # paramiko's auth_timeout surfaces as an AuthenticationException whose text says so
+        if "authentication timeout" in low:
+            return CollectError("auth_timeout", "the login was not answered in time")
         return CollectError("auth", "authentication failed")
     if isinstance(exc, NetmikoTimeoutException):
         if "tcp connection to device failed" in low or "connection refused" in low:

@@ -35,6 +35,9 @@ def test_classify_maps_netmiko_exceptions() -> None:
     from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 
     assert classify(NetmikoAuthenticationException("x"), stage="connect").code == "auth"
+    # what netmiko raises when paramiko's auth_timeout runs out: a slow login, retried, not a wrong password
+    slow = NetmikoAuthenticationException("Authentication to device failed.\n\nAuthentication timeout.")
+    assert classify(slow, stage="connect").code == "auth_timeout"
     assert classify(NetmikoTimeoutException("TCP connection to device failed."), stage="connect").code == "unreachable"
     assert classify(NetmikoTimeoutException("Incompatible ssh peer (no acceptable kex algorithm)"),
                     stage="connect").code == "legacy_crypto"
