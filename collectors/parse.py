@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,22 +27,56 @@ MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", 
 
 
 @dataclass
+class AddressFact:
+    address: str  # with its prefix: "10.1.0.1/30", "2001:db8:1::1/64"
+    secondary: bool = False
+
+    @property
+    def family(self) -> int:
+        return 6 if ":" in self.address else 4
+
+
+@dataclass
 class InterfaceFact:
     name: str
     description: str = ""
-    ip: str | None = None
-    up: bool | None = None
+    ip: str | None = None  # the primary IPv4 with its prefix, as the running screens print it
+    up: bool | None = None  # line protocol, from the running screens (None: not seen there)
     in_octets: int = 0
     out_octets: int = 0
     in_errors: int = 0
     out_errors: int = 0
+    addresses: list[AddressFact] = field(default_factory=list)  # every IPv4/IPv6 address, config first
+    vrf: str | None = None  # VPN instance / VRF the interface is bound to (None: the global table)
+    shutdown: bool | None = None  # administratively down in the config (None: the config was not read)
+    sources: set[str] = field(default_factory=set)  # "state" (display interface / show interfaces), "config"
 
 
 @dataclass
 class NeighborFact:
     local_interface: str
-    neighbor: str
+    neighbor: str  # system name / Device ID as the neighbour announces it
     neighbor_interface: str
+    protocol: str = "lldp"  # lldp | cdp
+    chassis_id: str | None = None
+    mgmt_address: str | None = None
+    platform: str | None = None  # system description / CDP platform line
+
+
+@dataclass
+class RouteFact:
+    """Routing as configured: a static route, a BGP peer or an OSPF network/interface (``kind``)."""
+
+    kind: str  # static | bgp | ospf
+    vrf: str | None = None
+    prefix: str | None = None
+    next_hop: str | None = None
+    interface: str | None = None
+    peer: str | None = None
+    local_as: str | None = None
+    remote_as: str | None = None
+    area: str | None = None
+    process: str | None = None
 
 
 @dataclass
@@ -53,17 +88,35 @@ class EventFact:
 
 
 @dataclass
+class ParseIssue:
+    """One command whose output no parser of its chain could read: that fact is lost, nothing else."""
+
+    key: str  # the profile's command key
+    command: str
+    template: str  # the parser that got furthest (the last tried)
+    line: str  # the first input line it could not read ("" when unknown)
+    message: str
+    code: str = "parse"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"command": self.command, "code": self.code, "template": self.template, "line": self.line,
+                "message": self.message}
+
+
+@dataclass
 class Facts:
     model: str | None = None
     os_version: str | None = None
     serial: str | None = None
     interfaces: list[InterfaceFact] = field(default_factory=list)
     neighbors: list[NeighborFact] = field(default_factory=list)
+    routes: list[RouteFact] = field(default_factory=list)
     mac_count: int | None = None
     arp_count: int | None = None
     events: list[EventFact] = field(default_factory=list)
     config: str | None = None  # scrubbed running config
     config_sha256: str | None = None
+    issues: list[ParseIssue] = field(default_factory=list)
 
 
 @cache
@@ -91,23 +144,52 @@ def _ntc(platform: str, command: str) -> str | None:
     return (Path(folder) / names[0].strip()).read_text(encoding="utf-8")
 
 
-def run_template(profile: Profile, key: str, text: str) -> list[dict[str, object]]:
-    """Rows (lower-case keys) for one command's output, by the profile's parser for that command."""
-    cmd = profile.command(key)
+class TemplateFailed(CollectError):
+    """A parser of a command's chain could not read its output; says which parser and on which line."""
+
+    def __init__(self, command: str, template: str, line: str, detail: str) -> None:
+        super().__init__("parse", f"{command!r}: {template}: {detail}"[:500])
+        self.template, self.line = template, line
+
+
+_INPUT_LINE = re.compile(r"Input Line: (.*)$", re.S)
+
+
+def _one(platform: str, command: str, parser: str, text: str) -> list[dict[str, object]]:
     try:
-        if cmd.parser == "ntc":
-            template = _ntc(profile.platform, cmd.command)
+        if parser == "ntc":
+            template = _ntc(platform, command)
             if template is None:
-                rows = parse_output(platform=profile.platform, command=cmd.command, data=text)
-            else:
-                rows = textfsm.TextFSM(io.StringIO(template)).ParseTextToDicts(text)
-        elif cmd.parser.startswith("own:"):
-            rows = textfsm.TextFSM(io.StringIO(_own(cmd.parser[4:]))).ParseTextToDicts(text)
-        else:
-            return []
+                return parse_output(platform=platform, command=command, data=text)
+            return textfsm.TextFSM(io.StringIO(template)).ParseTextToDicts(text)
+        return textfsm.TextFSM(io.StringIO(_own(parser[4:]))).ParseTextToDicts(text)
     except Exception as exc:  # TextFSMError and friends: the raw text stays, the code says why
-        raise CollectError("parse", f"{cmd.command!r}: {type(exc).__name__}: {str(exc)[:200]}") from exc
-    return [{k.lower(): v for k, v in r.items()} for r in rows]
+        found = _INPUT_LINE.search(str(exc))
+        line = found.group(1).strip()[:200] if found else ""
+        raise TemplateFailed(command, parser, line, f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+
+
+def run_template(profile: Profile, key: str, text: str) -> list[dict[str, object]]:
+    """Rows (lower-case keys) for one command's output. The command's parsers are tried in order, one per
+    layout: the first that reads the output into rows wins; if every parser reads it without error but
+    finds nothing, the answer is no rows; if every one fails, the last failure is raised (TemplateFailed)."""
+    cmd = profile.command(key)
+    if cmd.parser == "none":
+        return []
+    failure: TemplateFailed | None = None
+    empty = False
+    for parser in cmd.parsers:
+        try:
+            rows = _one(profile.platform, cmd.command, parser, text)
+        except TemplateFailed as exc:
+            failure = exc
+            continue
+        if rows:
+            return [{k.lower(): v for k, v in r.items()} for r in rows]
+        empty = True
+    if empty or failure is None:
+        return []
+    raise failure
 
 
 def normalise(profile: Profile, name: str) -> str:
@@ -154,49 +236,77 @@ def _event_time(row: dict[str, object]) -> dt.datetime:
 
 
 def parse_outputs(platform: str, outputs: dict[str, str]) -> Facts:
-    """Facts from raw outputs keyed by profile command key (config, version, serial, interfaces, ...)."""
+    """Facts from raw outputs keyed by profile command key (config, version, serial, interfaces, ...).
+    A command no parser can read costs that command's facts only: it is listed in ``Facts.issues`` and
+    every other command is still read."""
     p = load_profile(platform)
     f = Facts()
     if "config" in outputs:
         f.config = scrub(p, outputs["config"])
         f.config_sha256 = hashlib.sha256(f.config.encode("utf-8")).hexdigest()
-    if "version" in outputs:
-        rows = run_template(p, "version", outputs["version"])
-        if rows:
-            picked = {fact: pick.read(rows[0]) for fact, pick in p.version_facts.items()}
-            f.model, f.os_version = picked.get("model"), picked.get("os_version")
-            f.serial = picked.get("serial", f.serial)
-    if "serial" in outputs:
-        rows = run_template(p, "serial", outputs["serial"])
-        for r in rows:
-            s = r.get("serial") or r.get("device_serial_number")
-            if s:
-                f.serial = str(s)
-                break
-    if "interfaces" in outputs:
-        for r in run_template(p, "interfaces", outputs["interfaces"]):
-            f.interfaces.append(InterfaceFact(
-                name=normalise(p, str(r["interface"])), description=str(r.get("description") or ""),
-                ip=str(r.get("ip_address")) or None, up=str(r.get("protocol_status", "")).lower().startswith("up"),
-                in_octets=_int(r.get("in_octets")), out_octets=_int(r.get("out_octets")),
-                in_errors=_int(r.get("in_errors")), out_errors=_int(r.get("out_errors"))))
-    if "lldp" in outputs:
-        for r in run_template(p, "lldp", outputs["lldp"]):
-            f.neighbors.append(NeighborFact(normalise(p, str(r["local_interface"])), str(r["neighbor_name"]).strip(),
-                                            str(r["neighbor_interface"]).strip()))
-    uplinks = {n.local_interface for n in f.neighbors}
-    if "mac" in outputs:
-        rows = run_template(p, "mac", outputs["mac"])
-        ports = []
-        for r in rows:
-            port = r.get("destination_port") or r.get("interface") or ""
-            ports.append(port[0] if isinstance(port, list) and port else str(port))
-        f.mac_count = sum(1 for port in ports if normalise(p, port) not in uplinks)
-    if "arp" in outputs:
-        rows = run_template(p, "arp", outputs["arp"])
-        f.arp_count = sum(1 for r in rows if p.arp_learned.learned(r))
-    if "log" in outputs:
-        for r in run_template(p, "log", outputs["log"]):
-            f.events.append(EventFact(at=_event_time(r), interface=normalise(p, str(r["interface"])),
-                                      state=str(r["state"]).lower(), message=str(r.get("message") or "")[:500]))
+    for key, read in _READERS:
+        if key not in outputs:
+            continue
+        try:
+            read(p, f, run_template(p, key, outputs[key]))
+        except TemplateFailed as exc:
+            f.issues.append(ParseIssue(key, p.command(key).command, exc.template, exc.line, exc.message))
+        except (KeyError, ValueError, TypeError, IndexError) as exc:
+            # rows a template produced but without the fields a fact needs: a template bug, kept per command
+            f.issues.append(ParseIssue(key, p.command(key).command, "/".join(p.command(key).parsers), "",
+                                       f"{type(exc).__name__}: {str(exc)[:200]}"))
     return f
+
+
+def _version(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
+    if rows:
+        picked = {fact: pick.read(rows[0]) for fact, pick in p.version_facts.items()}
+        f.model, f.os_version = picked.get("model"), picked.get("os_version")
+        f.serial = picked.get("serial", f.serial)
+
+
+def _serial(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
+    for r in rows:
+        s = r.get("serial") or r.get("device_serial_number")
+        if s:
+            f.serial = str(s)
+            break
+
+
+def _interfaces(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
+    for r in rows:
+        f.interfaces.append(InterfaceFact(
+            name=normalise(p, str(r["interface"])), description=str(r.get("description") or ""),
+            ip=str(r.get("ip_address")) or None, up=str(r.get("protocol_status", "")).lower().startswith("up"),
+            in_octets=_int(r.get("in_octets")), out_octets=_int(r.get("out_octets")),
+            in_errors=_int(r.get("in_errors")), out_errors=_int(r.get("out_errors")), sources={"state"}))
+
+
+def _lldp(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
+    for r in rows:
+        f.neighbors.append(NeighborFact(normalise(p, str(r["local_interface"])), str(r["neighbor_name"]).strip(),
+                                        str(r["neighbor_interface"]).strip()))
+
+
+def _mac(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
+    uplinks = {n.local_interface for n in f.neighbors}
+    ports = []
+    for r in rows:
+        port = r.get("destination_port") or r.get("interface") or ""
+        ports.append(port[0] if isinstance(port, list) and port else str(port))
+    f.mac_count = sum(1 for port in ports if normalise(p, port) not in uplinks)
+
+
+def _arp(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
+    f.arp_count = sum(1 for r in rows if p.arp_learned.learned(r))
+
+
+def _log(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
+    for r in rows:
+        f.events.append(EventFact(at=_event_time(r), interface=normalise(p, str(r["interface"])),
+                                  state=str(r["state"]).lower(), message=str(r.get("message") or "")[:500]))
+
+
+# In this order: the MAC count leaves out the ports LLDP names as uplinks.
+_READERS = (("version", _version), ("serial", _serial), ("interfaces", _interfaces), ("lldp", _lldp),
+            ("mac", _mac), ("arp", _arp), ("log", _log))

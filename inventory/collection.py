@@ -29,7 +29,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlmodel import Session, select
 
 from collectors.engine import Credentials, DeviceOutcome, RawOutput, Settings, Target, collect_all
-from collectors.errors import CollectError
 from collectors.parse import Facts, parse_outputs
 from collectors.platforms import load_profile, names
 
@@ -58,7 +57,8 @@ from .redact import redact
 class RunReport:
     run_id: int
     total: int = 0
-    ok: int = 0
+    ok: int = 0  # collected and stored, partial ones included
+    partial: int = 0  # ... of which a command's output could not be parsed (DeviceResult.warnings)
     failed: Counter = field(default_factory=Counter)
     changed: int = 0
     unchanged: int = 0
@@ -196,12 +196,13 @@ def ingest(session: Session, run_id: int, device: Device, outcome: DeviceOutcome
         result.error_code, result.error_message = outcome.error_code, (outcome.error_message or "")[:500]
         _alert_failure(session, run_id, device, outcome.error_code or "failed", outcome.error_message or "")
         return result
-    try:
-        facts = parse_outputs(device.platform, {k: v.text for k, v in outcome.outputs.items()})
-    except CollectError as err:
-        result.error_code, result.error_message = err.code, err.message[:500]
-        return result
-    result.status = "ok"
+    facts = parse_outputs(device.platform, {k: v.text for k, v in outcome.outputs.items()})
+    # a command no parser could read costs that command's facts; the config and the rest are stored
+    result.status = "partial" if facts.issues else "ok"
+    result.warnings = [i.as_dict() for i in facts.issues] or None
+    if facts.issues:
+        result.error_code = "parse"
+        result.error_message = "; ".join(f"{i.command}: {i.line or i.message}" for i in facts.issues)[:500]
     if facts.config is not None:
         last = session.exec(select(ConfigSnapshot).where(ConfigSnapshot.device_id == device.id)
                             .order_by(ConfigSnapshot.id.desc())).first()
@@ -399,6 +400,7 @@ def cancel_run(engine: Engine, run_id: int, *, actor: str = "system") -> None:
 class Progress:
     done: int = 0
     ok: int = 0
+    partial: int = 0
     failed: dict[str, int] = field(default_factory=dict)
     config_changed: int = 0
 
@@ -416,8 +418,9 @@ def run_progress(session: Session, run_ids: list[int]) -> dict[int, Progress]:
         st = stats[run_id]
         st.done += n
         st.config_changed += int(changed or 0)
-        if status == "ok":
+        if status in ("ok", "partial"):
             st.ok += n
+            st.partial += n if status == "partial" else 0
         elif status == "failed":
             st.failed[code or "error"] = st.failed.get(code or "error", 0) + n
     return stats
@@ -428,8 +431,8 @@ def report_of(engine: Engine, run_id: int, seconds: float = 0.0) -> RunReport:
     with session_scope(engine) as s:
         run = s.get(CollectionRun, run_id)
         p = run_progress(s, [run_id])[run_id]
-    return RunReport(run_id=run_id, total=run.total, ok=p.ok, failed=Counter(p.failed), changed=p.config_changed,
-                     unchanged=p.ok - p.config_changed, seconds=seconds)
+    return RunReport(run_id=run_id, total=run.total, ok=p.ok, partial=p.partial, failed=Counter(p.failed),
+                     changed=p.config_changed, unchanged=p.ok - p.config_changed, seconds=seconds)
 
 
 def run_collection(engine: Engine, *, only: str | None = None, lab_inventory: dict[str, Any] | None = None,
@@ -466,8 +469,9 @@ def run_collection(engine: Engine, *, only: str | None = None, lab_inventory: di
 
 
 def _count(report: RunReport, result: DeviceResult) -> None:
-    if result.status == "ok":
+    if result.status in ("ok", "partial"):
         report.ok += 1
+        report.partial += result.status == "partial"
         if result.config_changed:
             report.changed += 1
         else:

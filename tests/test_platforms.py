@@ -29,9 +29,9 @@ def missing(name: str, registry: Registry = REGISTRY, root: Path = ROOT) -> list
         folder = FIXTURES / name / cmd.command.replace(" ", "_")
         if not any(raw.with_suffix(".yml").exists() for raw in (root / folder).glob("*.raw")):
             out.append(f"{folder}/<case>.raw + .yml")
-        if cmd.parser.startswith("own:") and not (root / "collectors" / "templates" / f"{cmd.parser[4:]}.textfsm"
-                                                  ).exists():
-            out.append(f"collectors/templates/{cmd.parser[4:]}.textfsm")
+        for own in cmd.own_templates:
+            if not (root / "collectors" / "templates" / f"{own}.textfsm").exists():
+                out.append(f"collectors/templates/{own}.textfsm")
     for path in (f"audit/platforms/{name}.py", f"lab/personalities/{name}.py"):
         if not (root / path).exists():
             out.append(path)
@@ -90,8 +90,8 @@ def test_one_missing_fixture_pair_is_caught(tmp_path: Path) -> None:
     (root / "collectors" / "templates").mkdir(parents=True)
     parsed = [c for c in registry.profile("acme_os").commands if c.parser != "none"]
     for cmd in parsed:
-        if cmd.parser.startswith("own:"):
-            (root / "collectors" / "templates" / f"{cmd.parser[4:]}.textfsm").write_text("", encoding="utf-8")
+        for own in cmd.own_templates:
+            (root / "collectors" / "templates" / f"{own}.textfsm").write_text("", encoding="utf-8")
         folder = root / FIXTURES / "acme_os" / cmd.command.replace(" ", "_")
         folder.mkdir(parents=True)
         (folder / "case.raw").write_text("", encoding="utf-8")

@@ -53,10 +53,30 @@ class DuplicatePlatform(ProfileError):
 
 @dataclass(frozen=True)
 class Command:
+    """One command a profile runs. ``parsers`` are tried in order (``ntc`` = ntc-templates, ``own:<file>`` =
+    collectors/templates): one per layout the OS generations print, the first that reads the output wins."""
+
     key: str
     command: str
-    parser: str  # none | ntc | own:<template>
+    parsers: tuple[str, ...] = ("none",)
     timeout: float = 20.0
+
+    @property
+    def parser(self) -> str:
+        """The first parser (``none`` when the output is kept raw, as the config is)."""
+        return self.parsers[0]
+
+    @property
+    def own_templates(self) -> tuple[str, ...]:
+        return tuple(p[4:] for p in self.parsers if p.startswith("own:"))
+
+
+def _parsers(spec: Any) -> tuple[str, ...]:
+    items = tuple(str(p) for p in spec) if isinstance(spec, list) else (str(spec),)
+    bad = [p for p in items if p not in ("none", "ntc") and not p.startswith("own:")]
+    if bad or not items or ("none" in items and len(items) > 1):
+        raise ValueError(f"parser {spec!r}: expected none, ntc, own:<template>, or a list of ntc/own:<template>")
+    return items
 
 
 @dataclass(frozen=True)
@@ -135,7 +155,7 @@ def read_profile(path: Path) -> Profile:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         facts = data.get("facts") or {}
-        cmds = tuple(Command(key=k, command=v["command"], parser=v.get("parser", "none"),
+        cmds = tuple(Command(key=k, command=v["command"], parsers=_parsers(v.get("parser", "none")),
                              timeout=float(v.get("timeout", 20))) for k, v in data["commands"].items())
         return Profile(
             platform=data["platform"], driver=data["driver"], prompt=data["prompt"], paging_off=data["paging_off"],
@@ -198,10 +218,10 @@ class Registry:
         if name not in self._profiles:
             prof = read_profile(self.files()[self.check(name)])
             for cmd in prof.commands:
-                own = cmd.parser.removeprefix("own:")
-                if cmd.parser.startswith("own:") and not own.startswith(f"{name}_"):
-                    raise ProfileError(f"{self.files()[name]}: template {own!r} of {cmd.key!r} must be named "
-                                       f"{name}_<command> (collectors/templates)")
+                for own in cmd.own_templates:
+                    if not own.startswith(f"{name}_"):
+                        raise ProfileError(f"{self.files()[name]}: template {own!r} of {cmd.key!r} must be named "
+                                           f"{name}_<command> (collectors/templates)")
             self._profiles[name] = prof
         return self._profiles[name]
 

@@ -30,10 +30,12 @@ from .evidence import (
     CounterSample,
     DeviceResult,
     LinkEvent,
+    RejectedCapture,
+    RoutingFact,
     TerminalCount,
 )
 from .money import BudgetLine, Contract, Incident, Payment
-from .network import Carrier, Circuit, Device, Interface, Link, Room, Unit
+from .network import Carrier, Circuit, Device, Interface, InterfaceAddress, Link, Room, Unit
 from .schedule import Schedule
 from .trail import ChangeLog, MapPosition, Scenario
 
@@ -62,6 +64,7 @@ __all__ = [
     "Incident",
     "IncidentCategory",
     "Interface",
+    "InterfaceAddress",
     "Link",
     "LinkEvent",
     "LinkSource",
@@ -69,8 +72,10 @@ __all__ = [
     "Money",
     "Payment",
     "Platform",
+    "RejectedCapture",
     "ResultStatus",
     "Room",
+    "RoutingFact",
     "RunStatus",
     "Scenario",
     "Schedule",

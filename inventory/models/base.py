@@ -81,6 +81,7 @@ class BillingPeriod(StrEnum):
 
 class LinkSource(StrEnum):
     LLDP = "lldp"
+    CDP = "cdp"
     SUBNET = "subnet"
     DECLARED = "declared"
     MANUAL = "manual"
@@ -143,6 +144,7 @@ class RunStatus(StrEnum):
 
 class ResultStatus(StrEnum):
     OK = "ok"
+    PARTIAL = "partial"  # collected and stored, but at least one command's output could not be parsed
     FAILED = "failed"
     SKIPPED = "skipped"
 

@@ -30,7 +30,7 @@ class DeviceResult(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(foreign_key="collection_run.id", index=True)
     device_id: int = Field(foreign_key="device.id", index=True)
-    status: str = Field(max_length=16, description="ok | failed | skipped")
+    status: str = Field(max_length=16, description="ok | partial | failed | skipped")
     error_code: str | None = Field(default=None, max_length=32)
     error_message: str | None = Field(default=None, max_length=500)
     started_at: dt.datetime = Field(default_factory=utcnow)
@@ -42,6 +42,9 @@ class DeviceResult(SQLModel, table=True):
     # The /30-/31 subnets this device reported ([[net, interface_id], ...]): run finalisation pairs them
     # into subnet links from the database, so it works the same when other processes collected the peers.
     subnets: list | None = Field(default=None, sa_column=Column(JSON))
+    # What was collected but could not be used, one entry per command or capture: {command, code,
+    # template, line, message}. A warning costs that one fact; the config and every other fact are stored.
+    warnings: list | None = Field(default=None, sa_column=Column(JSON))
 
 
 class ConfigSnapshot(SQLModel, table=True):
@@ -131,3 +134,44 @@ class Alert(SQLModel, table=True):
     message: str = Field(default="", max_length=500)
     acknowledged_by: str | None = Field(default=None, max_length=64)
     acknowledged_at: dt.datetime | None = None
+
+
+class RejectedCapture(SQLModel, table=True):
+    """A config that arrived but must not become the device's current one: empty, cut off before its
+    terminator, masked (an evidence export's ``******``), or implausibly large. The raw text stays in
+    ``command_output``; the previous snapshot stays current."""
+
+    __tablename__ = "rejected_capture"
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    run_id: int | None = Field(default=None, foreign_key="collection_run.id", index=True)
+    command_output_id: int | None = Field(default=None, foreign_key="command_output.id")
+    command: str = Field(max_length=128)
+    reason: str = Field(max_length=16, description="empty | truncated | masked | too_large")
+    detail: str = Field(default="", max_length=500)
+    size: int = Field(default=0, sa_type=BigInteger, description="bytes received")
+    sha256: str = Field(default="", max_length=64)
+    source: str = Field(default="ssh", max_length=16, description="ssh | import")
+    rejected_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class RoutingFact(SQLModel, table=True):
+    """Routing as configured on a device (static routes, BGP peers, OSPF areas/interfaces), read from its
+    latest accepted config; replaced as a whole each time a config is ingested."""
+
+    __tablename__ = "routing_fact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    kind: str = Field(max_length=16, description="static | bgp | ospf")
+    vrf: str | None = Field(default=None, max_length=64)
+    prefix: str | None = Field(default=None, max_length=64, description="static: destination; ospf: network")
+    next_hop: str | None = Field(default=None, max_length=64)
+    interface: str | None = Field(default=None, max_length=64)
+    peer: str | None = Field(default=None, max_length=64, description="bgp: neighbour address")
+    local_as: str | None = Field(default=None, max_length=16)
+    remote_as: str | None = Field(default=None, max_length=16)
+    area: str | None = Field(default=None, max_length=32)
+    process: str | None = Field(default=None, max_length=32)
+    snapshot_id: int | None = Field(default=None, foreign_key="config_snapshot.id")

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import JSON, Field, SQLModel
 
 from .base import Money
 
@@ -87,6 +87,9 @@ class Interface(SQLModel, table=True):
     enabled: bool = Field(default=True)
     oper_up: bool | None = Field(default=None)
     mac: str | None = Field(default=None, max_length=32)
+    vrf: str | None = Field(default=None, max_length=64, description="VPN instance / VRF, None = global")
+    source: str = Field(default="declared", max_length=16,
+                        description="declared (the inventory document) | observed (a device's config or screens)")
 
 
 class Circuit(SQLModel, table=True):
@@ -128,7 +131,27 @@ class Link(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     a_interface_id: int = Field(foreign_key="interface.id", index=True)
     z_interface_id: int = Field(foreign_key="interface.id", index=True)
-    source: str = Field(max_length=16, description="lldp | subnet | declared | manual")
+    source: str = Field(max_length=16, description="lldp | cdp | subnet | declared | manual")
     circuit_id: int | None = Field(default=None, foreign_key="circuit.id", index=True)
     first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    # what made the link, latest sighting: {"subnet": "10.0.0.0/30", "vrf": null} or
+    # {"protocol": "lldp", "matched_by": "chassis_id", "remote": "...", "remote_port": "..."}
+    evidence: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+class InterfaceAddress(SQLModel, table=True):
+    """Every address an interface holds (IPv4 and IPv6, primary and secondary), as a device reports it.
+    ``Interface.ip_address`` stays the declared primary IPv4; this is what was seen."""
+
+    __tablename__ = "interface_address"
+    __table_args__ = (UniqueConstraint("interface_id", "address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interface_id: int = Field(foreign_key="interface.id", index=True)
+    address: str = Field(max_length=64, description="the address without prefix")
+    prefix_length: int
+    family: int = Field(description="4 | 6")
+    secondary: bool = Field(default=False)
+    source: str = Field(default="config", max_length=16, description="config | state")
     last_seen: dt.datetime | None = None

@@ -41,7 +41,7 @@ def test_every_parsed_command_has_a_fixture() -> None:
 
 def test_own_templates_all_used_and_fixtured() -> None:
     own = {p.stem for p in (Path(__file__).parents[2] / "collectors" / "templates").glob("*.textfsm")}
-    used = {c.parser[4:] for p in names() for c in load_profile(p).commands if c.parser.startswith("own:")}
+    used = {t for p in names() for c in load_profile(p).commands for t in c.own_templates}
     assert own == used
 
 
@@ -55,9 +55,11 @@ def test_interface_names_normalised_per_vendor(platform: str, short: str, long: 
     assert normalise(load_profile(platform), short) == long
 
 
-def test_parse_error_keeps_a_stable_code() -> None:
-    from collectors.errors import CollectError
-
-    with pytest.raises(CollectError) as err:
-        parse_outputs("huawei_vrp", {"version": "this is not a version\nat all\n"})
-    assert err.value.code == "parse"
+def test_a_parse_error_costs_one_command_and_keeps_a_stable_code() -> None:
+    config = "#\n sysname X\n#\nreturn\n"
+    f = parse_outputs("huawei_vrp", {"version": "this is not a version\nat all\n", "config": config,
+                                     "serial": "ESN of slot 0: 2102351234ABCD\n"})
+    assert [(i.key, i.code) for i in f.issues] == [("version", "parse")]
+    assert f.issues[0].line == "this is not a version" and f.issues[0].template == "ntc"
+    # the other commands are still read, the config still stands
+    assert f.serial == "2102351234ABCD" and f.config is not None and f.config_sha256
