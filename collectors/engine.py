@@ -91,7 +91,7 @@ def _session(target: Target, creds: Credentials, profile: Profile, settings: Set
         stage = "command"
         prompt = re.compile(profile.prompt_re(target.hostname))
         outputs: dict[str, RawOutput] = {}
-        for cmd in profile.commands:
+        for cmd in profile.collected:
             # The prompt must be a whole line, the last thing received, AND come after this command's
             # echo: a late reply to the session-preparation newlines leaves a stray prompt line in the
             # buffer before the echo, and matching it would cut the output short (seen under load).

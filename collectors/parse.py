@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -282,10 +283,41 @@ def _interfaces(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
             in_errors=_int(r.get("in_errors")), out_errors=_int(r.get("out_errors")), sources={"state"}))
 
 
-def _lldp(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
-    for r in rows:
-        f.neighbors.append(NeighborFact(normalise(p, str(r["local_interface"])), str(r["neighbor_name"]).strip(),
-                                        str(r["neighbor_interface"]).strip()))
+def _first(row: dict[str, object], *names: str) -> str:
+    """The first non-empty of several field names: ntc-templates and our own templates name one fact
+    differently across commands (NEIGHBOR_PORT_ID / NEIGHBOR_INTERFACE, MANAGEMENT_IP / MGMT_ADDRESS)."""
+    for name in names:
+        value = row.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else ""
+        if value:
+            return str(value).strip()
+    return ""
+
+
+def _neighbours(protocol: str) -> Callable[[Profile, Facts, list[dict[str, object]]], None]:
+    def read(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
+        seen = {(n.protocol, n.local_interface, n.neighbor): n for n in f.neighbors}
+        for r in rows:
+            n = NeighborFact(
+                normalise(p, _first(r, "local_interface", "local_port")),
+                _first(r, "neighbor_name", "neighbor", "system_name", "destination_host"),
+                _first(r, "neighbor_interface", "neighbor_port_id", "remote_port", "port_id"),
+                protocol=protocol,
+                chassis_id=_first(r, "chassis_id", "neighbor_chassis_id") or None,
+                mgmt_address=_first(r, "mgmt_address", "management_ip", "management_address", "mgmt_ip") or None,
+                platform=_first(r, "platform", "neighbor_description", "system_description") or None)
+            if not n.local_interface or not (n.neighbor or n.chassis_id):
+                continue
+            known = seen.get((protocol, n.local_interface, n.neighbor))
+            if known is None:  # a brief and a detail screen of one neighbour are one neighbour
+                seen[(protocol, n.local_interface, n.neighbor)] = n
+                f.neighbors.append(n)
+            else:
+                for attr in ("chassis_id", "mgmt_address", "platform", "neighbor_interface"):
+                    if not getattr(known, attr) and getattr(n, attr):
+                        setattr(known, attr, getattr(n, attr))
+    return read
 
 
 def _mac(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
@@ -308,5 +340,7 @@ def _log(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
 
 
 # In this order: the MAC count leaves out the ports LLDP names as uplinks.
-_READERS = (("version", _version), ("serial", _serial), ("interfaces", _interfaces), ("lldp", _lldp),
+_READERS = (("version", _version), ("serial", _serial), ("interfaces", _interfaces),
+            ("lldp", _neighbours("lldp")), ("lldp_brief", _neighbours("lldp")),
+            ("cdp", _neighbours("cdp")), ("cdp_brief", _neighbours("cdp")),
             ("mac", _mac), ("arp", _arp), ("log", _log))

@@ -65,7 +65,7 @@ def command_table(platform: str) -> list[tuple[str, str, str]]:
     collector sends); the personality adds what the netmiko driver sends besides (terminal width)."""
     if platform not in _TABLES:
         prof, persona = load_profile(platform), personality(platform)
-        table = [(c.command, "cmd", c.key) for c in prof.commands]
+        table = [(c.command, "cmd", c.key) for c in prof.collected]
         table += [(prof.paging_off, "paging", "")] + [(c, "ok", "") for c in persona.other_ok]
         _TABLES[platform] = [*table, (prof.logout, "logout", "")]
     return _TABLES[platform]

@@ -60,6 +60,9 @@ class Command:
     command: str
     parsers: tuple[str, ...] = ("none",)
     timeout: float = 20.0
+    # False: read when an offline capture holds it (another tool ran it), never run over SSH; e.g. a brief
+    # neighbour screen whose detail form the collector runs instead.
+    collect: bool = True
 
     @property
     def parser(self) -> str:
@@ -130,6 +133,11 @@ class Profile:
     def prompt_re(self, hostname: str) -> str:
         return self.prompt.replace("{host}", re.escape(hostname))
 
+    @property
+    def collected(self) -> tuple[Command, ...]:
+        """The commands a collection runs over SSH, in order (the config first)."""
+        return tuple(c for c in self.commands if c.collect)
+
     def command(self, key: str) -> Command:
         for c in self.commands:
             if c.key == key:
@@ -156,7 +164,8 @@ def read_profile(path: Path) -> Profile:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         facts = data.get("facts") or {}
         cmds = tuple(Command(key=k, command=v["command"], parsers=_parsers(v.get("parser", "none")),
-                             timeout=float(v.get("timeout", 20))) for k, v in data["commands"].items())
+                             timeout=float(v.get("timeout", 20)), collect=bool(v.get("collect", True)))
+                     for k, v in data["commands"].items())
         return Profile(
             platform=data["platform"], driver=data["driver"], prompt=data["prompt"], paging_off=data["paging_off"],
             config_terminator=re.compile(data["config_terminator"], re.M), error=re.compile(data["error"], re.M),

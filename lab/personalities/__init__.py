@@ -37,7 +37,7 @@ def _load(name: str) -> Personality:
     if persona.platform != name or unset:
         raise PersonalityError(f"{module.__name__}: platform {persona.platform!r} (expected {name!r}); "
                                f"unset: {', '.join(unset) or 'none'}")
-    keys = [c.key for c in load_profile(name).commands]
+    keys = [c.key for c in load_profile(name).collected]
     missing = [k for k in keys if getattr(persona, f"render_{k}", None) is None]
     if missing:
         raise PersonalityError(f"{module.__name__} renders no output for profile command(s) {', '.join(missing)}")

@@ -46,7 +46,7 @@ def _stock(ep: dict, creds: Credentials) -> bool:
     conn = ConnectHandler(device_type=prof.driver, host=ep["host"], port=ep["port"], username=creds.username,
                           password=creds.password)
     try:
-        outs = [conn.send_command(c.command, read_timeout=60) for c in prof.commands]
+        outs = [conn.send_command(c.command, read_timeout=60) for c in prof.collected]
     finally:
         conn.disconnect()
     return bool(outs[0])

@@ -57,7 +57,7 @@ def test_collected_facts_equal_what_the_lab_served(served: tuple[LabSpec, LabThr
     for dev in spec.devices:
         o = outcomes[dev.hostname]
         prof = load_profile(dev.platform)
-        assert set(o.outputs) == {c.key for c in prof.commands}
+        assert set(o.outputs) == {c.key for c in prof.collected}
         f = parse_outputs(dev.platform, {k: v.text for k, v in o.outputs.items()})
         assert (f.model, f.os_version, f.serial) == (dev.model, dev.os_version, dev.serial), dev.hostname
         got = {i.name: i for i in f.interfaces}
