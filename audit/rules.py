@@ -524,8 +524,9 @@ def routing_auth(ctx: Context) -> Outcome:
 
 
 PHYS = re.compile(r"^interface\s+(GigabitEthernet|XGigabitEthernet|Ten-GigabitEthernet|TenGigabitEthernet|"
-                  r"FastEthernet|Ethernet|25GE|40GE|100GE|FortyGigE|HundredGigE|gei-|xgei-|xxvgei-|cgei-)"
-                  r" ?\S*$")  # RGOS: `interface GigabitEthernet 0/1`
+                  r"FastEthernet|Ethernet|25GE|40GE|100GE|FortyGigE|HundredGigE|gei-|xgei-|xxvgei-|cgei-|"
+                  r"gei_|fei_|xgei_)"
+                  r" ?\S*$")  # RGOS: `interface GigabitEthernet 0/1`; ZXR10 ROS V4: `interface gei_1/1`
 
 
 @rule

@@ -33,6 +33,8 @@ class LabNeighbor:
     local_interface: str
     neighbor: str  # the far end's hostname (LLDP system name)
     neighbor_interface: str
+    chassis_id: str = ""  # what the far end announces as its chassis id ("": a personality derives one)
+    mgmt_address: str = ""  # its management address TLV ("": none announced)
 
 
 @dataclass

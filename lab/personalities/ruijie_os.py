@@ -1,21 +1,34 @@
-"""The Ruijie RGOS personality's outputs (10.x/11.x layout), rendered from a `LabDevice`.
+"""The Ruijie RGOS personality's outputs, rendered from a `LabDevice` in the layout of its OS generation.
 
 RGOS names interfaces with a space ("GigabitEthernet 0/1") and abbreviates them without one in tables
 ("Gi0/1"); a privilege-15 user lands in `#`; local-user passwords are type 0 (clear) or 7 (reversible),
-`enable secret` is type 5."""
+`enable secret` is type 5.
+
+Generations (`generation()`, from the device's os_version), as the fixtures of
+tests/collectors/fixtures/ruijie_os/ show them: RGOS 10.x prints no Index line and puts a port's
+description in its switchport block (`interface's description:"..."`), spells `Chassis ID`/`Port ID` in
+the LLDP detail screen, has no `Module information` in `show version` and no Live Time column in the MAC
+table; RGOS 11.x/12.x print all of those the newer way."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from lab.model import LabDevice, LabInterface, LabLogEvent
+from lab.model import LabDevice, LabInterface, LabLogEvent, LabNeighbor
 
 from .base import B64, HEX, LOGHOST, LOGIN_NOTICE, NTP_SERVER, Personality, mask, oldest_first, pk, token
+
+GENERATIONS = ("rgos10", "rgos11")
+
+
+def generation(dev: LabDevice) -> str:
+    """The layout family the device prints: RGOS 10.x, or 11.x/12.x (which print alike)."""
+    return "rgos10" if dev.os_version.startswith("10.") else "rgos11"
 
 
 def _soft(dev: LabDevice) -> str:
     series = dev.model.removeprefix("RG-").split("-")[0]
-    return f"{series}_RGOS {dev.os_version}" if dev.os_version.startswith("11") else f"RGOS {dev.os_version}"
+    return f"RGOS {dev.os_version}" if generation(dev) == "rgos10" else f"{series}_RGOS {dev.os_version}"
 
 
 class RuijieOs(Personality):
@@ -89,6 +102,15 @@ class RuijieOs(Personality):
 
     def render_version(self, dev: LabDevice) -> str:
         start = dt.datetime(2026, 4, 29, 18, 0, 0)
+        if generation(dev) == "rgos10":  # no patch line, a CTRL version, no module list
+            return (f"System description      : Ruijie Switch({dev.model}) By Ruijie Networks\n"
+                    f"System start time       : {start:%Y-%m-%d %H:%M:%S}\n"
+                    "System uptime           : 210:03:12:00\n"
+                    "System hardware version : 3.20\n"
+                    f"System software version : {_soft(dev)} Release(185813)\n"
+                    "System boot version     : 10.4.185813\n"
+                    "System CTRL version     : 10.4.185813\n"
+                    f"System serial number    : {dev.serial}\n")
         return (f"System description      : Ruijie Switch({dev.model}) By Ruijie Networks\n"
                 f"System start time       : {start:%Y-%m-%d %H:%M:%S}\n"
                 "System uptime           : 210:03:12:00\n"
@@ -103,6 +125,31 @@ class RuijieOs(Personality):
                 "    Boot version        : 1.3.8\n"
                 f"    Software version    : {_soft(dev)}\n"
                 f"    Serial number       : {dev.serial}\n")
+
+    def _iface10(self, dev: LabDevice, i: LabInterface) -> str:
+        """RGOS 10: no Index line, the description inside the attributes block of every non-loopback port."""
+        st = "UP" if i.up else "DOWN"
+        loop = i.name.startswith("Loopback")
+        out = [f"{i.name} is {st}  , line protocol is {st}",
+               "Hardware is Loopback" if loop else "Hardware is marvell GigabitEthernet",
+               f"Interface address is: {i.ip}" if i.ip else "Interface address is: no ip address",
+               f"  MTU 1500 bytes, BW {(i.speed_mbps or 1000) * 1000} Kbit",
+               "  Encapsulation protocol is Ethernet-II, loopback not set",
+               "  Keepalive interval is 10 sec , no set", "  Carrier delay is 2 sec", "  RXload is 1 ,Txload is 1"]
+        if not loop:
+            out += ["  Switchport attributes:", f"    interface's description:\"{i.description}\"",
+                    "    medium-type is copper", "    Priority is 0",
+                    f"    admin duplex mode is AUTO, oper duplex is {'Full' if i.up else 'Unknown'}"]
+        elif i.description:  # a loopback has no attributes block; the router form carries its description
+            out.insert(2, f"Description: {i.description}")
+        out += ["  5 minutes input rate 0 bits/sec, 0 packets/sec",
+                "  5 minutes output rate 0 bits/sec, 0 packets/sec",
+                f"    {pk(i.in_octets)} packets input, {i.in_octets} bytes, 0 no buffer, 0 dropped",
+                "    Received 0 broadcasts, 0 runts, 0 giants",
+                f"    {i.in_errors} input errors, 0 CRC, 0 frame, 0 overrun, 0 abort",
+                f"    {pk(i.out_octets)} packets output, {i.out_octets} bytes, 0 underruns, 0 dropped",
+                f"    {i.out_errors} output errors, 0 collisions, 0 interface resets"]
+        return "\n".join(out) + "\n"
 
     def _iface(self, dev: LabDevice, n: int, i: LabInterface) -> str:
         st = "UP" if i.up else "DOWN"
@@ -126,9 +173,50 @@ class RuijieOs(Personality):
         return "\n".join(out) + "\n"
 
     def render_interfaces(self, dev: LabDevice) -> str:
+        if generation(dev) == "rgos10":
+            return "".join(self._iface10(dev, i) for i in dev.interfaces)
         return "".join(self._iface(dev, n, i) for n, i in enumerate(dev.interfaces, start=1))
 
+    def chassis(self, n: LabNeighbor) -> str:
+        """The chassis id the far end announces (the spec's, else one derived from its name)."""
+        return n.chassis_id or self.mac(n.neighbor, "base")
+
     def render_lldp(self, dev: LabDevice) -> str:
+        """`show lldp neighbors detail`: one block per neighbour; without a management address the far end
+        announces its MAC under subtype 802, as RGOS boxes do by default."""
+        old = generation(dev) == "rgos10"
+        ident = "ID" if old else "id"
+        out: list[str] = []
+        for k, n in enumerate(dev.neighbors, start=1):
+            rule = [] if old else ["-" * 60]
+            out += ["", *rule, f"  LLDP neighbor-information of port [{n.local_interface}]", *rule,
+                    f"  Neighbor index                    : {k}",
+                    "  Device type                       : LLDP Device",
+                    "  Update time                       : 0days 2hours 11minutes 7seconds",
+                    "  Aging time                        : 104 seconds", "",
+                    "  Chassis ID type                   : MAC address",
+                    f"  Chassis {ident}                        : {self.chassis(n)}",
+                    f"  System name                       : {n.neighbor}",
+                    "  System description                : Lab neighbour",
+                    "  System capabilities supported     : Bridge, Router",
+                    "  System capabilities enabled       : Bridge, Router", ""]
+            if n.mgmt_address:
+                family = "ipv6" if ":" in n.mgmt_address else "ipv4"
+                out += [f"  Management address subtype        : {family}",
+                        f"  Management address                : {n.mgmt_address}"]
+            else:
+                out += ["  Management address subtype        : 802",
+                        f"  Management address                : {self.chassis(n)}"]
+            out += ["  Interface numbering subtype       : ifIndex", f"  Interface number                  : {k}",
+                    "  Object identifier                 :", "",
+                    "  Port ID type                      : Interface name",
+                    f"  Port {ident}                           : {n.neighbor_interface}",
+                    f"  Port description                  : {n.neighbor_interface}",
+                    "  Port VLAN ID                      : 1", "  Maximum frame Size                : 1500"]
+        return "\n".join(out) + "\n"
+
+    def render_lldp_brief(self, dev: LabDevice) -> str:
+        """`show lldp neighbors`, offline-only in the profile; one table in both generations."""
         out = ["Capability codes:", "    (R) Router, (B) Bridge, (C) DOCSIS Cable Device, (T) Telephone",
                "    (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other",
                f"{'System Name':<21}{'Local Intf':<21}{'Port ID':<23}{'Capability':<11}Aging-time"]
@@ -139,6 +227,11 @@ class RuijieOs(Personality):
 
     def render_mac(self, dev: LabDevice) -> str:
         port, entries = self.learned(dev)
+        if generation(dev) == "rgos10":  # no Live Time column
+            out = [f"{'Vlan':<11} {'MAC Address':<20} {'Type':<8} Interface",
+                   f"{'-' * 10} {'-' * 20} {'-' * 8} {'-' * 19}"]
+            out += [f"{'10':>10} {m:<20} {'DYNAMIC':<8} {port.name if port else ''}" for _ip, m in entries]
+            return "\n".join(out) + "\n"
         out = [f"{'Vlan':<11} {'MAC Address':<20} {'Type':<8} {'Interface':<30} Live Time",
                f"{'-' * 10} {'-' * 20} {'-' * 8} {'-' * 30} {'-' * 13}"]
         out += [f"{'10':>10} {m:<20} {'DYNAMIC':<8} {port.name if port else '':<30} 0d 00:05:11" for _ip, m in entries]

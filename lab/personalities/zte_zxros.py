@@ -1,4 +1,11 @@
-"""The ZTE ZXROS personality's outputs (ZXR10 59xx / M6000-S layout), rendered from a `LabDevice`.
+"""The ZTE ZXROS personality's outputs, rendered from a `LabDevice` in the layout of its OS generation.
+
+Generations (`generation()`, from the os_version), as the fixtures of tests/collectors/fixtures/zte_zxros/
+show them: ZXR10 ROS V4 (59xx/52xx/89xx switches, `gei_1/1` names) prints its version as a product line
+plus `ZXR10 ROS Version V4...`, interfaces as `X is up, line protocol is up` with Input/Output counter
+blocks, and MAC rows with stc/per flags; ZXROS V5 (M6000-S, 59xx V5, ZXCTN) the `ifindex:` screens. The
+inventory, ARP and alarm-log screens are rendered alike for both (no public V4 capture shows
+them differently).
 
 ZXROS groups the running config in `!<section>` ... `!</section>` blocks, closes each nested view with
 `$`, and configures the login lines with one-line `line console|telnet ...` commands (the telnet line
@@ -8,9 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lab.model import LabDevice, LabInterface, LabLogEvent
+from lab.model import LabDevice, LabInterface, LabLogEvent, LabNeighbor
 
 from .base import B64, LOGHOST, LOGIN_NOTICE, NTP_SERVER, Personality, mask, oldest_first, pk, token
+
+GENERATIONS = ("v4", "v5")
+# Screens a V4 box is rendered with in the V5 layout: no public V4 capture or manual example shows them.
+V4_AS_V5 = ("serial", "arp", "log")
+
+
+def generation(dev: LabDevice) -> str:
+    """ROS V4.x boxes print the V4 screens; V5.x (and the V3 M6000 routers) the V5 ones."""
+    return "v4" if dev.os_version.upper().startswith("V4") else "v5"
 
 
 class ZteZxros(Personality):
@@ -79,6 +95,13 @@ class ZteZxros(Personality):
     def render_version(self, dev: LabDevice) -> str:
         short = dev.model.split(None, 1)[-1]
         family = dev.model.split(None, 1)[0]
+        if generation(dev) == "v4":  # the product line wraps after RELEASE, the ROS line names the release
+            return (f"{dev.model} Software, Version ZXR10 {short[:2]}00 V2.8.23.C.20, RELEASE\nSOFTWARE\n"
+                    "Copyright (c) 2000-2014 by ZTE Corporation\nCompiled Apr 17 2014, 10:21:09\n"
+                    "ZXR10 Router Operating System Software, ZTE Corporation\n"
+                    f"ZXR10 ROS Version {dev.os_version}\n"
+                    "System image files are local: //flash//img/zxr10.zar\n"
+                    "ZXR10 uptime is 210 days, 3 hours, 12 minutes\n")
         return (f"{dev.model}\n"
                 f"ZTE {family} Software, Version: {short} {dev.os_version}, Release software\n"
                 "Copyright (c) 2023 by ZTE Corporation\n"
@@ -119,20 +142,71 @@ class ZteZxros(Personality):
                 f"  E_Unicasts        {pk(i.out_octets):<20} E_CRC_ERROR        {i.out_errors}"]
         return "\n".join(out) + "\n"
 
+    def _iface4(self, dev: LabDevice, i: LabInterface) -> str:
+        st = "up" if i.up else "down"
+        out = [f"{i.name} is {st if i.up else 'administratively down'}, line protocol is {st}",
+               f"  Description is {i.description or 'none'}"]
+        if i.ip:
+            out += [f"  Internet address is {i.ip}"]
+        out += [f"  MAC address is {self.mac(dev.hostname, i.name)}"]
+        out += [f"  MTU 1500 bytes BW {(i.speed_mbps or 1000) * 1000} Kbits",
+                "  120 seconds input rate :           0 Bps,         0 pps",
+                "  120 seconds output rate:           0 Bps,         0 pps",
+                "  Input :",
+                f"    Packets    : {pk(i.in_octets):<22} Bytes     : {i.in_octets}",
+                f"    Oversize   : {0:<22} CRC-ERROR : {i.in_errors}",
+                "  Output :",
+                f"    Packets    : {pk(i.out_octets):<22} Bytes     : {i.out_octets}",
+                f"    LateCollision: {0:<20} Total Error: {i.out_errors}"]
+        return "\n".join(out) + "\n"
+
     def render_interfaces(self, dev: LabDevice) -> str:
+        if generation(dev) == "v4":
+            return "".join(self._iface4(dev, i) for i in dev.interfaces)
         return "".join(self._iface(dev, n, i) for n, i in enumerate(dev.interfaces, start=1))
 
+    def chassis(self, n: LabNeighbor) -> str:
+        """The chassis id the far end announces (the spec's, else one derived from its name)."""
+        return n.chassis_id or self.mac(n.neighbor, "base")
+
     def render_lldp(self, dev: LabDevice) -> str:
+        """`show lldp entry`: one block per neighbour, parted by dashes; identifiers carry their subtype."""
+        v4 = generation(dev) == "v4"
+        out: list[str] = []
+        for n in dev.neighbors:
+            out += [f"{'Local port' if v4 else 'Local Port':<18}: {n.local_interface}",
+                    f"{'Chassis ID':<18}: {self.chassis(n)} (mac address)",
+                    f"{'Port ID':<18}: {n.neighbor_interface} (interface name)",
+                    f"{'Port description' if v4 else 'Port Description':<18}: {n.neighbor_interface}",
+                    f"{'System name' if v4 else 'System Name':<18}: {n.neighbor}",
+                    f"{'System description' if v4 else 'System Description'}: Lab neighbour"]
+            if n.mgmt_address:
+                family = "ipv6" if ":" in n.mgmt_address else "ipv4"
+                out += [f"{'Management address' if v4 else 'Management Address'}: {n.mgmt_address} ({family})"]
+            out += [f"{'Time to live' if v4 else 'Time To Live':<18}: 120", "-" * 80]
+        return "\n".join(out) + ("\n" if out else "")
+
+    def render_lldp_brief(self, dev: LabDevice) -> str:
+        """`show lldp neighbor`, offline-only in the profile."""
         out = ["System capability descriptor:(R)Repeater,(B)Bridge,(W)WLAN access point,(r)Router,(T)Telephone,",
                "  (D)DOCSIS cable device,(S)Station only,(C)Customer Bridge,(s)Service Bridge,(O)Other",
                f"{'Local Port':<16}{'Chassis ID':<18}{'Expire':<8}{'Port ID':<24}{'System Name':<24}Capability",
                "-" * 100]
-        out += [f"{n.local_interface:<15} {self.mac(n.neighbor, 'base'):<17} {'110':<7} "
+        out += [f"{n.local_interface:<15} {self.chassis(n):<17} {'110':<7} "
                 f"{n.neighbor_interface:<23} {n.neighbor:<23} B,r" for n in dev.neighbors]
         return "\n".join(out) + "\n"
 
     def render_mac(self, dev: LabDevice) -> str:
         port, entries = self.learned(dev)
+        if generation(dev) == "v4":
+            out = [f"Total MAC address : {len(entries)}", "",
+                   "Flags: vid--VLAN id, stc--static, per--permanent, toS--to-static,",
+                   "       srF--source filter, dsF--destination filter, time--day:hour:min:sec",
+                   "       Frm--mac from where:0,drv;1,config;2,VPN;3,802.1X;4,micro;5,dhcp", "",
+                   "MAC_Address    VLAN_id  Port           Frm  Time         stc per toS srF dsF", "-" * 80]
+            out += [f"{m:<14} {'10':<8} {port.name if port else '':<14} {'0':<4} {'0:00:05:11':<12} 0   0   0   0   0"
+                    for _ip, m in entries]
+            return "\n".join(out) + "\n"
         out = [f"Total MAC address : {len(entries)}",
                "Flags: vid--VLAN ID, vsi--VPLS name, Sta--static, Per--permanent,", "       Ser--service, Dyn--dynamic",
                f"{'MAC':<18}{'VID/VSI':<16}{'Outgoing-interface':<24}Flags", "-" * 68]
