@@ -546,8 +546,16 @@ def record_subnets(session: Session, networks: set[str] | None = None, now: dt.d
     if networks is not None and not networks:
         return 0
     members, mgmt = addressing(session, networks)
-    new = sum(know(session, a.interface_id, z.interface_id, "subnet", now, evidence=ev)
-              for a, z, ev in subnet_links(subnets(members, mgmt)))
+    # A dual-stack link shares an IPv4 and an IPv6 subnet: one row, whose evidence is the first subnet
+    # (IPv4 first) and names the others, so it does not flip between them from run to run.
+    pairs: dict[tuple[int, int], dict[str, Any]] = {}
+    for a, z, ev in subnet_links(subnets(members, mgmt)):
+        known = pairs.get((a.interface_id, z.interface_id))
+        if known is None:
+            pairs[(a.interface_id, z.interface_id)] = ev
+        else:
+            known["also"] = [*known.get("also", []), ev["subnet"]]
+    new = sum(know(session, a, z, "subnet", now, evidence=ev) for (a, z), ev in pairs.items())
     session.flush()
     return new
 
