@@ -237,3 +237,28 @@ def test_management_and_loopback_rules_are_data() -> None:
     assert links.is_loopback("LoopBack0") and links.is_loopback("Loopback 1") and not links.is_loopback("Logic0")
     assert links.chassis_key("00E0-FC12-3456") == links.chassis_key("00:e0:fc:12:34:56") == "00e0fc123456"
     assert links.host_key("QHD-DC-SW1(FOX1234ABCD)") == "qhd-dc-sw1"
+
+
+def test_an_observed_interface_the_document_names_becomes_declared(db: Engine) -> None:
+    from inventory.io import import_document, parse_texts
+
+    run(db, {"QHD-R2": Facts(interfaces=[cfg("GigabitEthernet0/7", "10.70.0.1/30", description="seen first")])})
+    doc = """\
+version: 1
+rooms:
+  - {code: CORE, name: 核心机房, is_core: true}
+devices:
+  - hostname: QHD-R2
+    platform: cisco_ios
+    vendor: Cisco
+    role: core
+    room: CORE
+    mgmt_address: 172.16.0.2
+    interfaces:
+      - {name: GigabitEthernet0/7, description: 到 U009 的专线, ip: 10.70.0.1/30}
+"""
+    with session_scope(db) as s:
+        import_document(s, parse_texts([("devices.yaml", doc)]))
+    with session_scope(db) as s:
+        iface = s.exec(select(Interface).where(Interface.name == "GigabitEthernet0/7")).one()
+        assert (iface.source, iface.description) == ("declared", "到 U009 的专线")

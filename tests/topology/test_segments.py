@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from collectors.parse import AddressFact, Facts, InterfaceFact
 from inventory.collection import _save_facts, finalise_run
