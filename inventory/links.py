@@ -57,6 +57,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -366,6 +367,7 @@ def _store_addresses(session: Session, iface_ids: list[int],
     with session.no_autoflush:
         existing = list(session.exec(select(InterfaceAddress).where(
             InterfaceAddress.interface_id.in_(iface_ids))).all()) if iface_ids else []  # type: ignore[attr-defined]
+    unchanged: list[int] = []
     for row in existing:
         value = want.pop((row.interface_id, row.address), None)
         if value is None:
@@ -375,9 +377,16 @@ def _store_addresses(session: Session, iface_ids: list[int],
         parsed, secondary, source = value
         if row.source == "config" and source == "state" and "config" not in carried:
             source = "config"  # the config was not read this time: a screen showing it does not demote it
-        row.prefix_length, row.family, row.secondary = parsed.network.prefixlen, parsed.version, secondary
-        row.source, row.last_seen = source, now
+        fresh = (parsed.network.prefixlen, parsed.version, secondary, source)
+        if (row.prefix_length, row.family, row.secondary, row.source) == fresh:
+            unchanged.append(row.id)  # the common case: one statement for all of them below
+            continue
+        row.prefix_length, row.family, row.secondary, row.source = fresh
+        row.last_seen = now
         session.add(row)
+    if unchanged:
+        session.execute(update(InterfaceAddress).where(InterfaceAddress.id.in_(unchanged))  # type: ignore[union-attr]
+                        .values(last_seen=now).execution_options(synchronize_session=False))
     for (iface_id, addr), (parsed, secondary, source) in want.items():
         session.add(InterfaceAddress(interface_id=iface_id, address=addr, prefix_length=parsed.network.prefixlen,
                                      family=parsed.version, secondary=secondary, source=source, last_seen=now))
