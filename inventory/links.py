@@ -286,7 +286,8 @@ def observe_interfaces(session: Session, device: Device, facts: Iterable[_Interf
                        now: dt.datetime | None = None) -> Observed:
     """Store what a device reported about its interfaces and addresses (precedence: module docstring).
     Returns the device's interfaces by name and the subnets of its usable addresses for the run's
-    subnet links. Three statements and one flush per device, whatever the number of interfaces."""
+    subnet links. A handful of statements and at most one flush per device, whatever the number of
+    interfaces (the save path is timed: ingest must not become slower than collecting)."""
     now = now or utcnow()
     facts = [f for f in facts if f.name and len(f.name) <= 64]
     with session.no_autoflush:
@@ -318,10 +319,13 @@ def observe_interfaces(session: Session, device: Device, facts: Iterable[_Interf
     carried = {s for f in facts for s in f.sources} & {"config", "state"}
     _store_addresses(session, [i.id for i in by_name.values() if i.id is not None], pending, carried, now)
     out.interfaces.update({i.name: i for i in by_name.values()})
+    seen: set[tuple[str, int]] = set()
     for iface, _f, found in pending:
         for parsed, _secondary, _source in found.values():
-            if usable(iface.name, iface.vrf, parsed) is None:
-                out.subnets.append([str(parsed.network), iface.id])
+            entry = (str(parsed.network), iface.id)
+            if entry not in seen and usable(iface.name, iface.vrf, parsed) is None:
+                seen.add(entry)
+                out.subnets.append(list(entry))
     return out
 
 
