@@ -2,7 +2,8 @@
 
 Evidence kept per device: raw CommandOutput per command (admin raw view), a ConfigSnapshot only when
 the scrubbed config changed (sha256, previous_id), CounterSample / LinkEvent / TerminalCount from the
-parsed facts, Link rows seen by LLDP and by shared /30-/31 subnets, and a DeviceResult with a stable
+parsed facts, observed interfaces and addresses, Link rows seen by LLDP/CDP and by shared subnets
+(inventory.links), and a DeviceResult with a stable
 error code. A device that fails keeps its last good snapshot. Credentials come from the environment,
 a secrets file or the lab's credentials file: never from the database and never into logs."""
 
@@ -43,7 +44,6 @@ from .models import (
     CounterSample,
     Device,
     DeviceResult,
-    Interface,
     LinkEvent,
     Room,
     TerminalCount,
@@ -237,12 +237,14 @@ def _alert_failure(session: Session, run_id: int, device: Device, code: str, mes
 
 def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now: dt.datetime,
                 ) -> list[list[Any]]:
-    """Store counters, log events, terminal counts and LLDP links; return the /30-/31 subnets seen.
+    """Store interfaces and addresses (inventory.links.observe_interfaces: unknown ones are created as
+    observed), counters, log events, terminal counts and LLDP/CDP links; return the subnets of the
+    device's usable addresses ([network, interface id]), paired into links when the run closes.
     Lookups are batched and do not autoflush: a device used to cost ~40 statements and a flush per
     LLDP neighbour, which made saving slower than collecting."""
-    subnets: list[list[Any]] = []
+    seen = links.observe_interfaces(session, device, facts.interfaces, now)
+    ifaces = seen.interfaces
     with session.no_autoflush:
-        ifaces = {i.name: i for i in session.exec(select(Interface).where(Interface.device_id == device.id)).all()}
         known: set[tuple[str, dt.datetime, str]] = set()
         if facts.events:
             since = min(e.at for e in facts.events)
@@ -254,10 +256,6 @@ def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now
             continue
         session.add(CounterSample(interface_id=i.id, sampled_at=now, in_octets=f.in_octets, out_octets=f.out_octets,
                                   in_errors=f.in_errors, out_errors=f.out_errors, run_id=run_id))
-        if f.ip:
-            net = ipaddress.ip_interface(f.ip).network
-            if net.prefixlen in (30, 31):
-                subnets.append([str(net), i.id])
     for e in facts.events:
         if (e.interface, e.at, e.state) in known:
             continue
@@ -268,9 +266,8 @@ def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now
     if facts.mac_count is not None:
         session.add(TerminalCount(device_id=device.id, unit_id=device.unit_id, counted_at=now,
                                   mac_count=facts.mac_count, arp_count=facts.arp_count or 0, run_id=run_id))
-    links.record_lldp(session, [(device.hostname, n.local_interface, n.neighbor, n.neighbor_interface)
-                                for n in facts.neighbors], now=now)
-    return subnets
+    links.record_neighbours(session, device, facts.neighbors, now=now)
+    return seen.subnets
 
 
 def _utc(t: dt.datetime) -> dt.datetime:
@@ -481,13 +478,14 @@ def _count(report: RunReport, result: DeviceResult) -> None:
 
 
 def _subnet_links(session: Session, run_id: int) -> None:
-    segments: dict[str, list[tuple[int, int]]] = {}
-    rows = session.exec(select(DeviceResult.device_id, DeviceResult.subnets)
+    """The subnet links of the networks the run's devices reported, over the whole inventory's
+    addressing: a segment's other members need not have been in this run to count."""
+    networks: set[str] = set()
+    rows = session.exec(select(DeviceResult.subnets)
                         .where(DeviceResult.run_id == run_id, DeviceResult.subnets != None)).all()  # noqa: E711
-    for device_id, subnets in rows:
-        for net, iface_id in subnets or []:
-            segments.setdefault(net, []).append((device_id, iface_id))
-    links.record_segments(session, segments)
+    for subnets in rows:
+        networks.update(str(entry[0]) for entry in subnets or [])
+    links.record_subnets(session, networks)
 
 
 # ------------------------------------------------------------------------------------ offline import

@@ -509,7 +509,9 @@ class _Import:
                 ip, prefix = (spec.ip.split("/") if spec.ip else (None, None))
                 values = {"device_id": device.id, "name": spec.name, "description": spec.description,
                           "ip_address": ip, "prefix_length": int(prefix) if prefix else None,
-                          "speed_mbps": spec.speed_mbps, "enabled": spec.enabled}
+                          "speed_mbps": spec.speed_mbps, "enabled": spec.enabled,
+                          # an interface a device reported first is declared once the document names it
+                          "source": "declared"}
                 iface = self.ifaces.get((device.id, spec.name))
                 if iface is None:
                     iface = Interface(**values)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .net import Net
+from .net import Net, element_name, failable
 
 KINDS = ("link", "device", "unit-device", "srlg", "room", "carrier")
 
@@ -14,7 +14,7 @@ KINDS = ("link", "device", "unit-device", "srlg", "room", "carrier")
 @dataclass
 class SingleFailure:
     kind: str  # link | device | unit-device | srlg | room | carrier
-    element: str  # cid / link key, hostname, SRLG name, room code, carrier code
+    element: str  # cid / link key, hostname (or segment node id), SRLG name, room code, carrier code
     units_cut: list[int] = field(default_factory=list)  # unit indexes (net.units)
     units_degraded: list[int] = field(default_factory=list)
     terminals_lost: int = 0
@@ -31,10 +31,10 @@ def elements(net: Net, kind: str) -> list[tuple[str, list[int], list[int]]]:
     if kind == "link":
         return [(k, [], [e]) for e, k in enumerate(net.keys) if not net.unit_internal[e]]
     if kind == "device":
-        return [(net.nodes[i].split(":", 1)[1], [i], []) for i in range(len(net.nodes))
-                if net.nodes[i].startswith("device:") and net.owner[i] < 0]
+        return [(element_name(net.nodes[i]), [i], []) for i in range(len(net.nodes))
+                if failable(net.nodes[i]) and net.owner[i] < 0]
     if kind == "unit-device":
-        return [(net.nodes[i].split(":", 1)[1], [i], []) for i in range(len(net.nodes)) if net.owner[i] >= 0]
+        return [(element_name(net.nodes[i]), [i], []) for i in range(len(net.nodes)) if net.owner[i] >= 0]
     if kind == "srlg":
         groups: dict[str, list[int]] = {}
         for e, s in enumerate(net.srlg):

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from .failures import SingleFailure
-from .net import Net, get_net
+from .net import Net, element_name, failable, get_net
 from .views import View, get_views
 
 # Below this many rooms one BFS pair per room is cheaper than building the contracted graph.
@@ -86,16 +86,16 @@ def n1_fast(g: nx.MultiGraph, kinds: Iterable[str] = ("link", "device"), *,
         out["link"] = [build("link", k, full.lost_by_edge(e), prim.lost_by_edge(e))
                        for e, k in enumerate(net.keys) if not net.unit_internal[e]]
     if "device" in kinds:
-        out["device"] = [build("device", net.nodes[v].split(":", 1)[1], full.lost_by_device(v),
+        out["device"] = [build("device", element_name(net.nodes[v]), full.lost_by_device(v),
                                prim.lost_by_device(v))
-                         for v in range(len(net.nodes)) if net.nodes[v].startswith("device:") and net.owner[v] < 0]
+                         for v in range(len(net.nodes)) if failable(net.nodes[v]) and net.owner[v] < 0]
     many = sum(1 for r in net.room_nodes if r) >= CONTRACT_ROOMS_FROM
     if "room" in kinds and (rooms == "contract" or (rooms == "auto" and many)):
         room_failures = _rooms_by_contraction(g, net, build_from, had_all)
         if room_failures is not None:
             out["room"] = room_failures
     if "unit-device" in kinds:
-        out["unit-device"] = [build_from("unit-device", net.nodes[v].split(":", 1)[1],
+        out["unit-device"] = [build_from("unit-device", element_name(net.nodes[v]),
                                          holders_of_devices(full.lost_by_unit_device(v)),
                                          holders_of_devices(prim.lost_by_unit_device(v)))
                               for v in range(len(net.nodes)) if net.owner[v] >= 0]

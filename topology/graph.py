@@ -2,10 +2,13 @@
 inventory (the one database read of topology/). The answers layer (answers/) caches it per state
 of the database and shares it read-only with every analysis.
 
-Nodes: ``device:<HOSTNAME>`` (kind="device") and ``external:<name>`` (kind="external", one per
-uplink target such as the provincial extranet). Edges: one per active circuit whose two ends are
-placed (a device interface, or a device plus an external network), key = circuit cid; plus one per
-discovered/manual link that no circuit explains, key = ``link:<id>``. Parallel circuits are kept.
+Nodes: ``device:<HOSTNAME>`` (kind="device"), ``external:<name>`` (kind="external", one per
+uplink target such as the provincial extranet) and ``segment:[VRF:]<network>`` (kind="segment": a
+shared subnet of three or more interfaces, the LAN switch nobody collected; it fails like a device).
+Edges: one per active circuit whose two ends are placed (a device interface, or a device plus an
+external network), key = circuit cid; plus one per discovered/manual link that no circuit explains,
+key = ``link:<id>`` (with the link's ``evidence``); plus one per segment member,
+key = ``segment:<key>~<HOST>:<interface>``. Parallel circuits are kept.
 
 Observed state where collected: edge ``oper_up`` (False when a port was collected down; listed in
 ``G.graph["down_links"]``) and node ``terminals_measured`` (newest MAC/ARP count). Analyses use the
@@ -25,7 +28,7 @@ from sqlmodel import Session, select
 
 from inventory.models import Carrier, Circuit, Device, Interface, Link, Room, TerminalCount, Unit
 
-from .net import no_gc
+from .net import SEGMENT, no_gc
 
 DEVICE = "device:"
 EXTERNAL = "external:"
@@ -147,18 +150,29 @@ def _add_circuits(g: nx.MultiGraph, rows: _Rows, session: Session) -> set[frozen
 def _add_links(g: nx.MultiGraph, rows: _Rows, session: Session, explained: set[frozenset[int]], *,
                discovered: bool) -> None:
     """Circuit edges already say where their Link rows are; a link nobody declared becomes its own edge
-    (one per interface pair, whatever number of sources saw it)."""
-    links = session.exec(select(Link.id, Link.a_interface_id, Link.z_interface_id, Link.source, Link.circuit_id)
-                         .order_by(Link.id)).all()
+    (one per interface pair, whatever number of sources saw it). The pairwise rows of a shared segment
+    become one segment node instead, each member attached to it once (``_add_segments``)."""
+    links = session.exec(select(Link.id, Link.a_interface_id, Link.z_interface_id, Link.source, Link.circuit_id,
+                                Link.evidence).order_by(Link.id)).all()
     for link in links:
         if link.circuit_id is not None:
             explained.add(frozenset((link.a_interface_id, link.z_interface_id)))
     if not discovered:
         return
     ifaces, devices = rows.interfaces, rows.devices
+    segments: dict[str, dict[str, Any]] = {}
     for link in links:
+        if link.a_interface_id not in ifaces or link.z_interface_id not in ifaces:
+            continue
+        evidence = link.evidence or {}
+        if link.source == "subnet" and evidence.get("kind") == "segment":
+            key = _segment_key(evidence)
+            seg = segments.setdefault(key, {"evidence": evidence, "members": set(), "links": []})
+            seg["members"].update((link.a_interface_id, link.z_interface_id))
+            seg["links"].append(link.id)
+            continue
         pair = frozenset((link.a_interface_id, link.z_interface_id))
-        if pair in explained or link.a_interface_id not in ifaces or link.z_interface_id not in ifaces:
+        if pair in explained:
             continue
         explained.add(pair)
         ai, zi = ifaces[link.a_interface_id], ifaces[link.z_interface_id]
@@ -168,7 +182,45 @@ def _add_links(g: nx.MultiGraph, rows: _Rows, session: Session, explained: set[f
                    bandwidth_mbps=min(speeds) if speeds else 0, srlg=None, source=link.source,
                    a_interface=ai.name, z_interface=zi.name, oper_up=_oper(ai, zi),
                    a_room=g.nodes[a]["room"], z_room=g.nodes[z]["room"],
-                   a_unit=g.nodes[a]["unit"], z_unit=g.nodes[z]["unit"])
+                   a_unit=g.nodes[a]["unit"], z_unit=g.nodes[z]["unit"], evidence=link.evidence)
+    _add_segments(g, rows, segments)
+
+
+def _segment_key(evidence: dict[str, Any]) -> str:
+    vrf = evidence.get("vrf")
+    net = str(evidence.get("subnet"))
+    return f"{vrf}:{net}" if isinstance(vrf, str) and vrf else net
+
+
+def segment_node(key: str) -> str:
+    return SEGMENT + key
+
+
+def _add_segments(g: nx.MultiGraph, rows: _Rows, segments: dict[str, dict[str, Any]]) -> None:
+    """One node per shared segment (kind ``segment``), one edge per member interface: failing the node
+    cuts every member at once, failing an edge only that member's port. A segment whose members all sit
+    in one unit (or one room) belongs to it, so it carries that unit's LAN traffic and nothing else."""
+    ifaces, devices = rows.interfaces, rows.devices
+    for key, seg in sorted(segments.items()):
+        members = sorted(seg["members"])
+        hosts = [device_node(devices[ifaces[i].device_id].hostname) for i in members]
+        units = {g.nodes[h]["unit"] for h in hosts}
+        rooms = {g.nodes[h]["room"] for h in hosts}
+        node = segment_node(key)
+        ev = seg["evidence"]
+        g.add_node(node, kind="segment", hostname=None, role="segment", platform=None, vendor=None,
+                   room=next(iter(rooms)) if len(rooms) == 1 else None,
+                   unit=next(iter(units)) if len(units) == 1 else None, terminals=0, enabled=True,
+                   terminals_measured=None, subnet=ev.get("subnet"), vrf=ev.get("vrf"), members=len(members),
+                   links=sorted(seg["links"]))
+        for iid, host in zip(members, hosts, strict=True):
+            i = ifaces[iid]
+            g.add_edge(host, node, key=f"{node}~{devices[i.device_id].hostname}:{i.name}", carrier=None,
+                       circuit=None, role="internal", bandwidth_mbps=i.speed_mbps or 0, srlg=None, source="subnet",
+                       a_interface=i.name, z_interface=None, oper_up=_oper(i, None),
+                       a_room=g.nodes[host]["room"], z_room=g.nodes[node]["room"],
+                       a_unit=g.nodes[host]["unit"], z_unit=g.nodes[node]["unit"],
+                       evidence={k: v for k, v in ev.items() if k != "addresses"})
 
 
 def _add_core(g: nx.MultiGraph) -> None:

@@ -32,8 +32,8 @@ MIN_UNIT_GAP = 95.0  # arc length per unit, about one Chinese label
 
 @dataclass
 class MapNode:
-    id: str  # room:CODE | unit:CODE | device:HOST | external:NAME
-    kind: str  # room | unit | device | external
+    id: str  # room:CODE | unit:CODE | device:HOST | external:NAME | segment:[VRF:]NETWORK
+    kind: str  # room | unit | device | external | segment
     label: str
     x: float
     y: float
@@ -58,9 +58,10 @@ class MapEdge:
     role: str
     bandwidth_mbps: int
     srlg: str | None
-    source_kind: str  # declared | lldp | subnet | manual
+    source_kind: str  # declared | lldp | cdp | subnet | manual
     spof: bool = False
     parallel: int = 0  # index among the edges between the same two nodes (0 = first)
+    evidence: dict[str, Any] | None = None  # what made a discovered link (inventory.links)
 
 
 @dataclass
@@ -127,8 +128,9 @@ def compute(g: nx.MultiGraph, level: str, *, classes: dict[str, str] | None = No
                         terminals=unit_terms.get(code, 0), cls=classes.get(code)))
     if level == "devices":
         _device_nodes(g, rooms, units, room_pos, unit_pos, homes, spof, classes, add)
+    placed = _segment_nodes(g, level, out, spof)
 
-    out.edges.extend(_map_edges(g, level, spof))
+    out.edges.extend(_map_edges(g, level, spof, placed))
 
     for node in out.nodes:
         if saved and node.id in saved:
@@ -137,17 +139,52 @@ def compute(g: nx.MultiGraph, level: str, *, classes: dict[str, str] | None = No
     return out
 
 
-def _map_edges(g: nx.MultiGraph, level: str, spof: set[str]) -> list[MapEdge]:
+def _owner(g: nx.MultiGraph, level: str, node: str) -> str | None:
+    """The map node a graph node is drawn as at this level (None: not drawn)."""
+    data = g.nodes[node]
+    if data.get("kind") == "external" or (level == "devices" and data.get("kind") != "segment"):
+        return node
+    if level == "units" and data.get("unit"):
+        return f"unit:{data['unit']}"
+    if data.get("room"):
+        return f"room:{data['room']}"
+    return None  # a unit device at the rooms level: its circuits are summarised on the room
+
+
+def _segment_nodes(g: nx.MultiGraph, level: str, out: MapLevel, spof: set[str]) -> dict[str, str | None]:
+    """Segment node → the map node it is drawn as. A segment whose members all fold into one map node
+    (one room at the rooms level, one unit at the units level) is inside it; otherwise it is drawn
+    itself, between its members (their mean position, nudged so it does not cover one of them)."""
+    at = {n.id: n for n in out.nodes}
+    placed: dict[str, str | None] = {}
+    for node, data in sorted(g.nodes(data=True)):
+        if data.get("kind") != "segment":
+            continue
+        ends = sorted({o for nb in g.neighbors(node) if (o := _owner(g, level, nb)) is not None and o in at})
+        if len(ends) == 1 and level != "devices":
+            placed[node] = ends[0]
+            continue
+        if not ends:
+            placed[node] = None
+            continue
+        x = sum(at[e].x for e in ends) / len(ends)
+        y = sum(at[e].y for e in ends) / len(ends) + 18.0
+        key = node.split(":", 1)[1]
+        out.nodes.append(MapNode(node, "segment", key, round(x, 1), round(y, 1), room=data.get("room"),
+                                 unit=data.get("unit"), spof=f"device:{node}" in spof, role="segment"))
+        placed[node] = node
+    return placed
+
+
+def _map_edges(g: nx.MultiGraph, level: str, spof: set[str], placed: dict[str, str | None] | None = None,
+               ) -> list[MapEdge]:
     """Each graph edge between the map nodes its ends belong to at this level (parallel ones numbered)."""
+    placed = placed or {}
+
     def owner(node: str) -> str | None:
-        data = g.nodes[node]
-        if data.get("kind") == "external" or level == "devices":
-            return node
-        if level == "units" and data.get("unit"):
-            return f"unit:{data['unit']}"
-        if data.get("room"):
-            return f"room:{data['room']}"
-        return None  # a unit device at the rooms level: its circuits are summarised on the room
+        if node in placed:
+            return placed[node]
+        return _owner(g, level, node)
 
     edges: list[MapEdge] = []
     seen: dict[frozenset[str], int] = {}
@@ -162,7 +199,7 @@ def _map_edges(g: nx.MultiGraph, level: str, spof: set[str]) -> list[MapEdge]:
         edges.append(MapEdge(str(key), a, b, d.get("carrier"), d.get("role") or "internal",
                              int(d.get("bandwidth_mbps") or 0), srlg, d.get("source") or "declared",
                              spof=f"link:{key}" in spof or (bool(srlg) and f"srlg:{srlg}" in spof),
-                             parallel=index))
+                             parallel=index, evidence=d.get("evidence")))
     return edges
 
 

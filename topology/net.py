@@ -26,6 +26,20 @@ import networkx as nx
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# A shared subnet of three or more interfaces (a LAN, the switch nobody collected) is one node of the
+# graph: failing it cuts every member's attachment at once (topology.graph builds it).
+SEGMENT = "segment:"
+
+
+def failable(node: str) -> bool:
+    """A node that fails as a device (a device, or a segment: the unseen switch of a shared LAN)."""
+    return node.startswith(("device:", SEGMENT))
+
+
+def element_name(node: str) -> str:
+    """How a failure names a node: a device by its hostname, a segment by its node id."""
+    return node.split(":", 1)[1] if node.startswith("device:") else node
+
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
@@ -123,7 +137,7 @@ def _make_net(g: nx.MultiGraph) -> Net:
     holders: list[list[tuple[int, int]]] = []
     unit_terminals: list[int] = []
     for ui, code in enumerate(units):
-        devs = unit_devices[ui]
+        devs = [d for d in unit_devices[ui] if not nodes[d].startswith(SEGMENT)]  # a segment holds no terminals
         held = [(d, terms[d]) for d in devs if terms[d] > 0]
         if not held and devs:
             # No per-device counts: spread the unit's declared count over its devices.

@@ -26,7 +26,7 @@ import networkx as nx
 from inventory.errors import ExtranetError, NotFound
 
 from .failures import SingleFailure, elements
-from .net import Net, get_net, no_gc, reach
+from .net import Net, element_name, failable, get_net, no_gc, reach
 from .sweep import compare, full_sweep, spof, sweep_single
 
 # C1 names spof() and the sweeps next to simulate(); they live in topology.sweep.
@@ -132,9 +132,10 @@ def resolve(g: nx.MultiGraph, spec: FailureSpec) -> tuple[set[int], set[int]]:
     edges = {k: i for i, k in enumerate(net.keys)}
     for e in _pick("link", spec.links, edges, sorted(edges)):
         dead_edges.add(e)
-    devices = {n.split(":", 1)[1]: i for i, n in enumerate(net.nodes) if n.startswith("device:")}
-    devices.update({n: i for i, n in enumerate(net.nodes) if n.startswith("device:")})
-    dead_nodes.update(_pick("device", spec.devices, devices, sorted(k for k in devices if ":" not in k)))
+    devices = {element_name(n): i for i, n in enumerate(net.nodes) if failable(n)}
+    devices.update({n: i for i, n in enumerate(net.nodes) if failable(n)})
+    dead_nodes.update(_pick("device", spec.devices, devices,
+                            sorted(k for k in devices if not k.startswith("device:"))))
     rooms = {code: i for i, code in enumerate(net.rooms)}
     rooms.update({d["name"]: rooms[code] for code, d in g.graph["rooms"].items()})
     for r in _pick("room", spec.rooms, rooms, [f"{c} ({d['name']})" for c, d in g.graph["rooms"].items()]):

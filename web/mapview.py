@@ -36,6 +36,10 @@ def vis_data(m: MapLevel, lang: str = "zh") -> dict[str, Any]:
                         font={"size": 18})
         elif n.kind == "external":
             node.update(label=n.label, shape="hexagon", size=22, color="#6a1b9a", font={"size": 13})
+        elif n.kind == "segment":  # a shared LAN: the switch nobody collected
+            node.update(label=mark + n.label, shape="diamond", size=8, font={"size": 9},
+                        color={"background": "#90a4ae", "border": SPOF_BORDER if n.spof else "#455a64"},
+                        borderWidth=4 if n.spof else 1)
         else:
             colour = CLASS_COLOURS.get(n.cls) if n.unit else ("#263238" if n.role == "core" else "#546e7a")
             label = n.label + (f"\n{n.terminals}" if n.terminals else "")
@@ -76,4 +80,23 @@ def _edge_title(e: Any, lang: str) -> str:
         if lang == "zh" else e.role
     extra = f" · {e.srlg}" if e.srlg else ""
     spof = (" · ⚠ 单点故障" if lang == "zh" else " · ⚠ SPOF") if e.spof else ""
-    return f"{e.id} · {carrier} · {role} · {e.bandwidth_mbps} Mbps{extra}{spof}"
+    return f"{e.id} · {carrier} · {role} · {e.bandwidth_mbps} Mbps{extra}{spof}{_evidence(e.evidence, lang)}"
+
+
+def _evidence(ev: dict[str, Any] | None, lang: str) -> str:
+    """What made a discovered link, in one line of its tooltip."""
+    if not ev:
+        return ""
+    if "subnet" in ev:
+        vrf = ev.get("vrf")
+        where = f" VRF {vrf}" if isinstance(vrf, str) and vrf else ""
+        kind = {"segment": ("共享网段", "shared segment"), "point-to-point": ("点到点", "point-to-point")}.get(
+            str(ev.get("kind")), (str(ev.get("kind")), str(ev.get("kind"))))[0 if lang == "zh" else 1]
+        return f"\n{kind} {ev['subnet']}{where} · {ev.get('members')}" + (" 个成员" if lang == "zh" else " members")
+    seen = ev.get("seen_by") or {}
+    how = {"name": ("系统名", "system name"), "mgmt_address": ("管理地址", "management address"),
+           "chassis_id": ("机箱 ID", "chassis id")}
+    parts = [f"{host}: {how.get(str(v.get('matched_by')), ('?', '?'))[0 if lang == 'zh' else 1]}"
+             for host, v in sorted(seen.items())]
+    label = str(ev.get("protocol", "")).upper()
+    return f"\n{label} " + ("按" if lang == "zh" else "by ") + ", ".join(parts) if parts else ""

@@ -26,7 +26,10 @@ from inventory.models import (
     Incident,
     IncidentCategory,
     Interface,
+    InterfaceAddress,
+    Link,
     LinkEvent,
+    LinkSource,
     Payment,
     Platform,
     Room,
@@ -79,6 +82,13 @@ EVIDENCE: list[Resource] = [
     Resource("terminal-counts", TerminalCount, "inventory.read", "collect.run", "evidence", {}, (),
              {"device": ("device_id", Device, "hostname"), "unit": ("unit_id", Unit, "code")},
              title="terminal counts", read_only=True),
+    # Links are written by inventory.links alone (collection, imports); here they are read with the
+    # evidence that made each one.
+    Resource("links", Link, "inventory.read", "collect.run", "evidence", {"source": tuple(enum_values(LinkSource))},
+             (), {}, title="links (with their evidence)", read_only=True),
+    Resource("interface-addresses", InterfaceAddress, "inventory.read", "collect.run", "evidence",
+             {"source": ("config", "state")}, ("address",), {},
+             title="interface addresses seen on the devices", read_only=True),
     Resource("counter-samples", CounterSample, "inventory.read", "collect.run", "evidence", {}, (), {},
              title="interface counter samples", read_only=True),
 ]

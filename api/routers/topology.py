@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 import answers
@@ -48,6 +48,10 @@ class MapEdgeOut(BaseModel):
     source_kind: str
     spof: bool
     parallel: int
+    evidence: dict[str, Any] | None = Field(
+        default=None, description="what made a discovered link: {kind, subnet, vrf, family, members} for a "
+                                  "shared subnet, {protocol, seen_by: {HOST: {local_port, remote, remote_port, "
+                                  "matched_by, chassis_id, mgmt_address}}} for LLDP/CDP")
 
 
 class MapLevelOut(BaseModel):

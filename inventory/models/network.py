@@ -71,6 +71,8 @@ class Device(SQLModel, table=True):
     legacy_crypto: bool = Field(default=False, description="only SHA-1 kex / ssh-rsa host keys")
     declared_terminals: int = Field(default=0, ge=0, description="terminals behind this access device")
     enabled: bool = Field(default=True)
+    chassis_id: str | None = Field(default=None, max_length=64,
+                                   description="LLDP chassis id its neighbours announce for it (inventory.links)")
 
 
 class Interface(SQLModel, table=True):

@@ -113,20 +113,23 @@ def test_subnet_links_are_recorded_once(sample_copy: Engine) -> None:
         assert answers.ask(s).drift().items == []
 
 
-def test_subnet_pairs_point_to_point_and_small_shared_segments() -> None:
-    def iface(i: int, dev: int, ip: str | None) -> Interface:
-        return Interface(id=i, device_id=dev, name=f"GE0/0/{i}", ip_address=ip)
+def test_subnet_pairs_any_prefix_length_and_segments_pairwise() -> None:
+    def iface(i: int, dev: int, ip: str | None, name: str | None = None) -> Interface:
+        return Interface(id=i, device_id=dev, name=name or f"GE0/0/{i}", ip_address=ip)
 
     pairs = subnet_pairs([
         iface(1, 1, "10.0.0.1/30"), iface(2, 2, "10.0.0.2/30"),  # point-to-point
         iface(3, 1, "10.0.1.1/31"), iface(4, 1, "10.0.1.0/31"),  # same device: not a link
-        iface(5, 3, "10.0.2.1/29"), iface(6, 4, "10.0.2.2/29"), iface(7, 5, "10.0.2.3/29"),  # /29 with 3: no
-        iface(8, 6, "10.0.3.1/27"), iface(9, 7, "10.0.3.2/27"), iface(10, 8, "10.0.3.3/27"),  # shared segment
-        iface(11, 9, "10.0.4.1/24"), iface(12, 10, "10.0.4.2/24"),  # a LAN, not an adjacency
+        iface(5, 3, "10.0.2.1/29"), iface(6, 4, "10.0.2.2/29"), iface(7, 5, "10.0.2.3/29"),  # a segment of three
+        iface(11, 9, "10.0.4.1/24"), iface(12, 10, "10.0.4.2/24"),  # two routers on a /24: a link
+        iface(15, 13, "10.0.5.1/32", "LoopBack0"), iface(16, 14, "10.0.5.2/24", "LoopBack1"),
+        iface(17, 15, "10.0.5.3/24", "LoopBack1"),  # loopbacks never pair
+        iface(18, 16, "10.0.6.1/24", "MEth0/0/1"), iface(19, 17, "10.0.6.2/24", "M-GigabitEthernet0/0/0"),
         iface(13, 11, None), iface(14, 12, "not-an-ip"),
     ])
     assert [(a.id, z.id, net) for a, z, net in pairs] == [
-        (1, 2, "10.0.0.0/30"), (8, 9, "10.0.3.0/27"), (8, 10, "10.0.3.0/27"), (9, 10, "10.0.3.0/27")]
+        (1, 2, "10.0.0.0/30"), (5, 6, "10.0.2.0/29"), (5, 7, "10.0.2.0/29"), (6, 7, "10.0.2.0/29"),
+        (11, 12, "10.0.4.0/24")]
 
 
 def test_drift_on_lldp_rendered_and_parsed_like_a_collection(sample_copy: Engine) -> None:

@@ -79,6 +79,9 @@ def upgrade() -> None:
     with op.batch_alter_table('device_result', schema=None) as batch_op:
         batch_op.add_column(sa.Column('warnings', sa.JSON(), nullable=True))
 
+    with op.batch_alter_table('device', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('chassis_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+
     with op.batch_alter_table('interface', schema=None) as batch_op:
         batch_op.add_column(sa.Column('vrf', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         # rows that exist were all written by the document import
@@ -97,6 +100,9 @@ def downgrade() -> None:
     with op.batch_alter_table('interface', schema=None) as batch_op:
         batch_op.drop_column('source')
         batch_op.drop_column('vrf')
+
+    with op.batch_alter_table('device', schema=None) as batch_op:
+        batch_op.drop_column('chassis_id')
 
     with op.batch_alter_table('device_result', schema=None) as batch_op:
         batch_op.drop_column('warnings')
