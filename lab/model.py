@@ -33,6 +33,9 @@ class LabNeighbor:
     local_interface: str
     neighbor: str  # the far end's hostname (LLDP system name)
     neighbor_interface: str
+    # What an LLDP detail screen shows of the far end besides its name (empty: not known to the lab).
+    mgmt_address: str = ""
+    platform: str = ""  # the far end's model, the first line of its system description
 
 
 @dataclass
