@@ -339,7 +339,7 @@ class HuaweiVrp(Personality):
             return "\n".join(out) + "\n"
         out = ["Local Interface         Exptime(s) Neighbor Interface      Neighbor Device",
                "-------------------------------------------------------------------------------"]
-        out += [f"{n.local_interface:<30}{104:>3}  {n.neighbor_interface:<24}{n.neighbor}" for n in dev.neighbors]
+        out += [f"{n.local_interface:<30}{104:>3}  {n.neighbor_interface:<23} {n.neighbor}" for n in dev.neighbors]
         return "\n".join(out) + "\n"
 
     # ------------------------------------------------------------------------------------- MAC / ARP
