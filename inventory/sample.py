@@ -53,7 +53,7 @@ ZONE = {"CORE": "zone-a", "CITIZEN": "zone-a", "CLOUD": "zone-a", "YANSHAN": "zo
 MODELS: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("huawei_vrp", "core"): [("S12708", "V200R019C10SPC500")],
     ("huawei_vrp", "firewall"): [("USG6650", "V600R007C20SPC500")],
-    ("huawei_vrp", "aggregation"): [("AR6280", "V300R019C13SPC200"), ("NE20E-S8", "V800R011C10SPC100")],
+    ("huawei_vrp", "aggregation"): [("CE6881-48S6CQ", "V200R005C20SPC800"), ("NE20E-S8", "V800R011C10SPC100")],
     ("huawei_vrp", "access-router"): [("AR6120", "V300R019C13SPC200"), ("AR2220", "V200R010C10SPC700"),
                                       ("AR1220", "V200R007C00SPC900")],
     ("huawei_vrp", "access-switch"): [("S5735-L24T4S-A1", "V200R021C00SPC100"), ("S5720-28X-LI-AC", "V200R019C10SPC500")],

@@ -33,8 +33,10 @@ class LabNeighbor:
     local_interface: str
     neighbor: str  # the far end's hostname (LLDP system name)
     neighbor_interface: str
+    # What a neighbour detail screen shows of the far end besides its name (empty: not known to the lab).
     chassis_id: str = ""  # what the far end announces as its chassis id ("": a personality derives one)
     mgmt_address: str = ""  # its management address TLV ("": none announced)
+    platform: str = ""  # the far end's model, the first line of its system description
 
 
 @dataclass

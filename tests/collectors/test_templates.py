@@ -60,6 +60,6 @@ def test_a_parse_error_costs_one_command_and_keeps_a_stable_code() -> None:
     f = parse_outputs("huawei_vrp", {"version": "this is not a version\nat all\n", "config": config,
                                      "serial": "ESN of slot 0: 2102351234ABCD\n"})
     assert [(i.key, i.code) for i in f.issues] == [("version", "parse")]
-    assert f.issues[0].line == "this is not a version" and f.issues[0].template == "ntc"
+    assert f.issues[0].line == "this is not a version" and f.issues[0].template == "own:huawei_vrp_display_version"
     # the other commands are still read, the config still stands
     assert f.serial == "2102351234ABCD" and f.config is not None and f.config_sha256
