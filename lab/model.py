@@ -33,6 +33,7 @@ class LabNeighbor:
     local_interface: str
     neighbor: str  # the far end's hostname (LLDP system name)
     neighbor_interface: str
+    mgmt_address: str = ""  # the far end's management address, as its LLDP/CDP detail announces it
 
 
 @dataclass

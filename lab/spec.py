@@ -179,6 +179,7 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
     iface_by_id = {i.id: i for i in ifaces}
     # Far ends by name, served or not: a device at the edge of a slice still sees its neighbours by LLDP.
     hostnames = dict(session.exec(select(Device.id, Device.hostname)).all())
+    mgmts = dict(session.exec(select(Device.id, Device.mgmt_address)).all())
     far_end = {i.id: (i.device_id, i.name) for i in session.exec(select(Interface.id, Interface.device_id,
                                                                         Interface.name)).all()}
     hours = expected_failover_hours(session)
@@ -222,7 +223,8 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
             continue
         for (dev, name), (other, other_name) in (ends, ends[::-1]):
             if dev in lab_devs:
-                lab_devs[dev].neighbors.append(LabNeighbor(name, hostnames[other], other_name))
+                lab_devs[dev].neighbors.append(LabNeighbor(name, hostnames[other], other_name,
+                                                           mgmt_address=mgmts.get(other) or ""))
 
     _log_incidents(session, iface_by_id, lab_devs)
     return LabSpec(devices=list(lab_devs.values()), seed=SEED)
