@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
-from collectors.platforms import REGISTRY
+from collectors.parse import run_template
+from collectors.platforms import REGISTRY, load_profile
 from inventory.sample import MODELS
 from lab.model import LabDevice
+from lab.personalities import personality
 from lab.personalities.hp_comware import GENERATIONS, generation
 
 from .layout_check import assert_reads_the_truth, device, served_and_read
 
+FIXTURES = Path(__file__).parent / "fixtures" / "hp_comware"
 SWITCH = ("Ten-GigabitEthernet1/0/25", "GigabitEthernet1/0/24", "LoopBack0")
 ROUTER = ("GigabitEthernet0/0", "GigabitEthernet0/1", "LoopBack0")
 CASES = [("cw5", "S5120-28P-SI", "5.20.99, Release 1512", SWITCH), ("cw5", "MSR30-20", "5.20, Release 2513P07", ROUTER),
@@ -41,7 +46,6 @@ def test_the_sample_city_mixes_every_generation() -> None:
 
 
 def test_comware5_screens_are_comware5_and_hpe_says_hpe() -> None:
-    from lab.personalities import personality
     persona = personality("hp_comware")
     cw5 = device("hp_comware", *CASES[1][1:], 1)
     hpe = device("hp_comware", *CASES[4][1:], 4)
@@ -51,3 +55,11 @@ def test_comware5_screens_are_comware5_and_hpe_says_hpe() -> None:
     assert persona.render("version", hpe).startswith("HPE Comware Software, Version 7.1.070")
     assert "LLDP agent nearest-bridge:" in persona.render("lldp", hpe)
     assert "LLDP agent" not in persona.render("lldp", cw5)
+
+
+@pytest.mark.parametrize("name", ["cw5-router", "cw7-router", "cw7-switch", "cw5-switch"])
+def test_display_interface_needs_no_blank_line_between_interfaces(name: str) -> None:
+    # a capture pasted from a terminal log often loses its blank lines; the counter blocks must still end
+    raw = (FIXTURES / "display_interface" / f"{name}.raw").read_text(encoding="utf-8")
+    prof = load_profile("hp_comware")
+    assert run_template(prof, "interfaces", raw.replace("\n\n", "\n")) == run_template(prof, "interfaces", raw)
