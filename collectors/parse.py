@@ -302,7 +302,9 @@ def _neighbours(protocol: str) -> Callable[[Profile, Facts, list[dict[str, objec
             n = NeighborFact(
                 normalise(p, _first(r, "local_interface", "local_port")),
                 _first(r, "neighbor_name", "neighbor", "system_name", "destination_host"),
-                _first(r, "neighbor_interface", "neighbor_port_id", "remote_port", "port_id"),
+                # a port ID before NEIGHBOR_INTERFACE: ntc's LLDP detail templates (Cisco, Huawei) put the
+                # neighbour's port description there, prose, not the port
+                _first(r, "neighbor_port_id", "neighbor_interface", "remote_port", "port_id"),
                 protocol=protocol,
                 chassis_id=_first(r, "chassis_id", "neighbor_chassis_id") or None,
                 mgmt_address=_first(r, "mgmt_address", "management_ip", "management_address", "mgmt_ip") or None,

@@ -60,7 +60,9 @@ MODELS: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("hp_comware", "aggregation"): [("MSR5680", "7.1.064, Release 0821P16")],
     ("hp_comware", "access-router"): [("MSR3620", "7.1.064, Release 0821P16"), ("MSR2630", "7.1.064, Release 0707P17"),
                                       ("MSR30-20", "5.20, Release 2513P07")],
-    ("hp_comware", "access-switch"): [("S5130S-28S-EI", "7.1.070, Release 3507P10"), ("S5120-28P-SI", "5.20.99, Release 1512")],
+    # HPE-branded Comware 7 (HPE names its Comware switches by number) beside H3C Comware 5
+    ("hp_comware", "access-switch"): [("5130-24G-4SFP+ EI", "7.1.070, Release 3208P10"),
+                                      ("S5120-28P-SI", "5.20.99, Release 1512")],
     ("cisco_ios", "aggregation"): [("ISR4451-X/K9", "16.9.5")],
     ("cisco_ios", "access-router"): [("ISR4331/K9", "16.12.4")],
     ("cisco_ios", "access-switch"): [("WS-C2960X-24TS-L", "15.2(7)E4")],

@@ -91,24 +91,34 @@ class CiscoIos(Personality):
         return body
 
     # ------------------------------------------------------------------------------------- show
+    # Each screen in the layout of the device's generation (see `generation`), as the parser fixtures
+    # tests/collectors/fixtures/cisco_ios/<command>/<generation>-*.raw show it.
     def render_version(self, dev: LabDevice) -> str:
         train = dev.os_version
-        xe = train.startswith("16")
-        image = "X86_64_LINUX_IOSD-UNIVERSALK9-M" if xe else "C2960X-UNIVERSALK9-M"
+        xe = generation(dev) == "iosxe"
+        cat9k = dev.model.startswith("C9")
+        if cat9k:
+            image, family = "CAT9K_IOSXE", "Catalyst L3 Switch"
+        elif xe:
+            image, family = "X86_64_LINUX_IOSD-UNIVERSALK9-M", "ISR"
+        else:
+            image, family = "C2960X-UNIVERSALK9-M", "C2960X"
         lines = []
-        if xe:
-            lines += [f"Cisco IOS XE Software, Version {train}"]
-        lines += [f"Cisco IOS Software, {'ISR' if xe else 'C2960X'} Software ({image}), Version {train}, "
-                  "RELEASE SOFTWARE (fc1)",
+        if xe:  # IOS XE names its release zero-padded first ("16.09.05"), then as IOS does
+            lines += ["Cisco IOS XE Software, Version " + ".".join(f"{int(p):02d}" if p.isdigit() else p
+                                                                   for p in train.split("."))]
+        lines += [f"Cisco IOS Software, {family} Software ({image}), Version {train}, RELEASE SOFTWARE (fc1)",
                   "Technical Support: http://www.cisco.com/techsupport",
                   "Copyright (c) 1986-2020 by Cisco Systems, Inc.", "",
                   "ROM: IOS-XE ROMMON" if xe else "ROM: Bootstrap program is C2960X boot loader", "",
                   f"{dev.hostname} uptime is 1 year, 2 weeks, 3 days, 4 hours, 5 minutes",
                   "System returned to ROM by reload",
-                  f'System image file is "bootflash:{image.lower()}.{train}.bin"', "",
-                  f"cisco {dev.model} (1RU) processor with 1795979K/6147K bytes of memory.",
-                  f"Processor board ID {dev.serial}",
-                  "4 Gigabit Ethernet interfaces", "",
+                  f'System image file is "bootflash:{image.lower()}.{train}.bin"', ""]
+        if xe:
+            lines += [f"cisco {dev.model} ({'X86' if cat9k else '1RU'}) processor with 1795979K/6147K bytes of memory."]
+        else:
+            lines += [f"cisco {dev.model} (APM86XXX) processor (revision B0) with 524288K bytes of memory."]
+        lines += [f"Processor board ID {dev.serial}", "4 Gigabit Ethernet interfaces", "",
                   "Configuration register is 0x2102"]
         return "\n".join(lines) + "\n"
 
@@ -118,28 +128,73 @@ class CiscoIos(Personality):
     def render_interfaces(self, dev: LabDevice) -> str:
         return "".join(self._iface(dev, i) for i in dev.interfaces)
 
+    def _hardware(self, dev: LabDevice, i: LabInterface) -> str:
+        for prefix, hw in (("Loopback", "Loopback"), ("Vlan", "EtherSVI"), ("Port-channel", "EtherChannel"),
+                           ("Tunnel", "Tunnel")):
+            if i.name.startswith(prefix):
+                return hw
+        if generation(dev) == "iosxe" and not dev.model.startswith("C9"):
+            return f"{dev.model.split('/')[0]}-4x1GE"
+        return "Ten Gigabit Ethernet" if i.name.startswith("Ten") else "Gigabit Ethernet"
+
     def _iface(self, dev: LabDevice, i: LabInterface) -> str:
-        st = "up" if i.up else "down"
-        out = [f"{i.name} is {st}, line protocol is {st}",
-               f"  Hardware is {dev.model.split('/')[0]}, address is {self.mac(dev.hostname, i.name)}"]
+        hw = self._hardware(dev, i)
+        switchport = generation(dev) == "ios" and hw.endswith("Ethernet")  # a switch port says why it is up/down
+        st = "up" if i.up else "administratively down"
+        proto = "up" if i.up else "down"
+        if switchport:
+            proto += " (connected)" if i.up else " (disabled)"
+        out = [f"{i.name} is {st}, line protocol is {proto} "]
+        out += ["  Hardware is Loopback"] if hw == "Loopback" else [
+            f"  Hardware is {hw}, address is {self.mac(dev.hostname, i.name)} (bia {self.mac(dev.hostname, i.name)})"]
         if i.description:
             out += [f"  Description: {i.description}"]
         if i.ip:
             out += [f"  Internet address is {i.ip}"]
-        out += [f"  MTU 1500 bytes, BW {(i.speed_mbps or 1000) * 1000} Kbit/sec, DLY 10 usec,",
+        out += [f"  MTU {1514 if hw == 'Loopback' else 1500} bytes, BW {(i.speed_mbps or 8000) * 1000} Kbit/sec, "
+                "DLY 10 usec, ", "     reliability 255/255, txload 1/255, rxload 1/255",
+                '  Last clearing of "show interface" counters never',
+                "  5 minute input rate 0 bits/sec, 0 packets/sec",
                 f"     {pk(i.in_octets)} packets input, {i.in_octets} bytes, 0 no buffer",
+                "     Received 0 broadcasts (0 IP multicasts)",
                 f"     {i.in_errors} input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored",
                 f"     {pk(i.out_octets)} packets output, {i.out_octets} bytes, 0 underruns",
-                f"     {i.out_errors} output errors, 0 collisions, 0 interface resets", ""]
-        return "\n".join(out)
+                f"     {i.out_errors} output errors, 0 collisions, 0 interface resets",
+                "     0 output buffer failures, 0 output buffers swapped out"]
+        return "\n".join(out) + "\n"
 
     def render_lldp(self, dev: LabDevice) -> str:
-        out = ["Capability codes:", "    (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device",
-               "    (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other", "",
-               f"{'Device ID':<20}{'Local Intf':<15}{'Hold-time':<11}{'Capability':<16}Port ID"]
-        out += [f"{n.neighbor[:20]:<20}{self.short(n.local_interface):<15}{'120':<11}{'B,R':<16}"
-                f"{n.neighbor_interface}" for n in dev.neighbors]
+        xe = generation(dev) == "iosxe"
+        out = []
+        for n in dev.neighbors:
+            out += ["------------------------------------------------", f"Local Intf: {self.short(n.local_interface)}"]
+            out += ["Local Intf service instance: -"] if xe else []
+            out += [f"Chassis id: {self.mac(n.neighbor, 'base')}", f"Port id: {n.neighbor_interface}",
+                    f"Port Description: {n.neighbor_interface}", f"System Name: {n.neighbor}", "",
+                    "System Description - not advertised", "",  # the lab knows no far end's software
+                    "Time remaining: 98 seconds", "System Capabilities: B,R", "Enabled Capabilities: B,R"]
+            out += ["Management Addresses:", f"    IP: {n.mgmt_address}"] if n.mgmt_address else [
+                "Management Addresses - not advertised"]
+            out += ["Auto Negotiation - supported, enabled", "Physical media capabilities:", "    1000baseT(FD)",
+                    "Media Attachment Unit type: 30", "Vlan ID: - not advertised"]
+            out += [f"Peer Source MAC: {self.mac(n.neighbor, n.neighbor_interface)}"] if xe else []
+            out += [""]
         out += ["", f"Total entries displayed: {len(dev.neighbors)}"]
+        return "\n".join(out) + "\n"
+
+    def render_cdp(self, dev: LabDevice) -> str:
+        # The lab announces CDP for every neighbour (real CDP only hears Cisco ones); LabNeighbor knows no far model.
+        out = []
+        for n in dev.neighbors:
+            out += ["-------------------------", f"Device ID: {n.neighbor}", "Entry address(es): "]
+            out += [f"  IP address: {n.mgmt_address}"] if n.mgmt_address else []
+            out += ["Platform: unknown,  Capabilities: Router Switch IGMP ",
+                    f"Interface: {n.local_interface},  Port ID (outgoing port): {n.neighbor_interface}",
+                    "Holdtime : 151 sec", "", "Version :", "(software version not known to the lab)", "",
+                    "advertisement version: 2", "Duplex: full", "Management address(es): "]
+            out += [f"  IP address: {n.mgmt_address}"] if n.mgmt_address else []
+            out += [""]
+        out += ["", f"Total cdp entries displayed : {len(dev.neighbors)}"]
         return "\n".join(out) + "\n"
 
     def render_mac(self, dev: LabDevice) -> str:
@@ -166,6 +221,14 @@ class CiscoIos(Personality):
         head = ["Syslog logging: enabled (0 messages dropped, 0 flushes, 0 overruns)",
                 f"    Buffer logging:  level debugging, {len(lines)} messages logged", "", "Log Buffer (8192 bytes):"]
         return "\n".join(head + list(reversed(lines))) + "\n"  # IOS prints oldest first
+
+
+GENERATIONS = ("ios", "iosxe")  # the profile's layouts this personality renders
+
+
+def generation(dev: LabDevice) -> str:
+    """IOS XE from release 16 on (Everest and later trains); 12.x and 15.x are classic IOS."""
+    return "iosxe" if dev.os_version.split(".")[0] in {"16", "17"} else "ios"
 
 
 PERSONALITY = CiscoIos()

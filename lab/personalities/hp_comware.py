@@ -1,5 +1,6 @@
-"""The H3C Comware 5/7 personality: `<host>` prompts, `display` commands, routed ports with
-`port link-mode route`, the login notice in a box of stars, newest-first log buffer."""
+"""The H3C Comware personality: `<host>` prompts, `display` commands, routed ports with `port link-mode route`,
+the login notice in a box of stars, newest-first log buffer; Comware 5, Comware 7 and HPE-branded Comware 7
+screens, per device (`generation`)."""
 
 from __future__ import annotations
 
@@ -89,41 +90,123 @@ class HpComware(Personality):
         return out
 
     # ------------------------------------------------------------------------------------- show
+    # Each screen in the layout of the device's generation (see `generation`), as the parser fixtures
+    # tests/collectors/fixtures/hp_comware/<command>/<generation>-*.raw show it.
     def render_version(self, dev: LabDevice) -> str:
-        return (f"H3C Comware Software, Version {dev.os_version}\n"
-                "Copyright (c) 2004-2021 New H3C Technologies Co., Ltd. All rights reserved.\n"
-                f"H3C {dev.model} uptime is 30 weeks, 1 day, 2 hours, 3 minutes\n"
-                "Last reboot reason: User reboot\n")
+        gen = generation(dev)
+        if gen == "cw5":
+            head = ["H3C Comware Platform Software", f"Comware Software, Version {dev.os_version}",
+                    "Copyright (c) 2004-2017 Hangzhou H3C Tech. Co., Ltd. All rights reserved.",
+                    f"H3C {dev.model} uptime is 30 weeks, 1 day, 2 hours, 3 minutes"]
+            return "\n".join([*head, "Last reboot 2026/05/04 07:12:55", "System returned to ROM By Power-up.", ""])
+        if gen == "hpe":
+            head = [f"HPE Comware Software, Version {dev.os_version}",
+                    "Copyright (c) 2010-2021 Hewlett Packard Enterprise Development LP",
+                    f"HPE {dev.model} Switch uptime is 30 weeks, 1 day, 2 hours, 3 minutes"]
+        else:
+            head = [f"H3C Comware Software, Version {dev.os_version}",
+                    "Copyright (c) 2004-2022 New H3C Technologies Co., Ltd. All rights reserved.",
+                    f"H3C {dev.model} uptime is 30 weeks, 1 day, 2 hours, 3 minutes"]
+        release = dev.os_version.split("Release")[-1].strip().lower()
+        return "\n".join([*head, "Last reboot reason : User reboot", "",
+                          f"Boot image: flash:/cmw710-boot-r{release}.bin",
+                          f"Boot image version: {dev.os_version}", ""])
 
     def render_serial(self, dev: LabDevice) -> str:
-        return (f"Slot 1 CPU 0:\nDEVICE_NAME          : {dev.model}\nDEVICE_SERIAL_NUMBER : {dev.serial}\n"
-                f"MAC_ADDRESS          : {self.mac(dev.hostname, 'base')}\nMANUFACTURING_DATE   : 2019-06-01\n"
-                "VENDOR_NAME          : H3C\n")
+        gen = generation(dev)
+        out = ["Slot 1:" if gen == "cw5" else "Slot 1 CPU 0:", f"DEVICE_NAME          : {dev.model}",
+               f"DEVICE_SERIAL_NUMBER : {dev.serial}",
+               f"MAC_ADDRESS          : {self.mac(dev.hostname, 'base').upper()}",
+               "MANUFACTURING_DATE   : 2019-06-01", f"VENDOR_NAME          : {'HPE' if gen == 'hpe' else 'H3C'}"]
+        return "\n".join(out) + "\n"
 
     def render_interfaces(self, dev: LabDevice) -> str:
-        return "".join(self._iface(dev, i) for i in dev.interfaces)
+        one = self._iface_cw5 if generation(dev) == "cw5" else self._iface_cw7
+        return "\n".join(one(dev, i) for i in dev.interfaces)
 
-    def _iface(self, dev: LabDevice, i: LabInterface) -> str:
-        st = "UP" if i.up else "DOWN"
-        out = [i.name, f"Current state: {st}", f"Line protocol state: {st}"]
-        out += [f"Description: {i.description}" if i.description else f"Description: {i.name} Interface"]
-        out += ["Maximum transmission unit: 1500"]
-        out += [f"Internet address: {i.ip} (primary)" if i.ip else "Internet protocol processing: Disabled"]
-        out += [f"IP packet frame type: Ethernet II, hardware address: {self.mac(dev.hostname, i.name)}"]
-        out += [f" Input (total):  {pk(i.in_octets)} packets, {i.in_octets} bytes",
-                f" Output (total): {pk(i.out_octets)} packets, {i.out_octets} bytes",
-                f" Input:  {i.in_errors} input errors, 0 runts, 0 giants, 0 throttles",
-                f" Output: {i.out_errors} output errors, 0 underruns, 0 buffer failures", "", ""]
-        return "\n".join(out)
+    def _iface_cw5(self, dev: LabDevice, i: LabInterface) -> str:
+        loop = i.name.startswith("LoopBack")
+        st = "UP" if i.up else "Administratively DOWN"
+        proto = ("UP (spoofing)" if loop else "UP") if i.up else "DOWN"
+        out = [f"{i.name} current state: {st}", f"Line protocol current state: {proto}",
+               f"Description: {i.description or i.name + ' Interface'}",
+               f"The Maximum Transmit Unit is {1536 if loop else 1500}",
+               f"Internet Address is {i.ip} Primary" if i.ip else "Internet protocol processing : disabled"]
+        if loop:
+            out += ["Physical is Loopback", f"{pk(i.in_octets)} packets input, {i.in_octets} bytes, 0 drops",
+                    f"{pk(i.out_octets)} packets output, {i.out_octets} bytes, 0 drops"]
+        else:
+            out += [f"IP Packet Frame Type: PKTFMT_ETHNT_2,  Hardware Address: {self.mac(dev.hostname, i.name)}",
+                    "Media type is twisted pair, loopback not set, promiscuous mode not set",
+                    "Last clearing of counters: Never",
+                    f"    Input: {pk(i.in_octets)} packets, {i.in_octets} bytes, 0 no buffers",
+                    "           0 broadcasts, 0 multicasts, 0 pauses",
+                    f"           {i.in_errors} errors, 0 runts, 0 giants",
+                    f"    Output:{pk(i.out_octets)} packets, {i.out_octets} bytes",
+                    "           0 broadcasts, 0 multicasts, 0 pauses",
+                    f"           {i.out_errors} errors, 0 underruns, 0 collisions"]
+        return "\n".join(out) + "\n"
+
+    def _iface_cw7(self, dev: LabDevice, i: LabInterface) -> str:
+        loop = i.name.startswith("LoopBack")
+        st = "UP" if i.up else "Administratively DOWN"
+        proto = ("UP(spoofing)" if loop else "UP") if i.up else "DOWN"
+        out = [i.name, f"Current state: {st}", f"Line protocol state: {proto}",
+               f"Description: {i.description or i.name + ' Interface'}",
+               f"Bandwidth: {(i.speed_mbps or 8000) * 1000} kbps",
+               f"Maximum transmission unit: {1536 if loop else 1500}",
+               f"Internet address: {i.ip} (Primary)" if i.ip else "Internet protocol processing: Disabled"]
+        if loop:
+            return "\n".join([*out, "Physical: Loopback", "Last clearing of counters: Never",
+                              f"Input: {pk(i.in_octets)} packets, {i.in_octets} bytes, 0 drops",
+                              f"Output: {pk(i.out_octets)} packets, {i.out_octets} bytes, 0 drops"]) + "\n"
+        out += [f"IP packet frame type: Ethernet II, hardware address: {self.mac(dev.hostname, i.name)}",
+                "Last clearing of counters: Never"]
+        if dev.model.startswith(("MSR", "SR")):  # the routers' own counter block: "Input:" alone on a line
+            out += ["Input: ", f"  {pk(i.in_octets)} packets, {i.in_octets} bytes",
+                    "  0 broadcasts, 0 multicasts, 0 pauses",
+                    f"  {i.in_errors} errors, 0 runts, 0 giants", "Output: ",
+                    f"  {pk(i.out_octets)} packets, {i.out_octets} bytes", "  0 broadcasts, 0 multicasts, 0 pauses",
+                    f"  {i.out_errors} errors, 0 underruns, 0 collisions"]
+        else:
+            out += [f" Input (total):  {pk(i.in_octets)} packets, {i.in_octets} bytes",
+                    f"         {pk(i.in_octets)} unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+                    f" Input:  {i.in_errors} input errors, 0 runts, 0 giants, 0 throttles",
+                    f" Output (total): {pk(i.out_octets)} packets, {i.out_octets} bytes",
+                    f"         {pk(i.out_octets)} unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+                    f" Output: {i.out_errors} output errors, - underruns, - buffer failures"]
+        return "\n".join(out) + "\n"
 
     def render_lldp(self, dev: LabDevice) -> str:
-        out = [f"{'System Name':<21}{'Local Interface':<16}{'Chassis ID':<16}Port ID"]
-        out += [f"{n.neighbor:<21}{self.short(n.local_interface):<16}{self.mac(n.neighbor, 'base'):<16}"
-                f"{n.neighbor_interface}" for n in dev.neighbors]
-        return "\n".join(out) + "\n"
+        cw5 = generation(dev) == "cw5"
+        index = {i.name: n for n, i in enumerate(dev.interfaces, 1)}
+        blocks = []
+        for n in dev.neighbors:
+            pad = "  " if cw5 else " "
+            out = [f"LLDP neighbor-information of port {index.get(n.local_interface, 1)}[{n.local_interface}]:"]
+            out += [f"{pad}Neighbor index   : 1"] if cw5 else ["LLDP agent nearest-bridge:", " LLDP neighbor index : 1"]
+            out += [f"{pad}Chassis type        : MAC address",
+                    f"{pad}Chassis ID          : {self.mac(n.neighbor, 'base')}",
+                    f"{pad}Port ID type        : Interface name", f"{pad}Port ID             : {n.neighbor_interface}",
+                    f"{pad}Time to live        : 120", f"{pad}Port description    : {n.neighbor_interface} Interface",
+                    f"{pad}System name         : {n.neighbor}",
+                    f"{pad}System capabilities supported : Bridge, Router",
+                    f"{pad}System capabilities enabled   : Bridge, Router"]
+            if n.mgmt_address:
+                out += [f"{pad}Management address type           : IPv4",
+                        f"{pad}Management address                : {n.mgmt_address}",
+                        f"{pad}Management address interface type : IfIndex",
+                        f"{pad}Management address OID            : 0"]
+            blocks.append("\n".join(out) + "\n")
+        return "\n".join(blocks)
 
     def render_mac(self, dev: LabDevice) -> str:
         port, entries = self.learned(dev)
+        if generation(dev) == "cw5":  # Comware 5 prints the full port name and upper-case states
+            pname = port.name if port else ""
+            out = ["MAC ADDR       VLAN ID  STATE          PORT INDEX               AGING TIME(s)"]
+            out += [f"{mac:<15}{'10':<9}{'LEARNED':<15}{pname:<25}AGING" for _ip, mac in entries]
+            return "\n".join([*out, "", f"  ---  {len(entries)} mac address(es) found  ---"]) + "\n"
         pname = self.short(port.name) if port else ""
         out = ["MAC Address    VLAN ID  State            Port/Nickname            Aging"]
         out += [f"{mac:<15}{'10':<9}{'Learned':<17}{pname:<25}Y" for _ip, mac in entries]
@@ -132,18 +215,44 @@ class HpComware(Personality):
     def render_arp(self, dev: LabDevice) -> str:
         port, entries = self.learned(dev)
         pname = self.short(port.name) if port else ""
+        if generation(dev) == "cw5":
+            out = ["                Type: S-Static    D-Dynamic    A-Authorized",
+                   "IP Address      MAC Address     VLAN ID  Interface              Aging Type"]
+            out += [f"{ip:<16}{mac:<16}{'10':<9}{pname:<23}{'20':<6}D" for ip, mac in entries]
+            return "\n".join(out) + "\n"
         out = ["  Type: S-Static   D-Dynamic   O-Openflow   R-Rule   M-Multiport  I-Invalid",
                "IP address      MAC address    VLAN/VSI name Interface                Aging Type"]
         out += [f"{ip:<16}{mac:<15}{'10':<14}{pname:<25}{'20':<6}D" for ip, mac in entries]
         return "\n".join(out) + "\n"
 
     def render_log(self, dev: LabDevice) -> str:
+        if generation(dev) == "cw5":
+            lines = newest_first(dev, lambda n, t, e: (
+                f"%{t:%b} {t.day:>2} {t:%H:%M:%S}:{t.microsecond // 1000:03d} {t:%Y} {dev.hostname} "
+                f"IFNET/4/UPDOWN: Line protocol on the interface {e.interface} is {e.state.upper()}"))
+            head = ["Logging buffer configuration and contents:enabled", "Allowed max buffer size : 1024",
+                    "Actual buffer size : 512", "Channel number : 4 , Channel name : logbuffer",
+                    "Dropped messages : 0", "Overwritten messages : 0", f"Current messages : {len(lines)}"]
+            return "\n".join(head + lines) + "\n"
         lines = newest_first(dev, lambda n, t, e: (
             f"%{t:%b} {t.day:>2} {t:%H:%M:%S}:{t.microsecond // 1000:03d} {t:%Y} {dev.hostname} "
             f"IFNET/5/LINK_UPDOWN: Line protocol state on the interface {e.interface} changed to {e.state}."))
         head = ["Log buffer: Enabled", "Max buffer size: 1024", "Actual buffer size: 512", "Dropped messages: 0",
                 "Overwritten messages: 0", f"Current messages: {len(lines)}"]
         return "\n".join(head + lines) + "\n"
+
+
+GENERATIONS = ("cw5", "cw7", "hpe")  # the profile's layouts this personality renders
+
+
+def generation(dev: LabDevice) -> str:
+    """The OS generation a device prints: Comware 5 by its release, HPE-branded Comware 7 by its model (HPE
+    names its Comware products by number, 5130/5940, or FlexFabric; H3C's start with a series letter)."""
+    if dev.os_version.startswith("5."):
+        return "cw5"
+    if dev.model[:1].isdigit() or dev.model.startswith(("FF ", "FlexFabric")):
+        return "hpe"
+    return "cw7"
 
 
 PERSONALITY = HpComware()
