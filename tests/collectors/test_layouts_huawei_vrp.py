@@ -54,8 +54,10 @@ def _device(key: str) -> LabDevice:
                      *((0, 0) if gen == VRP5 else (41_202_211_900, 99_812_003_441)), 0, 0),
     ]
     neighbours = [
-        LabNeighbor("XGigabitEthernet0/0/1", "QHD-CORE-SW1", "XGigabitEthernet0/0/7", "10.255.0.1", "S12708"),
-        LabNeighbor("XGigabitEthernet0/0/2", "QHD-CORE-SW2", "Ten-GigabitEthernet1/0/3", "10.255.0.2", "MSR5680"),
+        LabNeighbor("XGigabitEthernet0/0/1", "QHD-CORE-SW1", "XGigabitEthernet0/0/7", mgmt_address="10.255.0.1",
+                    platform="S12708"),
+        LabNeighbor("XGigabitEthernet0/0/2", "QHD-CORE-SW2", "Ten-GigabitEthernet1/0/3", mgmt_address="10.255.0.2",
+                    platform="MSR5680"),
         LabNeighbor("GigabitEthernet0/0/5", "u077-printer", "Gi1/0/48"),  # no management address announced
     ]
     events = [LabLogEvent(T0, "XGigabitEthernet0/0/2", "down"),
