@@ -54,6 +54,7 @@ class Dialect:
     bgp: Section | None
     ospf: Section | None
     spaced_names: bool = False  # interface names carry a space (Ruijie "GigabitEthernet 0/1")
+    block_break: str | None = None  # a column-0 line that returns to the top level (Comware's `#`)
 
 
 def _re(path: str, spec: Any) -> re.Pattern:
@@ -89,7 +90,8 @@ def read_dialect(platform: str, data: dict[str, Any] | None, where: str) -> Dial
             static_options=frozenset(str(w) for w in data.get("static_options") or ()),
             bgp=_section(f"{where}: config.bgp", data.get("bgp")),
             ospf=_section(f"{where}: config.ospf", data.get("ospf")),
-            spaced_names=bool(data.get("spaced_names", False)))
+            spaced_names=bool(data.get("spaced_names", False)),
+            block_break=str(data["block_break"]) if data.get("block_break") else None)
     except KeyError as exc:
         raise ProfileError(f"{where}: config block lacks {exc}") from exc
 

@@ -105,6 +105,8 @@ def _driver(tree: str, drop: str) -> HConfigDriverBase:
 
 
 def build_tree(dialect: Dialect, text: str) -> HConfig:
+    if dialect.block_break:
+        text = _dedent_blocks(text, dialect.block_break)
     root = _Root(_driver(dialect.tree, dialect.drop))
     try:
         # hier_config's loader (its public get_hconfig builds its own root, which refuses repeated blocks)
@@ -112,6 +114,23 @@ def build_tree(dialect: Dialect, text: str) -> HConfig:
     except Exception as exc:  # hier_config raises ValueError subclasses and its own errors alike
         raise ConfigUnreadable(_stuck_line(text, exc), f"{type(exc).__name__}: {str(exc)[:200]}") from exc
     return root
+
+
+def _dedent_blocks(text: str, mark: str) -> str:
+    """Comware prints top-level commands of some blocks one space in (`#` / ` ospf 1` / `  area 0.0.0.0` /
+    ` ip route-static ...`): a line at column 0 that is only the mark starts a block at the top level, so
+    the block is shifted left by its first line's indent before the tree reads indentation."""
+    out: list[str] = []
+    shift: int | None = 0
+    for line in text.splitlines():
+        if line.rstrip() == mark:
+            shift = None
+        elif shift is None and line.strip():
+            shift = len(line) - len(line.lstrip(" "))
+        if shift:
+            line = line[min(shift, len(line) - len(line.lstrip(" "))):]
+        out.append(line)
+    return "\n".join(out)
 
 
 def _stuck_line(text: str, exc: Exception) -> str:
@@ -268,6 +287,12 @@ def _is_address(text: str) -> bool:
     return True
 
 
+def _wildcard_network(address: str, wildcard: str) -> ipaddress.IPv4Network:
+    """`network 10.0.1.0 0.0.0.3` is 10.0.1.0/30; ipaddress would read the wildcard 0.0.0.0 as a /0 mask."""
+    mask = 0xFFFFFFFF ^ int(ipaddress.IPv4Address(wildcard))
+    return ipaddress.IPv4Network(f"{address}/{ipaddress.IPv4Address(mask)}", strict=False)
+
+
 def _ospf(sec: Section, node: Node, process: str, vrf: str | None, out: ConfigRead) -> None:
     """Networks and interfaces of one OSPF process, per area (an area block, or `area` on the line)."""
     area_rx, net_rx, if_rx = sec.get("area"), sec.get("network"), sec.get("interface")
@@ -279,7 +304,7 @@ def _ospf(sec: Section, node: Node, process: str, vrf: str | None, out: ConfigRe
                 if area_rx is not None and (m := area_rx.match(t)) is not None:
                     walk(c, area_id(m["area"]))
                 elif net_rx is not None and (m := net_rx.match(t)) is not None:
-                    net = ipaddress.ip_network(f"{m['network']}/{m['wildcard']}", strict=False)
+                    net = _wildcard_network(m["network"], m["wildcard"])
                     on = m.groupdict().get("area")
                     out.routes.append(ConfigRoute("ospf", vrf=vrf, prefix=str(net),
                                                   area=area_id(on) if on else area, process=process))
