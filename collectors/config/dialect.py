@@ -30,6 +30,8 @@ import yaml
 
 from collectors.platforms import REGISTRY, ProfileError
 
+_LEAD = re.compile(r"\^([A-Za-z][\w-]*)(?=[ $]|\\b|$)")
+
 
 @dataclass(frozen=True)
 class Section:
@@ -37,9 +39,29 @@ class Section:
 
     head: re.Pattern
     lines: dict[str, re.Pattern] = field(default_factory=dict)
+    # the line regexes by the literal first word they start with ('' for those that start otherwise): most
+    # lines of an interface block (`port link-type`, `undo portswitch`) are dismissed by one dict lookup
+    by_word: dict[str, tuple[tuple[str, re.Pattern], ...]] = field(default_factory=dict)
 
     def get(self, key: str) -> re.Pattern | None:
         return self.lines.get(key)
+
+    def match(self, text: str) -> tuple[str, re.Match] | None:
+        """The first line regex (in the dialect's order) that matches: (its key, the match)."""
+        for key, rx in self.by_word.get(text.split(" ", 1)[0], self.by_word.get("", ())):
+            if (m := rx.match(text)) is not None:
+                return key, m
+        return None
+
+
+def _by_word(lines: dict[str, re.Pattern]) -> dict[str, tuple[tuple[str, re.Pattern], ...]]:
+    lead = {key: (m.group(1) if (m := _LEAD.match(rx.pattern)) else "") for key, rx in lines.items()}
+    loose = tuple((k, rx) for k, rx in lines.items() if not lead[k])
+    words = {w for w in lead.values() if w}
+    # a word's regexes plus the loose ones, in the dialect's order
+    out = {w: tuple((k, rx) for k, rx in lines.items() if lead[k] in (w, "")) for w in words}
+    out[""] = loose
+    return out
 
 
 @dataclass(frozen=True)
@@ -69,8 +91,8 @@ def _section(where: str, spec: Any) -> Section | None:
         return None
     if not isinstance(spec, dict) or "section" not in spec:
         raise ProfileError(f"{where}: expected a map with `section:` and the regexes of its lines")
-    return Section(_re(f"{where}.section", spec["section"]),
-                   {k: _re(f"{where}.{k}", v) for k, v in spec.items() if k != "section"})
+    lines = {k: _re(f"{where}.{k}", v) for k, v in spec.items() if k != "section"}
+    return Section(_re(f"{where}.section", spec["section"]), lines, _by_word(lines))
 
 
 def read_dialect(platform: str, data: dict[str, Any] | None, where: str) -> Dialect:
