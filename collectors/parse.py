@@ -19,6 +19,7 @@ from netutils.interface import canonical_interface_name
 from ntc_templates.parse import parse_output
 from textfsm import clitable
 
+from .config import ConfigRead, ConfigUnreadable, load_dialect, read_config
 from .errors import CollectError
 from .platforms import TEMPLATES, Profile, load_profile
 
@@ -106,6 +107,7 @@ class ParseIssue:
 
 @dataclass
 class Facts:
+    hostname: str | None = None  # sysname / hostname from the config (how a plain config names its device)
     model: str | None = None
     os_version: str | None = None
     serial: str | None = None
@@ -256,7 +258,61 @@ def parse_outputs(platform: str, outputs: dict[str, str]) -> Facts:
             # rows a template produced but without the fields a fact needs: a template bug, kept per command
             f.issues.append(ParseIssue(key, p.command(key).command, "/".join(p.command(key).parsers), "",
                                        f"{type(exc).__name__}: {str(exc)[:200]}"))
+    if "config" in outputs:  # after the running state: the merge below decides per field who wins
+        _config(p, f, outputs["config"])
     return f
+
+
+def _config(p: Profile, f: Facts, text: str) -> None:
+    """Facts from the config, merged into the running state's. A config whose tree cannot be built costs
+    its facts, not the snapshot (already in ``f.config``); a line that cannot be read costs its fact."""
+    command = p.command("config").command if any(c.key == "config" for c in p.commands) else "config"
+    try:
+        dialect = load_dialect(p.platform)
+        read = read_config(dialect, text)
+    except ConfigUnreadable as exc:
+        f.issues.append(ParseIssue("config", command, "hier_config", exc.line, str(exc)))
+        return
+    except Exception as exc:  # a reader bug must not cost the device its other facts
+        f.issues.append(ParseIssue("config", command, "hier_config", "", f"{type(exc).__name__}: {str(exc)[:200]}"))
+        return
+    if read.bad:
+        first = read.bad[0]
+        more = f" (and {len(read.bad) - 1} more lines)" if len(read.bad) > 1 else ""
+        f.issues.append(ParseIssue("config", command, f"hier_config:{dialect.tree}", first.line[:200],
+                                   f"unreadable config line: {first.message}{more}"))
+    f.hostname = read.hostname
+    merge_config(p, f, read)
+
+
+def merge_config(p: Profile, f: Facts, read: ConfigRead) -> None:
+    """The config's interfaces into the running state's, field by field (docs/collection.md, "Facts from
+    configs"): addresses, description, VRF and shutdown from the config (description and addresses fall
+    back to the state's when the config has none); line protocol and counters from the state only; an
+    interface only the config has is kept with sources={"config"}. Routes come from the config alone."""
+    by_name = {i.name: i for i in f.interfaces}
+    for c in read.interfaces:
+        name = normalise(p, c.name)
+        addresses = [AddressFact(a, secondary) for a, secondary in c.addresses]
+        i = by_name.get(name)
+        if i is None:
+            i = by_name[name] = InterfaceFact(name=name, sources=set())
+            f.interfaces.append(i)
+        if addresses:
+            i.addresses = addresses
+        elif not i.addresses and i.ip:
+            i.addresses = [AddressFact(i.ip)]
+        if not i.ip:
+            i.ip = next((a.address for a in addresses if a.family == 4 and not a.secondary), None)
+        if c.description:
+            i.description = c.description
+        i.vrf = c.vrf or i.vrf
+        i.shutdown = bool(c.shutdown)
+        i.sources.add("config")
+    for r in read.routes:
+        f.routes.append(RouteFact(r.kind, vrf=r.vrf, prefix=r.prefix, next_hop=r.next_hop,
+                                  interface=normalise(p, r.interface) if r.interface else None, peer=r.peer,
+                                  local_as=r.local_as, remote_as=r.remote_as, area=r.area, process=r.process))
 
 
 def _version(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
