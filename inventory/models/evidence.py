@@ -89,6 +89,9 @@ class CounterSample(SQLModel, table=True):
     in_errors: int = Field(default=0, sa_type=BigInteger)
     out_errors: int = Field(default=0, sa_type=BigInteger)
     run_id: int | None = Field(default=None, foreign_key="collection_run.id")
+    # A counter lower than in the interface's previous sample: cleared (reset counters) or wrapped. The
+    # values are stored as read; whoever differences samples must not subtract across a reset sample.
+    reset: bool = Field(default=False)
 
 
 class LinkEvent(SQLModel, table=True):

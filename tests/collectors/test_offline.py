@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from inventory.collection import export_outputs, import_folder
 from inventory.db import session_scope
 from inventory.errors import ExtranetError
 from inventory.models import ConfigSnapshot, CounterSample, Device, Interface, Link, LinkEvent, TerminalCount
+from inventory.offline import export_outputs, import_folder
 
 from .conftest import fresh_sample
 
