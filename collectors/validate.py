@@ -52,10 +52,10 @@ def masked_line(text: str, mask: str = "******") -> int | None:
     return text.count("\n", 0, found.start()) + 1
 
 
-def check_config(profile: Profile, text: str, *, mask: str = "******",
-                 limit: int = MAX_CONFIG_BYTES) -> Refusal | None:
+def check_config(profile: Profile, text: str, *, mask: str = "******", limit: int | None = None) -> Refusal | None:
     """None when ``text`` may become the current config, else why not (empty, too_large, binary, masked,
-    truncated: the first that applies)."""
+    truncated: the first that applies). ``limit``: bytes, MAX_CONFIG_BYTES unless given."""
+    limit = MAX_CONFIG_BYTES if limit is None else limit
     size = len(text.encode("utf-8", "surrogateescape"))
     if not text.strip():
         return Refusal("empty", f"{size} bytes, no config line")

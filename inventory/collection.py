@@ -195,8 +195,11 @@ def ingest(session: Session, run_id: int, device: Device, outcome: DeviceOutcome
     session.flush()
     rows: dict[str, CommandOutput] = {}
     for key, raw in outcome.outputs.items():
+        # PostgreSQL text cannot hold NUL: one stray NUL byte in any output used to fail the device's whole
+        # transaction. The stored text shows it as U+FFFD; the sha256 is of what arrived.
         rows[key] = CommandOutput(run_id=run_id, device_id=device.id, command=raw.command[:128], collected_at=now,
-                                  output=raw.text, sha256=hashlib.sha256(raw.text.encode("utf-8")).hexdigest())
+                                  output=raw.text.replace("\x00", "\ufffd"),
+                                  sha256=hashlib.sha256(raw.text.encode("utf-8", "surrogateescape")).hexdigest())
         session.add(rows[key])
     if not outcome.ok:
         result.error_code, result.error_message = outcome.error_code, (outcome.error_message or "")[:500]

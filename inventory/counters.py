@@ -7,6 +7,7 @@ restart from a reset sample (topology.scenario.peak_demand, money.backup_value.u
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -16,6 +17,12 @@ from sqlmodel import Session, col, select
 from .models import CounterSample, Interface
 
 COUNTERS = ("in_octets", "out_octets", "in_errors", "out_errors")
+# The columns are signed 64-bit (BIGINT; SQLite's INTEGER is the same). A device counter is unsigned 64-bit,
+# but 2**63 bytes is 23 years of a 100 Gb/s link at line rate: a reading at or above it (or below zero) is
+# a misread screen, and writing it would fail the device's whole transaction. Such a sample is left out
+# (the raw output keeps what the device printed), every exact value below it is stored as read.
+MAX_STORED = 2**63 - 1
+log = logging.getLogger("extranet.collect")
 
 
 class _Read(Protocol):
@@ -51,6 +58,10 @@ def record(session: Session, run_id: int | None, interfaces: dict[str, Interface
         before = previous(session, [i.id for i, _ in known])
     out = []
     for iface, f in known:
+        if not all(0 <= getattr(f, c) <= MAX_STORED for c in COUNTERS):
+            log.warning("interface %s (id %s): counter reading out of range, sample not stored: %s", f.name,
+                        iface.id, {c: getattr(f, c) for c in COUNTERS})
+            continue
         sample = CounterSample(interface_id=iface.id, sampled_at=at, in_octets=f.in_octets, out_octets=f.out_octets,
                                in_errors=f.in_errors, out_errors=f.out_errors, run_id=run_id)
         last = before.get(iface.id)

@@ -17,9 +17,9 @@ def prompt(platform: str, host: str) -> str:
     return f"<{host}>" if platform in ("huawei_vrp", "hp_comware") else f"{host}#"
 
 
-def capture_of(dev, typed: dict[str, str]) -> str:
+def capture_of(dev, typed: dict[str, str], out: dict[str, str] | None = None) -> str:
     """A saved terminal session: the paging command, then each command typed at the prompt, then logout."""
-    out, p = rendered(dev), prompt(dev.platform, dev.hostname)
+    out, p = out or rendered(dev), prompt(dev.platform, dev.hostname)
     prof = load_profile(dev.platform)
     parts = [f"{p}{prof.paging_off}\n"]
     for key, words in typed.items():
@@ -32,10 +32,10 @@ def capture_of(dev, typed: dict[str, str]) -> str:
 def test_a_capture_splits_into_its_commands(dev) -> None:
     prof = load_profile(dev.platform)
     keys = [c.key for c in prof.collected]
-    text = capture_of(dev, {k: prof.command(k).command for k in keys})
+    out = rendered(dev)
+    text = capture_of(dev, {k: prof.command(k).command for k in keys}, out)
     cap = split_capture(dev.platform, text)
     assert cap is not None and cap.host == dev.hostname and cap.skipped == []
-    out = rendered(dev)
     assert sorted(cap.outputs) == sorted(keys)
     for k in keys:
         assert cap.outputs[k].strip() == out[k].strip(), k
