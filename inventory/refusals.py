@@ -20,7 +20,7 @@ from collectors.platforms import load_profile
 from collectors.validate import LABELS, check_config
 
 from .models import CommandOutput, Device, DeviceResult, RejectedCapture
-from .redact import MASK
+from .redact import MASK, redact
 
 
 def screen_config(session: Session, run_id: int, device: Device, text: str | None, row: CommandOutput | None, *,
@@ -34,15 +34,17 @@ def screen_config(session: Session, run_id: int, device: Device, text: str | Non
     if refusal is None:
         return None
     command = row.command if row is not None else profile.command("config").command
+    # the detail quotes the config's last line, and a config cut off mid-way may end on a secret
+    detail = redact(refusal.detail, device.platform)
     if row is not None:
         session.flush()  # the raw output's id, for the rejected capture to point at
     session.add(RejectedCapture(device_id=device.id, run_id=run_id, command_output_id=row.id if row else None,
-                                command=command[:128], reason=refusal.reason, detail=refusal.detail[:500],
+                                command=command[:128], reason=refusal.reason, detail=detail[:500],
                                 size=len(text.encode("utf-8", "surrogateescape")),
                                 sha256=hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest(),
                                 source=source, rejected_at=at))
     return {"command": command, "code": refusal.reason, "template": "", "line": "",
-            "message": f"{LABELS[refusal.reason][1]}: {refusal.detail}; the previous config stays current"}
+            "message": f"{LABELS[refusal.reason][1]}: {detail}; the previous config stays current"[:500]}
 
 
 # ------------------------------------------------------------------------------------ what people read
@@ -72,8 +74,12 @@ class DeviceCollection:
     status: str | None = None  # ok | partial | failed | skipped (None: never collected)
     collected_at: dt.datetime | None = None
     source: str | None = None  # the result's worker: host/pid/zone, or import
-    warnings: list[ResultWarning] = field(default_factory=list)
+    raw_warnings: list[dict[str, Any]] = field(default_factory=list)  # as stored: {command, code, ...}
     rejected: list[RejectedCapture] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[ResultWarning]:
+        return warnings_of(self.raw_warnings)
 
 
 def warnings_of(raw: list[dict[str, Any]] | None) -> list[ResultWarning]:
@@ -96,4 +102,4 @@ def device_collection(session: Session, device_id: int, *, limit: int = 20) -> D
         return DeviceCollection(device_id=device_id, rejected=rejected)
     return DeviceCollection(device_id=device_id, run_id=result.run_id, status=result.status,
                             collected_at=result.started_at, source=result.worker,
-                            warnings=warnings_of(result.warnings), rejected=rejected)
+                            raw_warnings=list(result.warnings or []), rejected=rejected)
