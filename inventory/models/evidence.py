@@ -151,7 +151,7 @@ class RejectedCapture(SQLModel, table=True):
     run_id: int | None = Field(default=None, foreign_key="collection_run.id", index=True)
     command_output_id: int | None = Field(default=None, foreign_key="command_output.id")
     command: str = Field(max_length=128)
-    reason: str = Field(max_length=16, description="empty | truncated | masked | too_large")
+    reason: str = Field(max_length=16, description="empty | truncated | masked | too_large | binary")
     detail: str = Field(default="", max_length=500)
     size: int = Field(default=0, sa_type=BigInteger, description="bytes received")
     sha256: str = Field(default="", max_length=64)

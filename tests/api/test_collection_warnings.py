@@ -59,4 +59,6 @@ def test_warnings_and_rejected_configs_are_shown(tmp_path: Path) -> None:
     assert 'id="collect-warnings"' in page and 'id="rejected-configs"' in page
     assert "配置不完整（无结束行）" in page and "无法解析" in page and "上一份配置仍为当前配置" in page
     assert "truncated</td>" not in page  # no internal key in the page
+    runs = client.get(f"/collection?run={report.run_id}").text
+    assert "配置不完整（无结束行）: display current-configuration" in runs and "bad_output" not in runs
     eng.dispose()
