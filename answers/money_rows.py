@@ -154,7 +154,7 @@ def _counters(session: Session, devices: dict[int, str], ifaces: dict[int, Any],
         cid, end = ends[s.interface_id]
         i = ifaces[s.interface_id]
         out.append(CounterRow(cid, end, devices.get(i.device_id, ""), i.name, _aware(s.sampled_at),
-                              s.in_octets, s.out_octets))
+                              s.in_octets, s.out_octets, s.reset))
     return out
 
 

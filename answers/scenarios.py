@@ -33,10 +33,10 @@ from topology.sweep import full_sweep as sweep_all
 from .core import Snapshot
 
 
-def counter_samples(session: Session) -> list[tuple[str, str, object, int, int]]:
-    """(hostname, interface, sampled at, in octets, out octets), in time order per interface."""
+def counter_samples(session: Session) -> list[tuple[str, str, object, int, int, bool]]:
+    """(hostname, interface, sampled at, in octets, out octets, reset), in time order per interface."""
     return list(session.exec(select(Device.hostname, Interface.name, CounterSample.sampled_at, CounterSample.in_octets,
-                                    CounterSample.out_octets)
+                                    CounterSample.out_octets, CounterSample.reset)
                              .join(Interface, Interface.id == CounterSample.interface_id)
                              .join(Device, Device.id == Interface.device_id)
                              .order_by(CounterSample.interface_id, CounterSample.sampled_at)).all())

@@ -13,9 +13,11 @@ from sqlalchemy.engine import Engine
 
 from collectors.engine import Settings
 from collectors.errors import CODES
-from inventory.collection import RunReport, cancel_run, diff, history, import_folder, run_collection
+from collectors.validate import LABELS
+from inventory.collection import RunReport, cancel_run, diff, history, run_collection
 from inventory.db import get_engine, session_scope
 from inventory.errors import ExtranetError
+from inventory.offline import import_folder
 from workers.config import broker_config, queue_for
 
 from .console import console
@@ -36,6 +38,8 @@ def print_report(report: RunReport) -> None:
     table.add_row("[green]ok[/]", str(report.ok))
     table.add_row("  changed config", str(report.changed))
     table.add_row("  unchanged / first snapshot", str(report.unchanged))
+    if report.partial:
+        table.add_row("  [yellow]部分完成 partial (with warnings)[/]", str(report.partial))
     for code, n in sorted(report.failed.items()):
         table.add_row(f"[red]failed: {code}[/]", str(n), end_section=False)
     table.add_row("[bold]total[/]", str(report.total))
@@ -43,6 +47,26 @@ def print_report(report: RunReport) -> None:
     console.print(f"{report.total} devices in {report.seconds:.1f} s ({report.devices_per_second:.1f} devices/s)")
     for code in sorted(report.failed):
         console.print(f"  [dim]{code}: {CODES.get(code, '')}[/]")
+    print_warnings(report)
+
+
+def print_warnings(report: RunReport, limit: int = 20) -> None:
+    """What was collected but not used, per device (a refused config, an unreadable command), and for an
+    import the files it skipped; the first `limit` of each, then how many more."""
+    def words(code: object) -> str:
+        zh, en = LABELS.get(str(code), (str(code), ""))
+        return f"{zh} {en}".strip()
+
+    lines = [f"{host}: {words(w.get('code'))}: {w.get('command', '')}: {w.get('line') or w.get('message', '')}"
+             for host, ws in report.warnings for w in ws]
+    for title, items in (("warnings 告警", lines), ("skipped 已跳过", report.skipped)):
+        if not items:
+            continue
+        console.print(f"[yellow]{title}[/] ({len(items)}):", highlight=False)
+        for line in items[:limit]:
+            console.print(f"  {line[:300]}", highlight=False, markup=False)
+        if len(items) > limit:
+            console.print(f"  … and {len(items) - limit} more", highlight=False)
 
 
 def collect_with_progress(engine: Engine, *, only: str | None, lab_inventory: dict | None, concurrency: int,
@@ -102,7 +126,8 @@ def register(app: typer.Typer) -> None:
         zone: str = typer.Option(None, "--zone", help="only the devices of this management zone"),
         concurrency: int = typer.Option(32, "--concurrency", min=1, max=256, help="sessions at once (in-process)"),
         local: bool = typer.Option(False, "--local", help="collect in this process even if a broker is configured"),
-        import_dir: Path = typer.Option(None, "--import", help="ingest a folder of saved outputs instead"),
+        import_dir: Path = typer.Option(None, "--import", help="ingest a folder of saved outputs instead: device "
+                                        "folders, Oxidized/RANCID output, capture files with prompts, configs"),
         cancel: int = typer.Option(None, "--cancel", min=1, help="cancel a running run (its queued devices)"),
     ) -> None:
         """Collect configs, versions, interfaces, LLDP, ARP/MAC and logs over SSH; each device is saved as it

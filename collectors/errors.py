@@ -14,7 +14,8 @@ CODES = {
     "paging": "the device refused to disable paging, or output stopped at a --More-- marker",
     "timeout": "the device stopped answering mid-command (session still alive)",
     "connection_lost": "the connection was reset or closed mid-command",
-    "bad_output": "output arrived but is not what the command produces (missing terminator, junk)",
+    "bad_output": "output arrived but is not usable: the config was refused (empty, no terminator, masked, too "
+                  "large; kept as a rejected capture, the last good snapshot stays current) or is junk",
     "unsupported_command": "the device answered a command with an error message",
     "parse": "raw output kept, but a parser could not read it",
     "internal": "a bug in the collector (reported with the exception type)",

@@ -3,9 +3,10 @@
 Evidence kept per device: raw CommandOutput per command (admin raw view), a ConfigSnapshot only when
 the scrubbed config changed (sha256, previous_id), CounterSample / LinkEvent / TerminalCount from the
 parsed facts, observed interfaces and addresses, Link rows seen by LLDP/CDP and by shared subnets
-(inventory.links), and a DeviceResult with a stable
-error code. A device that fails keeps its last good snapshot. Credentials come from the environment,
-a secrets file or the lab's credentials file: never from the database and never into logs."""
+(inventory.links), and a DeviceResult with a stable error code. A device that fails keeps its last good
+snapshot, and so does one whose config is refused (refusals.py). Offline import reads saved files into
+the same ingest (offline.py). Credentials come from the environment, a secrets file or the lab's
+credentials file: never from the database and never into logs."""
 
 from __future__ import annotations
 
@@ -29,11 +30,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, select
 
-from collectors.engine import Credentials, DeviceOutcome, RawOutput, Settings, Target, collect_all
+from collectors.engine import Credentials, DeviceOutcome, Settings, Target, collect_all
 from collectors.parse import Facts, parse_outputs
-from collectors.platforms import load_profile, names
+from collectors.platforms import names
 
-from . import links
+from . import counters, links, refusals
 from .db import session_scope
 from .errors import ExtranetError, NotFound
 from .models import (
@@ -41,7 +42,6 @@ from .models import (
     CollectionRun,
     CommandOutput,
     ConfigSnapshot,
-    CounterSample,
     Device,
     DeviceResult,
     LinkEvent,
@@ -63,6 +63,9 @@ class RunReport:
     changed: int = 0
     unchanged: int = 0
     seconds: float = 0.0
+    # per partial device: (hostname, the result's warnings), what `extranet collect` prints under the table
+    warnings: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # offline import: files skipped, each with why
 
     @property
     def devices_per_second(self) -> float:
@@ -189,20 +192,33 @@ def ingest(session: Session, run_id: int, device: Device, outcome: DeviceOutcome
     # The result row first: a second delivery of the same (run, device) fails here, before any evidence.
     session.add(result)
     session.flush()
-    for _key, raw in outcome.outputs.items():
-        session.add(CommandOutput(run_id=run_id, device_id=device.id, command=raw.command[:128], collected_at=now,
-                                  output=raw.text, sha256=hashlib.sha256(raw.text.encode("utf-8")).hexdigest()))
+    rows: dict[str, CommandOutput] = {}
+    for key, raw in outcome.outputs.items():
+        # PostgreSQL text cannot hold NUL: one stray NUL byte in any output used to fail the device's whole
+        # transaction. The stored text shows it as U+FFFD; the sha256 is of what arrived.
+        rows[key] = CommandOutput(run_id=run_id, device_id=device.id, command=raw.command[:128], collected_at=now,
+                                  output=raw.text.replace("\x00", "\ufffd"),
+                                  sha256=hashlib.sha256(raw.text.encode("utf-8", "surrogateescape")).hexdigest())
+        session.add(rows[key])
     if not outcome.ok:
         result.error_code, result.error_message = outcome.error_code, (outcome.error_message or "")[:500]
         _alert_failure(session, run_id, device, outcome.error_code or "failed", outcome.error_message or "")
         return result
-    facts = parse_outputs(device.platform, {k: v.text for k, v in outcome.outputs.items()})
+    texts = {k: v.text for k, v in outcome.outputs.items()}
+    # a config that must not become the current one (empty, cut off, masked, huge) is kept as a rejected
+    # capture; the device's other outputs are still read and the last good snapshot stays current
+    refused = refusals.screen_config(session, run_id, device, texts.get("config"), rows.get("config"),
+                                     source=source, at=now)
+    if refused:
+        del texts["config"]
+    facts = parse_outputs(device.platform, texts)
     # a command no parser could read costs that command's facts; the config and the rest are stored
-    result.status = "partial" if facts.issues else "ok"
-    result.warnings = [i.as_dict() for i in facts.issues] or None
-    if facts.issues:
-        result.error_code = "parse"
-        result.error_message = "; ".join(f"{i.command}: {i.line or i.message}" for i in facts.issues)[:500]
+    warnings = ([refused] if refused else []) + [i.as_dict() for i in facts.issues]
+    result.status = "partial" if warnings else "ok"
+    result.warnings = warnings or None
+    if warnings:
+        result.error_code = "bad_output" if refused else "parse"
+        result.error_message = "; ".join(f"{w['command']}: {w['line'] or w['message']}" for w in warnings)[:500]
     if facts.config is not None:
         last = session.exec(select(ConfigSnapshot).where(ConfigSnapshot.device_id == device.id)
                             .order_by(ConfigSnapshot.id.desc())).first()
@@ -250,12 +266,9 @@ def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now
             since = min(e.at for e in facts.events)
             known = {(e.interface_name, _utc(e.occurred_at), e.state) for e in session.exec(
                 select(LinkEvent).where(LinkEvent.device_id == device.id, LinkEvent.occurred_at >= since)).all()}
-    for f in facts.interfaces:
-        i = ifaces.get(f.name)
-        if i is None:
-            continue
-        session.add(CounterSample(interface_id=i.id, sampled_at=now, in_octets=f.in_octets, out_octets=f.out_octets,
-                                  in_errors=f.in_errors, out_errors=f.out_errors, run_id=run_id))
+    # only what the running screens counted: an interface known from the config alone has no counters, and
+    # zeros for it would read as a cleared counter
+    counters.record(session, run_id, ifaces, [f for f in facts.interfaces if "state" in f.sources], now)
     for e in facts.events:
         if (e.interface, e.at, e.state) in known:
             continue
@@ -428,8 +441,14 @@ def report_of(engine: Engine, run_id: int, seconds: float = 0.0) -> RunReport:
     with session_scope(engine) as s:
         run = s.get(CollectionRun, run_id)
         p = run_progress(s, [run_id])[run_id]
+        warned = s.exec(select(Device.hostname, DeviceResult.warnings)
+                        .join(Device, Device.id == DeviceResult.device_id)
+                        .where(DeviceResult.run_id == run_id, DeviceResult.status == "partial")
+                        .order_by(Device.hostname)).all()
+        skipped = list((run.params or {}).get("skipped") or [])
     return RunReport(run_id=run_id, total=run.total, ok=p.ok, partial=p.partial, failed=Counter(p.failed),
-                     changed=p.config_changed, unchanged=p.ok - p.config_changed, seconds=seconds)
+                     changed=p.config_changed, unchanged=p.ok - p.config_changed, seconds=seconds,
+                     warnings=[(h, list(w or [])) for h, w in warned], skipped=skipped)
 
 
 def run_collection(engine: Engine, *, only: str | None = None, lab_inventory: dict[str, Any] | None = None,
@@ -455,7 +474,7 @@ def run_collection(engine: Engine, *, only: str | None = None, lab_inventory: di
                                   actor=actor)
             if result is None:
                 continue
-            _count(report, result)
+            _count(report, result, outcome.hostname)
             if on_result:
                 on_result(outcome.hostname, result)
         status = "done"
@@ -465,10 +484,12 @@ def run_collection(engine: Engine, *, only: str | None = None, lab_inventory: di
     return report
 
 
-def _count(report: RunReport, result: DeviceResult) -> None:
+def _count(report: RunReport, result: DeviceResult, hostname: str = "") -> None:
     if result.status in ("ok", "partial"):
         report.ok += 1
         report.partial += result.status == "partial"
+        if result.warnings:
+            report.warnings.append((hostname, list(result.warnings)))
         if result.config_changed:
             report.changed += 1
         else:
@@ -486,83 +507,6 @@ def _subnet_links(session: Session, run_id: int) -> None:
     for subnets in rows:
         networks.update(str(entry[0]) for entry in subnets or [])
     links.record_subnets(session, networks)
-
-
-# ------------------------------------------------------------------------------------ offline import
-def import_folder(engine: Engine, folder: Path, *, actor: str = "system") -> RunReport:
-    """Ingest a folder of saved outputs through the same parsers: either one sub-folder per device
-    holding `<key>.txt` or `<command with spaces as _>.txt` files, or Oxidized/RANCID-style flat files
-    named after the device (config only)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ExtranetError(f"{folder}: not a folder; expected one sub-folder per device or flat config files",
-                            code="import")
-    with session_scope(engine, actor=actor) as s:
-        devices = {d.hostname: d for d in s.exec(select(Device)).all()}
-        run = CollectionRun(trigger="import", requested_by=actor, params={"folder": str(folder)})
-        s.add(run)
-        s.flush()
-        run_id = run.id
-        entries = sorted(folder.iterdir())
-        outcomes = []
-        for entry in entries:
-            host = entry.stem if entry.is_file() else entry.name
-            if host.startswith("."):
-                continue
-            dev = devices.get(host)
-            if dev is None:
-                raise NotFound.of("device (from file name)", f"{entry}", sorted(devices)[:15])
-            outcomes.append((dev.id, _read_outputs(entry, load_profile(dev.platform))))
-        run.total = len(outcomes)
-    report = RunReport(run_id=run_id, total=len(outcomes))
-    for dev_id, outcome in outcomes:
-        with session_scope(engine, actor=actor) as s:
-            result = ingest(s, run_id, s.get(Device, dev_id), outcome, source="import", worker="import")
-            _count(report, result)
-    finalise_run(engine, run_id, "done", actor=actor)
-    return report
-
-
-def _read_outputs(entry: Path, profile: Any) -> DeviceOutcome:
-    outcome = DeviceOutcome(hostname=entry.stem, platform=profile.platform, ok=True)
-    if entry.is_file():
-        outcome.outputs["config"] = RawOutput(profile.command("config").command, _read(entry))
-        return outcome
-    by_name = {}
-    for c in profile.commands:
-        by_name[c.key] = c
-        by_name[c.command.replace(" ", "_")] = c
-        by_name[c.command] = c
-    for f in sorted(entry.iterdir()):
-        cmd = by_name.get(f.stem) or by_name.get(f.name)
-        if cmd is None:
-            raise ExtranetError(f"{f}: unknown command file; expected one of "
-                                f"{', '.join(sorted(c.key + '.txt' for c in profile.commands))}", code="import")
-        outcome.outputs[cmd.key] = RawOutput(cmd.command, _read(f))
-    return outcome
-
-
-def _read(path: Path) -> str:
-    raw = path.read_bytes()
-    for enc in ("utf-8", "gbk"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ExtranetError(f"{path}: neither UTF-8 nor GBK text", code="import")
-
-
-def export_outputs(session: Session, run_id: int, folder: Path) -> int:
-    """Write a run's raw outputs as an import folder (one sub-folder per device, `<key>.txt`)."""
-    n = 0
-    for out in session.exec(select(CommandOutput).where(CommandOutput.run_id == run_id)).all():
-        dev = session.get(Device, out.device_id)
-        prof = load_profile(dev.platform)
-        key = next((c.key for c in prof.commands if c.command == out.command), out.command.replace(" ", "_"))
-        (folder / dev.hostname).mkdir(parents=True, exist_ok=True)
-        (folder / dev.hostname / f"{key}.txt").write_text(out.output, encoding="utf-8")
-        n += 1
-    return n
 
 
 # ------------------------------------------------------------------------------------- config history

@@ -270,7 +270,8 @@ def usage(g: nx.MultiGraph, counters: list[CounterRow], baseline: str = "zero") 
         if total:
             by_month[first.sampled_at.astimezone(CHINA_TZ).strftime("%Y-%m")][cid] += total
         for p0, p1 in pairwise(pts):
-            delta = _delta(p0.in_octets, p1.in_octets) + _delta(p0.out_octets, p1.out_octets)
+            delta = (_delta(p0.in_octets, p1.in_octets, p1.reset)
+                     + _delta(p0.out_octets, p1.out_octets, p1.reset))
             total += delta
             if delta:
                 by_month[p1.sampled_at.astimezone(CHINA_TZ).strftime("%Y-%m")][cid] += delta
@@ -279,8 +280,11 @@ def usage(g: nx.MultiGraph, counters: list[CounterRow], baseline: str = "zero") 
     return Usage(octets, {m: dict(v) for m, v in sorted(by_month.items())}, sampled, newest)
 
 
-def _delta(before: int, after: int) -> int:
-    return after - before if after >= before else after  # a reset: the counter restarted from zero
+def _delta(before: int, after: int, reset: bool = False) -> int:
+    """Octets between two samples. Across a reset (the inventory flagged a counter that went down, or one
+    is lower here) the counter restarted from zero: what it holds now is what it carried since, never a
+    negative difference and never a 2**64 wrap jump."""
+    return after if reset or after < before else after - before
 
 
 def availability_model(rows: MoneyRows, g: nx.MultiGraph, prot: Protection, year: int,

@@ -30,6 +30,7 @@ class CounterRow:
     sampled_at: dt.datetime
     in_octets: int
     out_octets: int
+    reset: bool = False  # a counter went down since the previous sample: cleared or wrapped
 
 
 @dataclass

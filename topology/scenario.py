@@ -348,20 +348,21 @@ def demand_interfaces(g: nx.MultiGraph) -> dict[tuple[str, str], str]:
 
 
 def peak_demand(wanted: dict[tuple[str, str], str],
-                samples: Iterable[tuple[str, str, Any, int, int]]) -> dict[str, float]:
+                samples: Iterable[tuple[Any, ...]]) -> dict[str, float]:
     """Peak rate (Mbps, the busier direction) between consecutive counter samples (hostname,
-    interface, sampled at, in octets, out octets; in time order per interface) on each unit's access
-    interfaces; units without two samples are absent (they fall back to declared demand)."""
-    series: dict[tuple[str, str], list[tuple[Any, int, int]]] = {}
-    for host, iface, at, i, o in samples:
+    interface, sampled at, in octets, out octets[, reset]; in time order per interface) on each unit's
+    access interfaces; units without two samples are absent (they fall back to declared demand). The
+    interval ending at a sample flagged reset (the inventory saw a counter go down) is skipped."""
+    series: dict[tuple[str, str], list[tuple[Any, int, int, bool]]] = {}
+    for host, iface, at, i, o, *rest in samples:
         if (host, iface) in wanted:
-            series.setdefault((host, iface), []).append((at, i, o))
+            series.setdefault((host, iface), []).append((at, i, o, bool(rest and rest[0])))
     peak: dict[str, float] = {}
     for key, pts in series.items():
         best = None
-        for (t0, i0, o0), (t1, i1, o1) in pairwise(pts):
+        for (t0, i0, o0, _), (t1, i1, o1, reset) in pairwise(pts):
             secs = (t1 - t0).total_seconds()
-            if secs <= 0 or i1 < i0 or o1 < o0:  # counter reset or clock step: skip the interval
+            if reset or secs <= 0 or i1 < i0 or o1 < o0:  # counter cleared/wrapped, or a clock step
                 continue
             rate = max(i1 - i0, o1 - o0) * 8 / secs / 1e6
             best = rate if best is None else max(best, rate)

@@ -66,6 +66,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "details": ("详情", "Details"), "none": ("无", "none"), "language": ("English", "中文"),
     "legend": ("图例", "Legend"), "counts": ("数量", "Count"), "score": ("得分", "Score"),
     "payable": ("应付比例", "Payable share"), "verdict": ("结论", "Verdict"),
+    "last_collection": ("最近一次采集", "Last collection"), "collect_warnings": ("采集警告", "Collection warnings"),
+    "rejected_configs": ("拒收的配置", "Rejected configs"), "reason": ("原因", "Reason"),
+    "command": ("命令", "Command"), "size": ("大小", "Size"), "source": ("来源", "Source"),
+    "counter_reset": ("计数器已清零或回绕", "counter cleared or wrapped"),
+    "previous_config_current": ("上一份配置仍为当前配置", "the previous config stays current"),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

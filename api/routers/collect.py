@@ -23,6 +23,7 @@ from inventory.collection import cancel_run, plan_run, run_collection, run_progr
 from inventory.db import home_dir
 from inventory.models import Alert, CollectionRun, Device, DeviceResult, Schedule
 from inventory.models.base import utcnow
+from inventory.refusals import warnings_of
 from workers.app import current
 from workers.runs import start_run as dispatch_run
 from workers.runs import wait_run
@@ -58,7 +59,9 @@ class RunOut(BaseModel):
     finished_at: dt.datetime | None
     total: int
     done: int
-    ok: int
+    ok: int = Field(description="devices collected and stored, partial ones included")
+    partial: int = Field(default=0, description="of the ok devices, those with warnings (a command's output could "
+                                                "not be parsed, or the config was refused)")
     failed: dict[str, int] = Field(description="error code -> devices")
     config_changed: int
     engine: str = Field(description="local (thread pool in one process) | celery (zone workers)")
@@ -68,6 +71,24 @@ class RunOut(BaseModel):
 class RunPage(BaseModel):
     items: list[RunOut]
     total: int
+
+
+class WarningOut(BaseModel):
+    """What was collected but not used; `label` is for people (Chinese, `label_en` English), `code` for programs."""
+
+    command: str
+    code: str = Field(description="parse | empty | truncated | masked | too_large | binary")
+    label: str
+    label_en: str
+    message: str
+    template: str = Field(default="", description="parse: the parser that got furthest")
+    line: str = Field(default="", description="parse: the first input line it could not read")
+
+
+def warnings_out(raw: list | None) -> list[WarningOut]:
+    """A result's stored warnings ({command, code, template, line, message}) with their words."""
+    return [WarningOut(command=w.command, code=w.code, label=w.label_zh, label_en=w.label_en, message=w.message,
+                       template=w.template, line=w.line) for w in warnings_of(raw)]
 
 
 class ResultOut(BaseModel):
@@ -82,6 +103,7 @@ class ResultOut(BaseModel):
     config_changed: bool
     snapshot_id: int | None
     worker: str | None = Field(description="who collected it: host/pid/zone")
+    warnings: list[WarningOut] = Field(default_factory=list, description="status partial: what could not be used")
 
 
 def _progress(s: Any, rows: list[CollectionRun]) -> list[RunOut]:
@@ -92,8 +114,8 @@ def _progress(s: Any, rows: list[CollectionRun]) -> list[RunOut]:
         params = {k: v for k, v in (r.params or {}).items() if k not in ("devices", "settings", "lab_file")}
         out.append(RunOut(id=r.id, status=r.status, trigger=r.trigger, requested_by=r.requested_by,
                           started_at=r.started_at, finished_at=r.finished_at, total=r.total, done=p.done, ok=p.ok,
-                          failed=p.failed, config_changed=p.config_changed, engine=params.get("engine", "local"),
-                          params=params))
+                          partial=p.partial, failed=p.failed, config_changed=p.config_changed,
+                          engine=params.get("engine", "local"), params=params))
     return out
 
 
@@ -181,7 +203,7 @@ def cancel(run_id: IdPath, ctx: Ctx = Depends(ctx_for("collect.run"))) -> RunOut
 
 
 @runs.get("/{run_id}/results", response_model=list[ResultOut], summary="Per-device results of a run")
-def run_results(run_id: IdPath, status: Annotated[str | None, Query(pattern="^(ok|failed|skipped)$")] = None,
+def run_results(run_id: IdPath, status: Annotated[str | None, Query(pattern="^(ok|partial|failed|skipped)$")] = None,
                 ctx: Ctx = Depends(ctx_for("inventory.read"))) -> list[ResultOut]:
     with ctx.read() as s:
         if s.get(CollectionRun, run_id) is None:
@@ -190,7 +212,8 @@ def run_results(run_id: IdPath, status: Annotated[str | None, Query(pattern="^(o
                 .where(DeviceResult.run_id == run_id).order_by(Device.hostname))
         if status:
             stmt = stmt.where(DeviceResult.status == status)
-        return [ResultOut(hostname=host, **{k: getattr(r, k) for k in ResultOut.model_fields if k != "hostname"})
+        return [ResultOut(hostname=host, warnings=warnings_out(r.warnings),
+                          **{k: getattr(r, k) for k in ResultOut.model_fields if k not in ("hostname", "warnings")})
                 for r, host in s.exec(stmt).all()]
 
 

@@ -9,15 +9,17 @@ import difflib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
 from inventory.models import CommandOutput, ConfigSnapshot, Device
 from inventory.redact import redact
+from inventory.refusals import device_collection, label
 
 from ..deps import Ctx, IdPath, ctx_for
 from ..errors import ApiError
 from ..trail import record_event
+from .collect import WarningOut, warnings_out
 
 router = APIRouter(tags=["configs"])
 
@@ -163,3 +165,46 @@ def outputs(device_id: IdPath, run_id: Annotated[int | None, Query(ge=1, le=2_14
     if show_raw:
         _record_raw(ctx, "command_output", device_id)
     return out
+
+
+class RejectedOut(BaseModel):
+    id: int
+    run_id: int | None
+    command: str
+    reason: str = Field(description="empty | truncated | masked | too_large | binary")
+    label: str
+    label_en: str
+    detail: str
+    size: int = Field(description="bytes received")
+    sha256: str
+    source: str = Field(description="ssh | import")
+    rejected_at: dt.datetime
+    command_output_id: int | None = Field(description="the raw text: GET /devices/{id}/outputs?run_id=…")
+
+
+class CollectionStateOut(BaseModel):
+    device_id: int
+    hostname: str
+    status: str | None = Field(description="the newest result: ok | partial | failed | skipped (null: never)")
+    run_id: int | None
+    collected_at: dt.datetime | None
+    warnings: list[WarningOut]
+    rejected: list[RejectedOut] = Field(description="configs refused as the current one, newest first")
+
+
+@router.get("/devices/{device_id}/collection", response_model=CollectionStateOut,
+            summary="A device's newest collection result: warnings and rejected captures",
+            description="What was collected but not used: commands no parser could read, and configs refused as "
+                        "the current one (empty, truncated, masked, too large). The previous config stays current.")
+def collection_state(device_id: IdPath, ctx: Ctx = Depends(ctx_for("inventory.read"))) -> CollectionStateOut:
+    with ctx.read() as s:
+        dev = _device(s, device_id)
+        state = device_collection(s, dev.id)
+        return CollectionStateOut(
+            device_id=dev.id, hostname=dev.hostname, status=state.status, run_id=state.run_id,
+            collected_at=state.collected_at, warnings=warnings_out(state.raw_warnings),
+            rejected=[RejectedOut(id=r.id, run_id=r.run_id, command=r.command, reason=r.reason,
+                                  label=label(r.reason, "zh"), label_en=label(r.reason, "en"), detail=r.detail,
+                                  size=r.size, sha256=r.sha256, source=r.source, rejected_at=r.rejected_at,
+                                  command_output_id=r.command_output_id) for r in state.rejected])
+

@@ -3,7 +3,7 @@
 A platform's collector knowledge has one home named after it, here:
 
 * ``NAME.yaml``: the profile as data (commands and their parsers, prompt, paging, logout, scrubbers, secret
-  patterns, interface map, which parsed fields give which facts);
+  patterns, interface map, which parsed fields give which facts, how an offline file is recognised);
 * ``NAME.py`` (optional): hooks in code, only where data is not enough: ``Driver``, a thin
   ``(collectors.driver._Fast, <netmiko class>)`` subclass overriding the session steps that misbehave.
   Without it `collectors.driver.driver_class` composes ``_Fast`` over netmiko's own class for the
@@ -129,6 +129,10 @@ class Profile:
     logout: str = "exit"
     version_facts: dict[str, FieldPick] = field(default_factory=dict)  # model / os_version / serial
     arp_learned: ArpRule = field(default_factory=ArpRule)
+    # offline import: patterns (multi-line) that say a text is this platform's, and the device's own name in
+    # its config (group 1)
+    detect: tuple[re.Pattern, ...] = ()
+    config_hostname: re.Pattern | None = None
 
     def prompt_re(self, hostname: str) -> str:
         return self.prompt.replace("{host}", re.escape(hostname))
@@ -175,6 +179,8 @@ def read_profile(path: Path) -> Profile:
             version_facts={k: _pick(v) for k, v in (facts.get("version") or
                                                       {"model": "model", "os_version": "version"}).items()},
             arp_learned=_arp_rule(facts.get("arp_learned")),
+            detect=tuple(re.compile(p, re.M) for p in data.get("detect") or ()),
+            config_hostname=re.compile(data["config_hostname"], re.M) if data.get("config_hostname") else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError, re.error, yaml.YAMLError) as exc:
         raise ProfileError(f"{path}: bad profile ({type(exc).__name__}: {exc})") from exc

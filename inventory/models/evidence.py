@@ -89,6 +89,9 @@ class CounterSample(SQLModel, table=True):
     in_errors: int = Field(default=0, sa_type=BigInteger)
     out_errors: int = Field(default=0, sa_type=BigInteger)
     run_id: int | None = Field(default=None, foreign_key="collection_run.id")
+    # A counter lower than in the interface's previous sample: cleared (reset counters) or wrapped. The
+    # values are stored as read; whoever differences samples must not subtract across a reset sample.
+    reset: bool = Field(default=False)
 
 
 class LinkEvent(SQLModel, table=True):
@@ -148,7 +151,7 @@ class RejectedCapture(SQLModel, table=True):
     run_id: int | None = Field(default=None, foreign_key="collection_run.id", index=True)
     command_output_id: int | None = Field(default=None, foreign_key="command_output.id")
     command: str = Field(max_length=128)
-    reason: str = Field(max_length=16, description="empty | truncated | masked | too_large")
+    reason: str = Field(max_length=16, description="empty | truncated | masked | too_large | binary")
     detail: str = Field(default="", max_length=500)
     size: int = Field(default=0, sa_type=BigInteger, description="bytes received")
     sha256: str = Field(default="", max_length=64)

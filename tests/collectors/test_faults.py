@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from collectors.engine import Settings
 from inventory.collection import run_collection
 from inventory.db import session_scope
-from inventory.models import ConfigSnapshot, Device, DeviceResult
+from inventory.models import ConfigSnapshot, Device, DeviceResult, RejectedCapture
 
 from .conftest import start_lab
 
@@ -20,6 +20,9 @@ pytestmark = pytest.mark.xdist_group("city")
 EXPECTED = {"auth_fail": "auth", "no_banner": "banner_timeout", "refused": "unreachable", "hang": "timeout",
             "reset": "connection_lost", "paging_stuck": "paging", "garbage": "bad_output", "slow": "timeout",
             "fake_prompt": None}
+# The device answered every command; only its config is refused (kept as a rejected capture), so the result
+# is partial and the device's other facts are stored.
+REFUSED = {"garbage": "truncated"}
 
 
 def _pick(devices: list[Device]) -> dict[str, str]:
@@ -67,7 +70,13 @@ def test_faults_get_stable_codes_and_lose_nothing(city, tmp_path) -> None:
             if want is None:
                 assert r.status == "ok", (host, faults.get(host), r.error_code, r.error_message)
             else:
-                assert (r.status, r.error_code) == ("failed", want), (host, faults[host], r.error_message)
+                if faults[host] in REFUSED:
+                    assert (r.status, r.error_code) == ("partial", want), (host, faults[host], r.error_message)
+                    assert [w["code"] for w in r.warnings] == [REFUSED[faults[host]]]
+                    assert s.exec(select(RejectedCapture).where(RejectedCapture.run_id == report.run_id,
+                                                                RejectedCapture.device_id == r.device_id)).one()
+                else:
+                    assert (r.status, r.error_code) == ("failed", want), (host, faults[host], r.error_message)
                 # the last good snapshot is still there and still the latest
                 dev = s.exec(select(Device).where(Device.hostname == host)).one()
                 latest = s.exec(select(ConfigSnapshot.id).where(ConfigSnapshot.device_id == dev.id)

@@ -11,10 +11,11 @@ from sqlmodel import Session, col, select
 
 from api import auth
 from inventory.models import Alert, CollectionRun, Device, DeviceResult, Schedule
+from inventory.refusals import label as reason_label
 from workers.config import broker_config
 from workers.schedule import next_due
 
-from ..deps import need, page_user, render
+from ..deps import lang_of, need, page_user, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,7 +49,8 @@ def collection_page(request: Request, run: int | None = None,
             Alert.acknowledged_at == None)).one()  # noqa: E711
     return render(request, "collection.html", principal, runs=runs, done=done, chosen=chosen, results=results,
                   api=api, can_run=principal.can("collect.run"), zones=zones, schedules=schedules,
-                  broker=_broker_host(), open_alerts=open_alerts)
+                  broker=_broker_host(), open_alerts=open_alerts,
+                  reason_label=lambda code: reason_label(code, lang_of(request)))
 
 
 @router.get("/alerts", response_class=HTMLResponse)

@@ -28,6 +28,8 @@ from inventory.models import (
     Unit,
 )
 from inventory.redact import redact as by_profile
+from inventory.refusals import device_collection
+from inventory.refusals import label as reason_label
 from inventory.summary import find_device, find_unit
 
 from ..deps import lang_of, need, page_user, render
@@ -168,6 +170,7 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
         ifaces = sorted(s.exec(select(Interface).where(Interface.device_id == dv.id)), key=lambda i: _natural(i.name))
         counters = _newest_counters(s, [i.id for i in ifaces if i.id])
         lldp = _lldp(s, ifaces)
+        collection = device_collection(s, dv.id)
         snaps = list(s.exec(select(ConfigSnapshot.id, ConfigSnapshot.collected_at, ConfigSnapshot.sha256,
                                    ConfigSnapshot.source).where(ConfigSnapshot.device_id == dv.id)
                             .order_by(col(ConfigSnapshot.collected_at).desc())))
@@ -190,7 +193,8 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
             pair = (old.id, new.id)
             config_text = right
     return render(request, "device.html", principal, d=dv, room=room, unit=unit, ifaces=ifaces, counters=counters,
-                  lldp=lldp, snaps=snaps, diff_html=diff_html, pair=pair, can_config=can_config,
+                  lldp=lldp, collection=collection, reason_label=lambda code: reason_label(code, lang_of(request)),
+                  snaps=snaps, diff_html=diff_html, pair=pair, can_config=can_config,
                   config_text=config_text, raw=principal.can("config.raw"))
 
 

@@ -91,9 +91,16 @@ def upgrade() -> None:
     with op.batch_alter_table('link', schema=None) as batch_op:
         batch_op.add_column(sa.Column('evidence', sa.JSON(), nullable=True))
 
+    with op.batch_alter_table('counter_sample', schema=None) as batch_op:
+        # rows that exist were never checked against their predecessor
+        batch_op.add_column(sa.Column('reset', sa.Boolean(), nullable=False, server_default=sa.false()))
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('counter_sample', schema=None) as batch_op:
+        batch_op.drop_column('reset')
+
     with op.batch_alter_table('link', schema=None) as batch_op:
         batch_op.drop_column('evidence')
 
