@@ -13,9 +13,10 @@ from sqlalchemy.engine import Engine
 
 from collectors.engine import Settings
 from collectors.errors import CODES
-from inventory.collection import RunReport, cancel_run, diff, history, import_folder, run_collection
+from inventory.collection import RunReport, cancel_run, import_folder, run_collection
 from inventory.db import get_engine, session_scope
 from inventory.errors import ExtranetError
+from inventory.history import diff, history
 from workers.config import broker_config, queue_for
 
 from .console import console
