@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 from collectors.platforms import load_profile, names
 from inventory.redact import REDACTED, fingerprint, redact
 
+pytestmark = pytest.mark.xdist_group("catalogue")  # one worker builds the imported, collected devices once
 HERE = Path(__file__).parent
 PASSWORD = "Catalogue-Test-Pw-1!"  # test fixture accounts only
 NON_ADMIN = ("engineer", "auditor")  # the roles that read configs, always redacted
