@@ -36,6 +36,7 @@ class Line:
     text: str  # the line without its newline
     indent: int
     platform: str = ""
+    shown: str = ""  # the line cut from the whole redacted config: block-anchored secrets are masked too
     parent: Line | None = None
     children: list[Line] = field(default_factory=list)
 
@@ -45,7 +46,7 @@ class Line:
 
     def masked(self) -> str:
         """The line with its secrets masked (every quote of a config line in a record goes through this)."""
-        return mask(self.s, self.platform or None)
+        return mask((self.shown or self.text).strip(), self.platform or None)
 
     def cite(self) -> str:
         return f"第{self.no}行 `{self.masked()}`"
@@ -97,6 +98,8 @@ class Config:
 def parse(text: str, dialect: Dialect) -> Config:
     platform = dialect.name
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # redaction never adds or drops a newline, so line i of the redacted text is line i of the config
+    shown = mask("\n".join(raw), platform).split("\n")
     lines: list[Line] = []
     parent: Line | None = None
     recognised = 0
@@ -112,7 +115,7 @@ def parse(text: str, dialect: Dialect) -> Config:
             parent = None  # separator, or a comment (an IOS `!`, a V600 `!Software Version` header)
             continue
         indent = len(t) - len(t.lstrip(" \t"))
-        ln = Line(no=i, text=t, indent=indent, platform=platform)
+        ln = Line(no=i, text=t, indent=indent, platform=platform, shown=shown[i - 1])
         if indent == 0:
             parent = ln
         else:

@@ -14,9 +14,10 @@ from sqlalchemy.engine import Engine
 from collectors.engine import Settings
 from collectors.errors import CODES
 from collectors.validate import LABELS
-from inventory.collection import RunReport, cancel_run, diff, history, run_collection
+from inventory.collection import RunReport, cancel_run, run_collection
 from inventory.db import get_engine, session_scope
 from inventory.errors import ExtranetError
+from inventory.history import diff, history
 from inventory.offline import import_folder
 from workers.config import broker_config, queue_for
 

@@ -11,7 +11,6 @@ credentials file: never from the database and never into logs."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import ipaddress
 import json
@@ -50,7 +49,6 @@ from .models import (
     Unit,
 )
 from .models.base import utcnow
-from .redact import redact
 
 
 @dataclass
@@ -507,40 +505,3 @@ def _subnet_links(session: Session, run_id: int) -> None:
     for subnets in rows:
         networks.update(str(entry[0]) for entry in subnets or [])
     links.record_subnets(session, networks)
-
-
-# ------------------------------------------------------------------------------------- config history
-def history(session: Session, hostname: str) -> list[ConfigSnapshot]:
-    dev = _device(session, hostname)
-    return list(session.exec(select(ConfigSnapshot).where(ConfigSnapshot.device_id == dev.id)
-                             .order_by(ConfigSnapshot.id)).all())
-
-
-def diff(session: Session, hostname: str, old_id: int | None = None, new_id: int | None = None, *,
-         raw: bool = False) -> str:
-    """Unified diff between two snapshots of a device (default: the last two). Redacted unless raw
-    (the admin-only view; callers check the role)."""
-    dev = _device(session, hostname)
-    snaps = history(session, hostname)
-    if not snaps:
-        raise ExtranetError(f"{hostname} has no config snapshots yet; run extranet collect first", code="no_snapshot")
-    by_id = {s.id: s for s in snaps}
-    for sid in (old_id, new_id):
-        if sid is not None and sid not in by_id:
-            raise NotFound.of(f"snapshot of {hostname}", str(sid), [str(i) for i in by_id])
-    new = by_id[new_id] if new_id else snaps[-1]
-    old = by_id[old_id] if old_id else (by_id.get(new.previous_id) if new.previous_id else None)
-    a = old.text if old else ""
-    b = new.text
-    if not raw:
-        a, b = redact(a, dev.platform), redact(b, dev.platform)
-    return "".join(difflib.unified_diff(a.splitlines(keepends=True), b.splitlines(keepends=True),
-                                        fromfile=f"{hostname}@{old.id if old else 'empty'}",
-                                        tofile=f"{hostname}@{new.id}"))
-
-
-def _device(session: Session, hostname: str) -> Device:
-    dev = session.exec(select(Device).where(Device.hostname == hostname)).first()
-    if dev is None:
-        raise NotFound.of("device", hostname, [d.hostname for d in session.exec(select(Device)).all()])
-    return dev

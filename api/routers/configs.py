@@ -1,17 +1,18 @@
 """Config snapshots, history and diffs. Secrets are masked on every read (inventory.redact: the
-collector profiles' patterns plus routing/NTP/AAA keys) unless the caller asks
-for raw and holds config.raw (the security administrator); raw reads are recorded."""
+collector profiles' patterns plus routing/NTP/AAA keys and vendor cipher tokens), each value as its
+fingerprint on the device, so a diff shows that a secret changed; raw only when the caller asks for it
+and holds config.raw (the security administrator); raw reads are recorded."""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
+from inventory.history import unified
 from inventory.models import CommandOutput, ConfigSnapshot, Device
 from inventory.redact import redact
 from inventory.refusals import device_collection, label
@@ -111,7 +112,7 @@ def snapshot(snapshot_id: IdPath, raw: Raw = False, ctx: Ctx = Depends(ctx_for("
     show_raw = _raw_allowed(ctx, raw, "configs")
     with ctx.read() as s:
         snap, dev = _snapshot(s, snapshot_id)
-        text = snap.text if show_raw else redact(snap.text, dev.platform)
+        text = snap.text if show_raw else redact(snap.text, dev.platform, device=dev.hostname)
         out = SnapshotText(**_meta(snap, dev), redacted=not show_raw, text=text)
     if show_raw:
         _record_raw(ctx, "config_snapshot", snapshot_id)
@@ -132,12 +133,8 @@ def snapshot_diff(snapshot_id: IdPath, against: Annotated[int | None, Query(ge=1
             if old_dev.id != dev.id:
                 raise ApiError(422, "validation_error", f"snapshot {old_id} is of {old_dev.hostname}, not "
                                f"{dev.hostname}", {"field": "query.against"})
-        a, b = (old.text if old else ""), new.text
-        if not show_raw:
-            a, b = redact(a, dev.platform), redact(b, dev.platform)
-        lines = list(difflib.unified_diff(a.splitlines(keepends=True), b.splitlines(keepends=True),
-                                          fromfile=f"{dev.hostname}@{old.id if old else 'empty'}",
-                                          tofile=f"{dev.hostname}@{new.id}"))
+        lines = unified(old.text if old else "", new.text, dev, old.id if old else None, new.id,
+                        raw=show_raw).splitlines(keepends=True)
         added = sum(1 for ln in lines if ln.startswith("+") and not ln.startswith("+++"))
         removed = sum(1 for ln in lines if ln.startswith("-") and not ln.startswith("---"))
         out = SnapshotDiff(hostname=dev.hostname, from_id=old.id if old else None, to_id=new.id,
@@ -160,7 +157,8 @@ def outputs(device_id: IdPath, run_id: Annotated[int | None, Query(ge=1, le=2_14
             run_id = last.run_id if last else None
         rows = s.exec(stmt.where(CommandOutput.run_id == run_id).order_by(CommandOutput.id)).all()
         out = [OutputOut(id=r.id, run_id=r.run_id, command=r.command, collected_at=r.collected_at,
-                         redacted=not show_raw, output=r.output if show_raw else redact(r.output, dev.platform))
+                         redacted=not show_raw, output=r.output if show_raw
+                         else redact(r.output, dev.platform, device=dev.hostname))
                for r in rows]
     if show_raw:
         _record_raw(ctx, "command_output", device_id)

@@ -20,11 +20,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from collectors.platforms import load_profile, names
 from inventory.errors import ExtranetError
-from inventory.redact import COMMON as EXTRA
-from inventory.redact import MASK
 from inventory.redact import redact as mask
+from inventory.redact import values
 
 from ..catalogue import REVIEW
 from ..service import AuditReport
@@ -52,22 +50,18 @@ def scrub(text: str, platform: str | None = None) -> str:
     return mask(text, platform)
 
 
-NOT_SECRETS = {"read", "write", "cipher", "simple", "hash", "irreversible-cipher", "ro", "rw", "sha", "md5"}
+NOT_SECRETS = {"read", "write", "cipher", "simple", "hash", "irreversible-cipher", "ro", "rw", "sha", "md5",
+               "encrypted", "plain", "authentication", "accounting", "authorization"}
 
 
 def leaks(text: str) -> list[str]:
-    """Secret values still in `text` (anything a profile's secret pattern captures that is not the mask)."""
+    """Secret values still in `text` (anything any platform's catalogue marks that is not redacted)."""
     # A config line ends at its closing backtick or at the prose around it: cut there so a pattern's \\S+
     # does not run on into Chinese text.
     text = re.sub(r"[^\x20-\x7e]|`", "\n", text)
-    found = []
-    for pat in [*EXTRA, *(pat for p in names() for pat in load_profile(p).secrets)]:
-        for m in pat.finditer(text):
-            value = m.group("secret")
-            # another dialect's pattern may land on a keyword or a remediation placeholder (<口令>)
-            if not value.startswith(MASK) and value.lower() not in NOT_SECRETS and not value.startswith("<"):
-                found.append(f"{m.group('pre')}<{len(value)} chars>")  # never echo the secret itself
-    return found
+    # another dialect's pattern may land on a keyword or a remediation placeholder (<口令>)
+    return [f"<{len(v)} chars>" for v in values(text)  # never echo the secret itself
+            if v.lower() not in NOT_SECRETS and not v.startswith("<")]
 
 
 def _entries(report: AuditReport, tmp: Path) -> dict[str, bytes]:
@@ -98,12 +92,13 @@ def _entries(report: AuditReport, tmp: Path) -> dict[str, bytes]:
         files[f"raw/{_safe(o.hostname)}/{_safe(o.command)}.txt"] = (head + scrub(o.output, p)).encode()
     for hi, a in enumerate(report.audits, start=1):
         snap = report.snapshots.get(a.hostname)
-        cfg_lines = snap.text.replace("\r\n", "\n").split("\n") if snap else []
+        # cut from the whole redacted config, so a secret known by its block (an IOS line password) is masked
+        cfg_lines = scrub(snap.text.replace("\r\n", "\n"), a.platform).split("\n") if snap else []
         for ci, r in enumerate(a.results, start=1):
             chk = checks[r.check_id]
             ev = evidence_id(hi, ci)
             cited = "\n".join(
-                f"{n:>5}: {scrub(cfg_lines[n - 1], a.platform)}" for n in r.lines if 0 < n <= len(cfg_lines)
+                f"{n:>5}: {cfg_lines[n - 1]}" for n in r.lines if 0 < n <= len(cfg_lines)
             )
             body = (
                 f"证据编号 {ev}\n设备 {a.hostname}（{a.platform} {a.release}）\n检查项 {chk.id} {chk.unit}"

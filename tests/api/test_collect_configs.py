@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from inventory.models import ConfigSnapshot, Device
-from inventory.redact import MASK
+from inventory.redact import REDACTED
 
 from .conftest import Api
 
@@ -65,18 +65,18 @@ def test_configs_redacted_unless_security_admin(collected: tuple[Api, dict]) -> 
     history = api.get(f"/api/v1/devices/{dev.id}/configs", "engineer").json()
     assert history and history[-1]["id"] == snap.id and "text" not in history[-1]
     red = api.get(f"/api/v1/configs/{snap.id}", "auditor").json()
-    assert red["redacted"] is True and MASK in red["text"]
+    assert red["redacted"] is True and REDACTED.search(red["text"])
     assert api.get(f"/api/v1/configs/{snap.id}?raw=true", "engineer").status_code == 403
     assert api.get(f"/api/v1/configs/{snap.id}", "viewer").status_code == 403
     raw = api.get(f"/api/v1/configs/{snap.id}?raw=true", "secadmin").json()
-    assert raw["redacted"] is False and raw["text"] == snap.text and MASK not in raw["text"]
+    assert raw["redacted"] is False and raw["text"] == snap.text and not REDACTED.search(raw["text"])
     # every secret the raw text holds is hidden in the redacted one
     hidden = [ln for ln, rl in zip(red["text"].splitlines(), raw["text"].splitlines(), strict=True) if ln != rl]
-    assert hidden and all(MASK in ln for ln in hidden)
+    assert hidden and all(REDACTED.search(ln) for ln in hidden)
     diff = api.get(f"/api/v1/configs/{snap.id}/diff", "engineer").json()
     assert diff["to_id"] == snap.id and diff["redacted"] and diff["added"] > 0
-    assert all(MASK in ln or not any(s in ln for s in ("cipher", "community")) for ln in diff["diff"].splitlines()
-               if ln.startswith("+") and ("cipher" in ln or "community" in ln))
+    assert all(REDACTED.search(ln) or not any(s in ln for s in ("cipher", "community"))
+               for ln in diff["diff"].splitlines() if ln.startswith("+") and ("cipher" in ln or "community" in ln))
     outs = api.get(f"/api/v1/devices/{dev.id}/outputs", "engineer").json()
     assert outs and all(o["redacted"] for o in outs)
     trail = api.get("/api/v1/audit-trail?action=read_raw", "auditadmin").json()

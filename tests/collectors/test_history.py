@@ -6,9 +6,10 @@ import pytest
 from sqlmodel import func, select
 
 from collectors.engine import Settings
-from inventory.collection import diff, history, run_collection
+from inventory.collection import run_collection
 from inventory.db import session_scope
 from inventory.errors import NotFound
+from inventory.history import diff, history
 from inventory.models import ConfigSnapshot, Device, DeviceResult
 
 pytestmark = pytest.mark.xdist_group("city")

@@ -184,8 +184,8 @@ def device_page(hostname: str, request: Request, a: int | None = Query(None), b:
             if old is None or new is None or old.device_id != dv.id or new.device_id != dv.id:
                 raise NotFound.of("config snapshot", str(a or b), [str(x[0]) for x in snaps])
             raw = principal.can("config.raw")
-            left = old.text if raw else redact(old.text, dv.platform)
-            right = new.text if raw else redact(new.text, dv.platform)
+            left = old.text if raw else redact(old.text, dv.platform, dv.hostname)
+            right = new.text if raw else redact(new.text, dv.platform, dv.hostname)
             if old.id != new.id:
                 diff_html = difflib.HtmlDiff(wrapcolumn=80).make_table(
                     left.splitlines(), right.splitlines(), f"#{old.id} {cn_date(old.collected_at, lang_of(request))}",
@@ -203,9 +203,9 @@ def _natural(name: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
 
 
-def redact(text: str, platform: str | None) -> str:
-    """Secrets masked by the project's one redaction."""
-    return by_profile(text, platform)
+def redact(text: str, platform: str | None, hostname: str) -> str:
+    """Secrets masked by the project's one redaction, as fingerprints on this device (a diff shows a change)."""
+    return by_profile(text, platform, device=hostname)
 
 
 def _newest_counters(s: Session, iface_ids: list[int]) -> dict[int, CounterSample]:
