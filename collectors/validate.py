@@ -41,18 +41,23 @@ class Refusal:
         return LABELS[self.reason]
 
 
-def masked_line(text: str, mask: str = "******") -> int | None:
-    """The 1-based line number of the first value replaced by ``mask``, or None. A mask counts where a
-    value stands: after a keyword and a space, and exactly the mask (a banner's row of asterisks is
-    longer; a fingerprint may follow it, as in ``******(3fa2)``)."""
-    pat = re.compile(r"[^\s*][ \t]+" + re.escape(mask) + r"(?!\*)")
+# What a redacted export puts where a secret stood: ``******`` (the evidence pack), or a device-keyed
+# fingerprint ``<secret:ab12cd>`` (the redacted config views, inventory.redact). Exactly six asterisks: a
+# banner's row of asterisks is longer.
+MASKS = re.compile(r"\*{6}(?!\*)|<secret:[0-9a-f]{6}>")
+
+
+def masked_line(text: str, masks: re.Pattern[str] = MASKS) -> int | None:
+    """The 1-based line number of the first value replaced by a mask, or None. A mask counts where a
+    value stands: after a keyword and a space (a fingerprint may follow it, as in ``******(3fa2)``)."""
+    pat = re.compile(r"[^\s*][ \t]+(?:" + masks.pattern + ")")
     found = pat.search(text)
     if found is None:
         return None
     return text.count("\n", 0, found.start()) + 1
 
 
-def check_config(profile: Profile, text: str, *, mask: str = "******", limit: int | None = None) -> Refusal | None:
+def check_config(profile: Profile, text: str, *, limit: int | None = None) -> Refusal | None:
     """None when ``text`` may become the current config, else why not (empty, too_large, binary, masked,
     truncated: the first that applies). ``limit``: bytes, MAX_CONFIG_BYTES unless given."""
     limit = MAX_CONFIG_BYTES if limit is None else limit
@@ -63,10 +68,10 @@ def check_config(profile: Profile, text: str, *, mask: str = "******", limit: in
         return Refusal("too_large", f"{size:,} bytes, more than the {limit:,}-byte limit for a config")
     if "\x00" in text:
         return Refusal("binary", f"NUL byte at offset {text.index(chr(0))}: not a text config")
-    line = masked_line(text, mask)
+    line = masked_line(text)
     if line is not None:
-        return Refusal("masked", f"line {line} holds {mask} where a value stands: an export with secrets masked, "
-                                 "not the device's config")
+        return Refusal("masked", f"line {line} holds a mask (****** or <secret:…>) where a value stands: an export "
+                                 "with secrets masked, not the device's config")
     tail = [ln for ln in text.replace("\r\n", "\n").split("\n") if ln.strip()][-TERMINATOR_TAIL_LINES:]
     if not any(profile.config_terminator.search(ln) for ln in tail):
         last = tail[-1].strip()[:80] if tail else ""

@@ -20,7 +20,7 @@ from collectors.platforms import load_profile
 from collectors.validate import LABELS, check_config
 
 from .models import CommandOutput, Device, DeviceResult, RejectedCapture
-from .redact import MASK, redact
+from .redact import redact
 
 
 def screen_config(session: Session, run_id: int, device: Device, text: str | None, row: CommandOutput | None, *,
@@ -30,7 +30,7 @@ def screen_config(session: Session, run_id: int, device: Device, text: str | Non
     if text is None:
         return None
     profile = load_profile(device.platform)
-    refusal = check_config(profile, text, mask=MASK)
+    refusal = check_config(profile, text)
     if refusal is None:
         return None
     command = row.command if row is not None else profile.command("config").command

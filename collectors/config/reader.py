@@ -8,6 +8,7 @@ that never ends) raises `ConfigUnreadable` naming the line, and the caller keeps
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -106,6 +107,7 @@ def _driver(tree: str, drop: str) -> HConfigDriverBase:
 def build_tree(dialect: Dialect, text: str) -> HConfig:
     if dialect.block_break:
         text = _dedent_blocks(text, dialect.block_break)
+    text = _ONE_LINE_BANNER.sub(r"\g<1>one-line-banner", text)
     root = _Root(_driver(dialect.tree, dialect.drop))
     try:
         # hier_config's loader (its public get_hconfig builds its own root, which refuses repeated blocks)
@@ -113,6 +115,12 @@ def build_tree(dialect: Dialect, text: str) -> HConfig:
     except Exception as exc:  # hier_config raises ValueError subclasses and its own errors alike
         raise ConfigUnreadable(_stuck_line(text, exc), f"{type(exc).__name__}: {str(exc)[:200]}") from exc
     return root
+
+
+# `banner incoming @text@` (ZXROS, Ruijie, IOS with a printable delimiter) opens and closes on one line;
+# hier_config only knows a closing `^C` or a delimiter on a later line, and reads to the end of the config
+# looking for it. Renamed, the line is one plain command (nothing reads banners for facts).
+_ONE_LINE_BANNER = re.compile(r"^(\s*)banner(?= \S+ ([^\s^])(?:[^\n]*?)\2[ \t]*$)", re.M)
 
 
 def _dedent_blocks(text: str, mark: str) -> str:

@@ -10,11 +10,12 @@ import pytest
 from collectors.capture import best_capture, config_hostname, detect, match_command, rancid_config, split_capture
 from collectors.platforms import Command, load_profile, names
 from collectors.validate import MAX_CONFIG_BYTES, check_config, masked_line
+from lab.personalities import personality
 from tests.inventory.offline_util import lab_devices, rendered
 
 
 def prompt(platform: str, host: str) -> str:
-    return f"<{host}>" if platform in ("huawei_vrp", "hp_comware") else f"{host}#"
+    return f"<{host}>" if personality(platform).prompt_style == "angle" else f"{host}#"
 
 
 def capture_of(dev, typed: dict[str, str], out: dict[str, str] | None = None) -> str:
@@ -68,14 +69,16 @@ def test_an_ambiguous_abbreviation_is_refused_with_both_names() -> None:
 
 def test_five_commands_abbreviated_in_a_vrp_capture() -> None:
     dev = next(d for d in lab_devices() if d.platform == "huawei_vrp")
-    typed = {"version": "disp ver", "interfaces": "disp int", "lldp": "dis lldp nei b", "arp": "dis arp all",
+    typed = {"version": "disp ver", "interfaces": "disp int", "lldp_brief": "dis lldp nei b", "arp": "dis arp all",
              "config": "dis cur"}
-    text = capture_of(dev, typed) + f"<{dev.hostname}>display interface brief\nPHY: Physical\n"
+    # the brief neighbour screen is offline-only (never collected) but a saved session may hold it
+    out = {**rendered(dev), "lldp_brief": personality(dev.platform).render("lldp_brief", dev)}
+    text = capture_of(dev, typed, out) + f"<{dev.hostname}>display interface brief\nPHY: Physical\n"
     # a pager remnant and a VRP erase sequence inside an output, as a saved session keeps them
     text = text.replace("\n#\n", "\n  ---- More ----\x1b[42D                                          \x1b[42D#\n", 1)
     cap = split_capture("huawei_vrp", text)
     assert sorted(cap.outputs) == sorted(typed)
-    assert cap.typed["lldp"] == "dis lldp nei b"
+    assert cap.typed["lldp_brief"] == "dis lldp nei b"
     assert any("display interface brief" in s for s in cap.skipped)
     assert "More" not in cap.outputs["config"] and "\x1b" not in cap.outputs["config"]
     assert cap.outputs["config"].rstrip().endswith("return")
@@ -138,6 +141,8 @@ def test_config_plausibility(dev) -> None:
 def test_a_banner_of_asterisks_is_not_a_mask() -> None:
     assert masked_line("banner motd ^C\n******************************\n* no entry *\n^C\n") is None
     assert masked_line(" snmp-agent community read ******\n") == 1
+    # the redacted config views' fingerprint form is a mask too
+    assert masked_line("#\n snmp-agent community read <secret:3fa2b1>\n") == 2
     assert masked_line("a\n local-user x password irreversible-cipher ******(3fa2)\n") == 2
 
 

@@ -3,10 +3,7 @@ exactly the network's links. The configs are our own (tests/inventory/fixtures/i
 routers with a loopback each, /24 and /30 transit links, a dual-stack link, an IPv6-only link, a
 sub-interface link, a PE port in a VRF facing a CE in the global table, user LANs with one router,
 a shared LAN with three routers (a segment), and an out-of-band management /24 shared by all twelve
-(in the Mgmt-intf VRF on odd routers, on a plain port on even ones) that must not become links.
-
-Waits for the config facts (collectors/config/, read by parse_outputs): until parse_outputs returns
-interfaces for a config, the test is skipped with that reason."""
+(in the Mgmt-intf VRF on odd routers, on a plain port on even ones) that must not become links."""
 
 from __future__ import annotations
 
@@ -14,14 +11,12 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from collectors.parse import parse_outputs
-from inventory.collection import import_folder
 from inventory.db import session_scope
 from inventory.models import Device, Interface, Link
+from inventory.offline import import_folder
 from topology.graph import build_graph
 
 FOLDER = Path(__file__).parent / "fixtures" / "ios_network"
@@ -54,8 +49,6 @@ def _role(host: str) -> str:
 def test_a_folder_of_plain_ios_configs_gives_exactly_its_links(engine: Engine, tmp_path: Path) -> None:
     configs = sorted(FOLDER.glob("*.cfg"))
     assert len(configs) >= 10
-    if not parse_outputs("cisco_ios", {"config": configs[0].read_text(encoding="utf-8")}).interfaces:
-        pytest.skip("waits for the config facts: parse_outputs reads no interfaces from a config yet")
     folder = tmp_path / "configs"
     shutil.copytree(FOLDER, folder)
     with session_scope(engine) as s:

@@ -44,7 +44,7 @@ def test_a_capture_with_prompts_and_five_commands_imports_as_five_outputs(db, tm
     hw = devs["huawei_vrp"]
     folder = tmp_path / "captures"
     folder.mkdir()
-    typed = {"version": "display version", "interfaces": "disp int", "lldp": "dis lldp neighbor brief",
+    typed = {"version": "display version", "interfaces": "disp int", "lldp": "dis lldp neighbor",
              "arp": "display arp all", "config": "dis cur"}
     # named after nothing: the prompt says which device it is
     want = rendered(hw)

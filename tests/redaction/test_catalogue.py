@@ -207,9 +207,10 @@ class _Capture(logging.Handler):
 def cat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
     from api import auth
     from collectors.engine import Settings
-    from inventory.collection import import_folder, run_collection
+    from inventory.collection import run_collection
     from inventory.db import session_scope
     from inventory.models import ConfigSnapshot, Device, DeviceResult
+    from inventory.offline import import_folder
     from lab.model import LabSpec
     from lab.server import LabThread
     from lab.spec import build_lab_spec
