@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -158,14 +159,30 @@ class TemplateFailed(CollectError):
 _INPUT_LINE = re.compile(r"Input Line: (.*)$", re.S)
 
 
+_FSMS = threading.local()
+
+
+def _fsm(template: str) -> textfsm.TextFSM:
+    """A parsed template, reset for one more output. Compiling a template costs about as much as running
+    it on a real screen (a third of a device's parse); a state machine is not safe to share across
+    threads, so each thread keeps its own."""
+    cache = _FSMS.__dict__.setdefault("by_text", {})
+    fsm = cache.get(template)
+    if fsm is None:
+        fsm = cache[template] = textfsm.TextFSM(io.StringIO(template))
+    else:
+        fsm.Reset()
+    return fsm
+
+
 def _one(platform: str, command: str, parser: str, text: str) -> list[dict[str, object]]:
     try:
         if parser == "ntc":
             template = _ntc(platform, command)
             if template is None:
                 return parse_output(platform=platform, command=command, data=text)
-            return textfsm.TextFSM(io.StringIO(template)).ParseTextToDicts(text)
-        return textfsm.TextFSM(io.StringIO(_own(parser[4:]))).ParseTextToDicts(text)
+            return _fsm(template).ParseTextToDicts(text)
+        return _fsm(_own(parser[4:])).ParseTextToDicts(text)
     except Exception as exc:  # TextFSMError and friends: the raw text stays, the code says why
         found = _INPUT_LINE.search(str(exc))
         line = found.group(1).strip()[:200] if found else ""
@@ -334,7 +351,7 @@ def _interfaces(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
     for r in rows:
         f.interfaces.append(InterfaceFact(
             name=normalise(p, str(r["interface"])), description=str(r.get("description") or ""),
-            ip=str(r.get("ip_address")) or None, up=str(r.get("protocol_status", "")).lower().startswith("up"),
+            ip=str(r.get("ip_address") or "") or None, up=str(r.get("protocol_status", "")).lower().startswith("up"),
             in_octets=_int(r.get("in_octets")), out_octets=_int(r.get("out_octets")),
             in_errors=_int(r.get("in_errors")), out_errors=_int(r.get("out_errors")), sources={"state"}))
 
