@@ -63,6 +63,7 @@ from sqlmodel import Session, select
 
 from .models import Device, Interface, InterfaceAddress, Link
 from .models.base import utcnow
+from .redact import redact
 
 SOURCES = ("lldp", "cdp", "subnet", "declared", "manual")
 OBSERVED = ("lldp", "cdp", "subnet")
@@ -298,9 +299,12 @@ def observe_interfaces(session: Session, device: Device, facts: Iterable[_Interf
     pending: list[tuple[Interface, _InterfaceLike, dict[str, tuple[Any, bool, str]]]] = []
     for f in facts:
         found = _reported(f)
+        # a description is free text an operator typed, and people paste keys into it: it is stored (and
+        # audited, exported, shown to every role) only as redacted
+        described = redact(f.description or "", device.platform)[:240]
         iface = by_name.get(f.name) or by_key.get(port_key(f.name))
         if iface is None:
-            iface = Interface(device_id=device.id, name=f.name, description=(f.description or "")[:240],
+            iface = Interface(device_id=device.id, name=f.name, description=described,
                               source="observed", vrf=f.vrf if "config" in f.sources else None,
                               enabled=not f.shutdown if f.shutdown is not None else True,
                               oper_up=f.up if "state" in f.sources else None)
@@ -311,7 +315,7 @@ def observe_interfaces(session: Session, device: Device, facts: Iterable[_Interf
             by_name[f.name], by_key[port_key(f.name)] = iface, iface
             out.created += 1
         else:
-            _refresh(session, iface, f, found)
+            _refresh(session, iface, f, found, described)
         out.interfaces[f.name] = iface
         pending.append((iface, f, found))
     if out.created:
@@ -329,12 +333,13 @@ def observe_interfaces(session: Session, device: Device, facts: Iterable[_Interf
     return out
 
 
-def _refresh(session: Session, iface: Interface, f: _InterfaceLike, found: dict[str, tuple[Any, bool, str]]) -> None:
+def _refresh(session: Session, iface: Interface, f: _InterfaceLike, found: dict[str, tuple[Any, bool, str]],
+             described: str) -> None:
     changed = False
     if "config" in f.sources and iface.vrf != f.vrf:
         iface.vrf, changed = f.vrf, True
     if iface.source == "observed":
-        values: dict[str, Any] = {"description": (f.description or "")[:240] or iface.description}
+        values: dict[str, Any] = {"description": described or iface.description}
         if f.shutdown is not None:
             values["enabled"] = not f.shutdown
         if "state" in f.sources and f.up is not None:
@@ -344,8 +349,8 @@ def _refresh(session: Session, iface: Interface, f: _InterfaceLike, found: dict[
             values["ip_address"], values["prefix_length"] = primary
     else:  # declared: fill only what the document left empty
         values = {}
-        if not iface.description and f.description:
-            values["description"] = f.description[:240]
+        if not iface.description and described:
+            values["description"] = described
         primary = _primary_v4(found)
         if iface.ip_address is None and primary:
             values["ip_address"], values["prefix_length"] = primary

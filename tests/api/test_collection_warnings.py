@@ -27,7 +27,8 @@ def test_warnings_and_rejected_configs_are_shown(tmp_path: Path) -> None:
     bad.mkdir(parents=True)
     cut = out["config"][: len(out["config"]) // 2]
     (bad / "config.txt").write_text(cut, "utf-8")
-    (bad / "lldp.txt").write_text("Local Intf  Neighbor Dev\n%% garbled \x07\n", "utf-8")
+    # the brief neighbour table (a saved session may hold it), garbled: no layout of it reads that
+    (bad / "lldp_brief.txt").write_text("Local Intf  Neighbor Dev\n%% garbled \x07\n", "utf-8")
     (bad / "version.txt").write_text(out["version"], "utf-8")
     report = import_folder(eng, tmp_path / "bad")
     assert (report.ok, report.partial) == (1, 1)
