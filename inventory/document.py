@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from .models import rules
 from .models.base import (
     ApprovalState,
     BillingPeriod,
@@ -48,6 +49,9 @@ class CarrierRow(_Row):
     role: CarrierRole
     contact: str | None = None
 
+    _codes = rules.codes("code")
+    _names = rules.identifiers("name")
+
 
 class RoomRow(_Row):
     code: Annotated[str, Field(min_length=1, max_length=32)]
@@ -56,6 +60,9 @@ class RoomRow(_Row):
     is_core: bool = False
     address: str | None = None
     mlps_level: Annotated[int, Field(ge=1, le=5)] = 3
+
+    _codes = rules.codes("code")
+    _names = rules.identifiers("name", "name_en")
 
 
 class UnitRow(_Row):
@@ -68,6 +75,9 @@ class UnitRow(_Row):
     contact_phone: str | None = None
     address: str | None = None
 
+    _codes = rules.codes("code")
+    _names = rules.identifiers("name")
+
 
 class InterfaceRow(_Row):
     name: Annotated[str, Field(min_length=1, max_length=64)]
@@ -75,6 +85,8 @@ class InterfaceRow(_Row):
     ip: str | None = Field(default=None, description="address/prefix, e.g. 10.250.0.1/30")
     speed_mbps: Annotated[int, Field(ge=0)] | None = None
     enabled: bool = True
+
+    _names = rules.identifiers("name")
 
     @field_validator("ip")
     @classmethod
@@ -109,6 +121,9 @@ class DeviceRow(_Row):
     enabled: bool = True
     interfaces: list[InterfaceRow] = []
 
+    _codes = rules.codes("hostname")
+    _refs = rules.identifiers("room", "unit")
+
     @field_validator("mgmt_address")
     @classmethod
     def _mgmt(cls, value: str) -> str:
@@ -131,6 +146,8 @@ class EndRow(_Row):
     external: str | None = None
     device: str | None = None
     interface: str | None = None
+
+    _refs = rules.identifiers("room", "unit", "device", "interface")
 
     @model_validator(mode="after")
     def _one_site(self) -> EndRow:
@@ -157,6 +174,13 @@ class CircuitRow(_Row):
     contract: str | None = None
     description: str = ""
 
+    _codes = rules.codes("cid")
+
+    @field_validator("z")
+    @classmethod
+    def _distinct(cls, z: EndRow, info: ValidationInfo) -> EndRow:
+        return _distinct_ends(info.data.get("a"), z)
+
     @model_validator(mode="after")
     def _carrier(self) -> CircuitRow:
         if self.role == CircuitRole.INTERNAL and self.carrier is not None:
@@ -170,12 +194,32 @@ class LinkEndRow(_Row):
     device: str
     interface: str
 
+    _refs = rules.identifiers("device", "interface")
+
+
+_End = TypeVar("_End", EndRow, LinkEndRow)
+
+
+def _distinct_ends(a: _End | None, z: _End) -> _End:
+    """The document names interfaces by device and name; the same pair at both ends is a self-loop
+    (rules.distinct_ends says the same of stored ids)."""
+    if a is not None and a.device is not None and a.interface is not None \
+            and (a.device, a.interface) == (z.device, z.interface):
+        raise ValueError(f"the Z end is the A end's interface ({z.device} {z.interface}); a circuit or link "
+                         "joins two different interfaces")
+    return z
+
 
 class LinkRow(_Row):
     a: LinkEndRow
     z: LinkEndRow
     source: LinkSource = LinkSource.MANUAL
     circuit: str | None = None
+
+    @field_validator("z")
+    @classmethod
+    def _distinct(cls, z: LinkEndRow, info: ValidationInfo) -> LinkEndRow:
+        return _distinct_ends(info.data.get("a"), z)
 
 
 class ContractRow(_Row):
@@ -198,6 +242,9 @@ class ContractRow(_Row):
     carries_on_after_expiry: bool = False
     notes: str = ""
 
+    _codes = rules.codes("code")
+    _names = rules.identifiers("name")
+
 
 class BudgetLineRow(_Row):
     year: Annotated[int, Field(ge=2000, le=2100)]
@@ -208,6 +255,8 @@ class BudgetLineRow(_Row):
     after_adjustment: Decimal
     actual: Decimal
     note: str = ""
+
+    _names = rules.identifiers("line")
 
 
 class BudgetRef(_Row):
@@ -226,6 +275,8 @@ class PaymentRow(_Row):
     service_end: dt.date
     approval_state: ApprovalState = ApprovalState.COMPLETE
     description: str = ""
+
+    _codes = rules.codes("voucher")
 
     @field_validator("paid_on", "service_start", "service_end")
     @classmethod

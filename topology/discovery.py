@@ -117,6 +117,9 @@ class _Evidence:
 def _evidence(rows: DriftRows) -> _Evidence:
     ifaces, links = rows.ifaces, rows.links
     reports, reporters = lldp_reports(rows.screens, rows.devices, ifaces)
+    # A row joining an interface to itself (stored before inventory/models/rules.py refused them) is no
+    # adjacency: leave it out rather than let one bad row break the report for everyone.
+    links = [lk for lk in links if lk.a_interface_id != lk.z_interface_id]
     lldp_rows = {(lk.a_interface_id, lk.z_interface_id) for lk in links if lk.source == "lldp"}
     lldp = {frozenset(p) for p in lldp_rows} | {frozenset(p) for p in reports}
     scope = set(reporters) | {ifaces[i].device_id for p in lldp_rows for i in p if i in ifaces}
@@ -124,7 +127,7 @@ def _evidence(rows: DriftRows) -> _Evidence:
     subnet |= {frozenset((lk.a_interface_id, lk.z_interface_id)) for lk in links if lk.source == "subnet"}
     declared: dict[frozenset[int], Circuit | None] = {}
     for c in rows.circuits:
-        if c.a_interface_id and c.z_interface_id:
+        if c.a_interface_id and c.z_interface_id and c.a_interface_id != c.z_interface_id:
             declared[frozenset((c.a_interface_id, c.z_interface_id))] = c
     for lk in links:
         if lk.source == "manual":
@@ -144,7 +147,7 @@ class _Labels:
 def _not_seen(rows: DriftRows, ev: _Evidence, label: _Labels, unverifiable: list[str]) -> list[DriftItem]:
     ifaces, items = rows.ifaces, []
     for pair, c in ev.declared.items():
-        a, z = sorted(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
+        a, z = sorted(pair)
         name = c.cid if c else None
         if ifaces[a].device_id in ev.lldp_scope or ifaces[z].device_id in ev.lldp_scope:
             if pair not in ev.lldp:

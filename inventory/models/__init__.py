@@ -1,5 +1,6 @@
 """Every inventory table. Import from here so SQLModel.metadata is complete."""
 
+from . import rules
 from .auth import ApiToken, Setting, User, WebSession
 from .base import (
     CHINA_TZ,
@@ -87,6 +88,7 @@ __all__ = [
     "WebSession",
     "as_aware",
     "enum_values",
+    "rules",
     "utcnow",
     "wan",
 ]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from . import rules
 from .base import Money
 
 
@@ -34,6 +35,9 @@ class Contract(SQLModel, table=True):
     carries_on_after_expiry: bool = Field(default=False, description="terms continue until a new deed")
     notes: str = Field(default="", max_length=1000)
 
+    _codes = rules.codes("code")
+    _names = rules.identifiers("name")
+
 
 class BudgetLine(SQLModel, table=True):
     __tablename__ = "budget_line"
@@ -48,6 +52,8 @@ class BudgetLine(SQLModel, table=True):
     after_adjustment: Decimal = Field(sa_column=Column(Money(), nullable=False))
     actual: Decimal = Field(sa_column=Column(Money(), nullable=False))
     note: str = Field(default="", max_length=500)
+
+    _names = rules.identifiers("line")
 
 
 class Payment(SQLModel, table=True):
@@ -64,6 +70,8 @@ class Payment(SQLModel, table=True):
     service_end: dt.date
     approval_state: str = Field(default="complete", max_length=16)
     description: str = Field(default="", max_length=500)
+
+    _codes = rules.codes("voucher")
 
 
 class Incident(SQLModel, table=True):

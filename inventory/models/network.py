@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import JSON, Field, SQLModel
 
+from . import rules
 from .base import Money
 
 
@@ -19,6 +20,9 @@ class Carrier(SQLModel, table=True):
     name: str = Field(unique=True, max_length=100, description="e.g. 中国联通")
     role: str = Field(max_length=16, description="primary | backup")
     contact: str | None = Field(default=None, max_length=200)
+
+    _codes = rules.codes("code")
+    _names = rules.identifiers("name")
 
 
 class Room(SQLModel, table=True):
@@ -33,6 +37,9 @@ class Room(SQLModel, table=True):
     is_core: bool = Field(default=False)
     address: str | None = Field(default=None, max_length=200)
     mlps_level: int = Field(default=3, description="等保 level the room is rated at")
+
+    _codes = rules.codes("code")
+    _names = rules.identifiers("name", "name_en")
 
 
 class Unit(SQLModel, table=True):
@@ -49,6 +56,9 @@ class Unit(SQLModel, table=True):
     contact_name: str | None = Field(default=None, max_length=64)
     contact_phone: str | None = Field(default=None, max_length=32)
     address: str | None = Field(default=None, max_length=200)
+
+    _codes = rules.codes("code")
+    _names = rules.identifiers("name")
 
 
 class Device(SQLModel, table=True):
@@ -74,6 +84,8 @@ class Device(SQLModel, table=True):
     chassis_id: str | None = Field(default=None, max_length=64,
                                    description="LLDP chassis id its neighbours announce for it (inventory.links)")
 
+    _codes = rules.codes("hostname")
+
 
 class Interface(SQLModel, table=True):
     __tablename__ = "interface"
@@ -84,7 +96,7 @@ class Interface(SQLModel, table=True):
     name: str = Field(max_length=64, description="canonical (long) name")
     description: str = Field(default="", max_length=240)
     ip_address: str | None = Field(default=None, max_length=64)
-    prefix_length: int | None = Field(default=None)
+    prefix_length: int | None = Field(default=None, ge=0, le=128, description="0–32 for IPv4, 0–128 for IPv6")
     speed_mbps: int | None = Field(default=None)
     enabled: bool = Field(default=True)
     oper_up: bool | None = Field(default=None)
@@ -92,6 +104,9 @@ class Interface(SQLModel, table=True):
     vrf: str | None = Field(default=None, max_length=64, description="VPN instance / VRF, None = global")
     source: str = Field(default="declared", max_length=16,
                         description="declared (the inventory document) | observed (a device's config or screens)")
+
+    _names = rules.identifiers("name")
+    _prefix = rules.prefix_checked()
 
 
 class Circuit(SQLModel, table=True):
@@ -101,7 +116,7 @@ class Circuit(SQLModel, table=True):
     __tablename__ = "circuit"
 
     id: int | None = Field(default=None, primary_key=True)
-    cid: str = Field(unique=True, max_length=64, description="carrier's circuit id")
+    cid: str = Field(unique=True, min_length=1, max_length=64, description="carrier's circuit id")
     carrier_id: int | None = Field(default=None, foreign_key="carrier.id", index=True)
     role: str = Field(max_length=16)
     status: str = Field(default="active", max_length=16)
@@ -122,6 +137,9 @@ class Circuit(SQLModel, table=True):
     contract_id: int | None = Field(default=None, foreign_key="contract.id")
     description: str = Field(default="", max_length=240)
 
+    _codes = rules.codes("cid")
+    _ends = rules.distinct_interface_ends()
+
 
 class Link(SQLModel, table=True):
     """A layer-2/3 adjacency between two interfaces, with how it is known. One row per source, so a
@@ -141,6 +159,8 @@ class Link(SQLModel, table=True):
     # {"protocol": "lldp", "matched_by": "chassis_id", "remote": "...", "remote_port": "..."}
     evidence: dict | None = Field(default=None, sa_column=Column(JSON))
 
+    _ends = rules.distinct_interface_ends()
+
 
 class InterfaceAddress(SQLModel, table=True):
     """Every address an interface holds (IPv4 and IPv6, primary and secondary), as a device reports it.
@@ -152,7 +172,7 @@ class InterfaceAddress(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     interface_id: int = Field(foreign_key="interface.id", index=True)
     address: str = Field(max_length=64, description="the address without prefix")
-    prefix_length: int
+    prefix_length: int = Field(ge=0, le=128)
     family: int = Field(description="4 | 6")
     secondary: bool = Field(default=False)
     source: str = Field(default="config", max_length=16, description="config | state")
