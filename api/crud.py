@@ -15,15 +15,15 @@ from typing import Annotated, Any, Literal, Optional
 
 import annotated_types
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, create_model
 from sqlalchemy import func, or_
 from sqlmodel import Session, SQLModel, select
 
 import answers
-from inventory.models import as_aware
+from inventory.models import as_aware, rules
 
 from .deps import Ctx, IdPath, ctx_for, off_loop
-from .errors import ApiError
+from .errors import ApiError, invalid_input
 
 INT_MAX = 2_147_483_647
 MONEY_MAX = Decimal(10) ** 9  # 万元; fits the fen BigInteger with room to spare
@@ -95,7 +95,8 @@ def _input_type(res: Resource, name: str, annotation: Any, info: Any) -> Any:
         base = Literal[res.choices[name]]
         extra = []
     elif base is str:
-        extra.append(Field(pattern=_TEXT))
+        # identifiers state their rule (inventory/models/rules.py) so clients and the OpenAPI see it
+        extra.append(Field(pattern=rules.pattern_for(res.model, name) or _TEXT))
     elif base is int:
         low = 1 if name in _fk_targets(res.model) else -INT_MAX
         if not any(isinstance(m, annotated_types.Ge) for m in extra):
@@ -178,6 +179,17 @@ def _check_refs(session: Session, res: Resource, values: dict[str, Any]) -> None
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:
     # Naive times in requests are China time, like in files and forms.
     return {k: as_aware(v) if isinstance(v, dt.datetime) else v for k, v in values.items()}
+
+
+def _checked(model: type[SQLModel], values: dict[str, Any], keep: Any) -> dict[str, Any]:
+    """The `keep` values as the table class's own rules (inventory/models/rules.py: identifiers, prefix
+    lengths, distinct ends) leave them; a 422 naming each field otherwise. The derived request schemas
+    check types and bounds; the rules that need the whole row live on the table class, once."""
+    try:
+        row = model.model_validate(values)
+    except ValidationError as exc:
+        raise invalid_input(exc.errors(), ("body",)) from None
+    return {k: getattr(row, k) for k in keep}
 
 
 def make_router(res: Resource) -> APIRouter:
@@ -300,6 +312,7 @@ def _add_writes(router: APIRouter, res: Resource, create_schema: type[BaseModel]
 
     def create_item(body: create_schema, ctx: Ctx = Depends(ctx_for(res.write))) -> Any:  # type: ignore[valid-type]
         values = _normalise(body.model_dump())
+        values = _checked(model, values, values)
         with ctx.write() as s:
             _check_refs(s, res, values)
             obj = model(**values)
@@ -318,6 +331,7 @@ def _add_writes(router: APIRouter, res: Resource, create_schema: type[BaseModel]
                 raise ApiError(422, "validation_error", f"{key} cannot be null", {"field": f"body.{key}"})
         with ctx.write() as s:
             obj = _get_or_404(res, s, obj_id)
+            values = _checked(model, {**{k: getattr(obj, k) for k in model.model_fields}, **values}, values)
             _check_refs(s, res, values)
             for key, value in values.items():
                 setattr(obj, key, value)

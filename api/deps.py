@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +24,14 @@ from .auth import Principal, remote_addr, require
 T = TypeVar("T")
 IdPath = Annotated[int, Path(ge=1, le=2_147_483_647, description="numeric id")]
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+class Body(BaseModel):
+    """The base of every request body: an unknown field is a 422 naming it (a misspelt setting or a
+    field the route does not take must not look applied), and the OpenAPI says
+    `additionalProperties: false`."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class RequestContextMiddleware:

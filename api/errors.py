@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from inventory.errors import ExtranetError
 
@@ -72,6 +73,32 @@ def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _summary(details: list[dict[str, Any]]) -> str:
+    names = ", ".join(d["field"] for d in details[:10])
+    first = details[0]["message"] if details else "invalid"
+    return f"invalid input at {names}: {first}"
+
+
+def invalid_input(errors: list[Any], prefix: tuple[str, ...] = ()) -> ApiError:
+    """A 422 like a request validation error, for pydantic errors raised inside an endpoint (rules
+    checked on the table class); `prefix` places the fields, e.g. ("body",)."""
+    details = validation_details([{**e, "loc": (*prefix, *e.get("loc", ()))} for e in errors])
+    return ApiError(422, "validation_error", _summary(details), details)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path accepts. Starlette's 405 names only the first route that
+    matched the path, while one path here is often several routes (GET, PATCH and DELETE of an item).
+    Asking the routes themselves, one method at a time, follows included routers at any depth."""
+    routes = request.app.router.routes
+    allowed = [m for m in _METHODS
+               if any(r.matches({**request.scope, "method": m})[0] is Match.FULL for r in routes)]
+    return ", ".join(allowed)
+
+
 def _request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
@@ -89,18 +116,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = validation_details(list(exc.errors()))
-        names = ", ".join(d["field"] for d in details[:10])
-        first = details[0]["message"] if details else "invalid"
-        return JSONResponse(body("validation_error", f"invalid input at {names}: {first}", details),
-                            status_code=422)
+        return JSONResponse(body("validation_error", _summary(details), details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such endpoint: {request.method} {request.url.path}"
-        return JSONResponse(body(code, message), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+            message = f"{request.method} is not accepted here; allowed: {headers['Allow']}"
+        return JSONResponse(body(code, message), status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:

@@ -17,7 +17,7 @@ from topology.failures import SingleFailure
 from topology.net import get_net
 from topology.scenario import FailureSpec, ScenarioResult
 
-from ..deps import Ctx, ctx_for
+from ..deps import Body, Ctx, ctx_for
 from ..errors import ApiError
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
@@ -78,7 +78,7 @@ class SweepOut(BaseModel):
 _KINDS = ("links", "devices", "rooms", "srlgs", "carriers")
 
 
-class FailIn(BaseModel):
+class FailIn(Body):
     """At least one element to fail."""
 
     model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": [k], "properties": {k: {"minItems": 1}}}
@@ -129,7 +129,7 @@ class ScenarioOut(BaseModel):
     seconds: float
 
 
-class SaveIn(BaseModel):
+class SaveIn(Body):
     name: _Name
     description: str = Field(default="", max_length=500, pattern=r"^[^\x00]*$")
     fail: FailIn

@@ -11,7 +11,7 @@ from sqlmodel import select
 from inventory.models import ApiToken, User
 
 from .. import auth
-from ..deps import Ctx, IdPath, anon_ctx
+from ..deps import Body, Ctx, IdPath, anon_ctx
 from ..errors import ApiError
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 _NAME = r"^[^\x00-\x1f]*$"
 
 
-class LoginIn(BaseModel):
+class LoginIn(Body):
     username: str = Field(min_length=1, max_length=64, pattern=_NAME, examples=["engineer1"])
     password: str = Field(min_length=1, max_length=256, pattern=_NAME, examples=["correct horse battery"])
 
@@ -50,12 +50,12 @@ class LoginOut(MeOut):
     idle_timeout_minutes: int
 
 
-class PasswordIn(BaseModel):
+class PasswordIn(Body):
     current_password: str = Field(min_length=1, max_length=256, pattern=_NAME)
     new_password: str = Field(min_length=8, max_length=256, pattern=_NAME)
 
 
-class TokenIn(BaseModel):
+class TokenIn(Body):
     name: str = Field(min_length=1, max_length=100, pattern=_NAME, examples=["netbox sync"])
     days: int | None = Field(default=None, ge=1, le=3650, description="validity; capped by the security policy")
 

@@ -30,7 +30,7 @@ from workers.runs import wait_run
 from workers.schedule import next_due
 from workers.schedule_store import save
 
-from ..deps import Ctx, IdPath, ctx_for
+from ..deps import Body, Ctx, IdPath, ctx_for
 from ..errors import ApiError
 
 runs = APIRouter(prefix="/collection-runs", tags=["collection"])
@@ -41,7 +41,7 @@ log = logging.getLogger("extranet.api")
 ZONE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 
 
-class RunIn(BaseModel):
+class RunIn(Body):
     only: str | None = Field(default=None, max_length=100, pattern=r"^[^\x00]*$",
                              description="a room code, a unit code/name or a hostname (default: every device)")
     zone: str | None = Field(default=None, max_length=32, pattern=ZONE, description="only this management zone")
@@ -218,7 +218,7 @@ def run_results(run_id: IdPath, status: Annotated[str | None, Query(pattern="^(o
 
 
 # ------------------------------------------------------------------------------------- schedules
-class ScheduleIn(BaseModel):
+class ScheduleIn(Body):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$", examples=["zone-a hourly"])
     interval_minutes: int = Field(default=60, ge=1, le=525600)
     zone: str | None = Field(default=None, max_length=32, pattern=ZONE)
@@ -270,7 +270,7 @@ def delete_schedule(schedule_id: IdPath, ctx: Ctx = Depends(ctx_for("collect.run
 
 
 # ---------------------------------------------------------------------------------------- alerts
-class AckIn(BaseModel):
+class AckIn(Body):
     ids: list[int] = Field(min_length=1, max_length=1000, description="alert ids to acknowledge")
 
 

@@ -40,7 +40,7 @@ from inventory.models import (
 )
 
 from ..crud import Resource, make_router
-from ..deps import Ctx, ctx_for
+from ..deps import Body, Ctx, ctx_for
 
 INV, MONEY = ("inventory.read", "inventory.write"), ("money.read", "money.write")
 
@@ -98,13 +98,13 @@ for _res in RESOURCES + EVIDENCE:
     router.include_router(make_router(_res))
 
 
-class ImportFile(BaseModel):
+class ImportFile(Body):
     name: str = Field(default="(api)", max_length=200, pattern=r"^[^\x00]*$", examples=["units.yaml"])
     text: str = Field(max_length=20_000_000, pattern=r"^[^\x00]*$",
                       examples=["version: 1\nrooms:\n- code: NEW\n  name: 新机房\n"])
 
 
-class ImportIn(BaseModel):
+class ImportIn(Body):
     documents: list[ImportFile] = Field(min_length=1, max_length=50)
     dry_run: bool = Field(default=False, description="validate and resolve references, then roll back")
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from inventory.models import User
 
 from .. import auth
-from ..deps import Ctx, IdPath, ctx_for
+from ..deps import Body, Ctx, IdPath, ctx_for
 from ..errors import ApiError
 from .auth import UserOut
 
@@ -21,7 +21,7 @@ RoleName = Literal["viewer", "engineer", "planner", "finance", "auditor", "sysad
 _TEXT = r"^[^\x00-\x1f]*$"
 
 
-class UserIn(BaseModel):
+class UserIn(Body):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$", examples=["zhang.wei"])
     display_name: str = Field(default="", max_length=100, pattern=_TEXT, examples=["张伟"])
     password: str = Field(min_length=8, max_length=256, pattern=_TEXT)
@@ -29,17 +29,17 @@ class UserIn(BaseModel):
                                                          "admin roles are granted by the security admin")
 
 
-class UserPatch(BaseModel):
+class UserPatch(Body):
     display_name: str | None = Field(default=None, max_length=100, pattern=_TEXT)
     active: bool | None = None
     unlock: bool | None = Field(default=None, description="clear a lock-out")
 
 
-class PasswordReset(BaseModel):
+class PasswordReset(Body):
     password: str = Field(min_length=8, max_length=256, pattern=_TEXT)
 
 
-class RoleIn(BaseModel):
+class RoleIn(Body):
     role: RoleName
 
 
@@ -115,13 +115,13 @@ class SettingsOut(BaseModel):
     limits: dict[str, dict[str, list[int]]]
 
 
-class SystemSettingsIn(BaseModel):
+class SystemSettingsIn(Body):
     idle_timeout_minutes: int | None = Field(default=None, ge=1, le=30)
     session_max_hours: int | None = Field(default=None, ge=1, le=24)
     organisation: str | None = Field(default=None, max_length=100, pattern=_TEXT)
 
 
-class SecuritySettingsIn(BaseModel):
+class SecuritySettingsIn(Body):
     password_min_length: int | None = Field(default=None, ge=8, le=128)
     password_min_classes: int | None = Field(default=None, ge=2, le=4)
     lockout_threshold: int | None = Field(default=None, ge=3, le=10)
