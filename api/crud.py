@@ -101,7 +101,8 @@ def _input_type(res: Resource, name: str, annotation: Any, info: Any) -> Any:
         low = 1 if name in _fk_targets(res.model) else -INT_MAX
         if not any(isinstance(m, annotated_types.Ge) for m in extra):
             extra.append(annotated_types.Ge(low))
-        extra.append(annotated_types.Le(INT_MAX))
+        if not any(isinstance(m, annotated_types.Le) for m in extra):  # a later bound would win over the model's
+            extra.append(annotated_types.Le(INT_MAX))
     elif base is Decimal:
         extra += [BeforeValidator(_money), WithJsonSchema(MONEY_SCHEMA)]
     elif base is float:
