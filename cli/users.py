@@ -115,6 +115,9 @@ def register(app: typer.Typer) -> None:
         """Create an API token for a user and print it once."""
         with session_scope(actor=_actor()) as s:
             plain, _tok = auth.create_token(s, _find(s, username), name, days or None)
-        console.print(f"token for {username} (shown once): [bold]{plain}[/]")
+        # On a line of its own and never wrapped: a console folds it at 80 columns and a copied
+        # token then has a newline in it.
+        console.print(f"token for {username} (shown once):")
+        print(plain, flush=True)
 
     app.add_typer(users, name="users")

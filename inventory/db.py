@@ -19,10 +19,44 @@ DEFAULT_HOME = ".extranet"
 
 
 def home_dir() -> Path:
-    """Where the embedded database and generated files live (EXTRANET_HOME, default ./.extranet)."""
+    """Where the embedded database and generated files live (EXTRANET_HOME, default ./.extranet).
+    Made 700: it holds the database, the redaction key and lab credentials."""
     path = Path(os.environ.get("EXTRANET_HOME", DEFAULT_HOME))
-    path.mkdir(parents=True, exist_ok=True)
+    private_dir(path)
     return path
+
+
+def private_dir(path: Path) -> Path:
+    """A folder only its owner can enter; an existing folder keeps the mode its owner gave it."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.chmod(0o700)  # mkdir's mode loses to a umask that masks owner bits; chmod does not
+    return path
+
+
+def private_file(path: Path) -> int:
+    """Open PATH for writing, created 600 whatever the umask (a descriptor for os.fdopen)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+    return fd
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    with os.fdopen(private_file(path), "wb") as fh:
+        fh.write(data)
+    return path
+
+
+def _sqlite_file(resolved: str) -> None:
+    """Create the SQLite file 600 before SQLite does (it would use 644); its -wal and -shm files
+    copy the database file's mode."""
+    database = make_url(resolved).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists():
+        private_dir(path.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def database_url(url: str | None = None) -> str:
@@ -54,6 +88,7 @@ def get_engine(url: str | None = None) -> Engine:
 @lru_cache(maxsize=16)
 def _engine_for(resolved: str) -> Engine:
     if make_url(resolved).get_backend_name() == "sqlite":
+        _sqlite_file(resolved)
         engine = create_engine(resolved, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

@@ -8,7 +8,10 @@ document does not mention are left alone, so an import never loses what is alrea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import reprlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -76,34 +79,171 @@ class _LineDict(dict):
 
     line: int = 0
     key_lines: dict[str, int]
+    merged: frozenset[str] = frozenset()  # keys that came from a `<<` merge and may be overridden
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+# A document row is at most six levels deep (document, section, row, interfaces, interface, value);
+# anything far deeper is a mistake or an attack, and is refused before it can exhaust the stack.
+MAX_DEPTH = 32
+# The import cap, per file and in all: a province's whole inventory is a few MB, so 64 MiB leaves
+# room while still refusing a file that would hold the server for minutes.
+MAX_IMPORT_MB_ENV = "EXTRANET_IMPORT_MAX_MB"
+DEFAULT_IMPORT_MAX_MB = 64
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
-    loader.flatten_mapping(node)
-    result = _LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
+def max_import_bytes() -> int:
+    raw = os.environ.get(MAX_IMPORT_MB_ENV, "")
+    try:
+        return int(float(raw) * 1024 * 1024) if raw else DEFAULT_IMPORT_MAX_MB * 1024 * 1024
+    except ValueError:
+        raise ExtranetError(f"{MAX_IMPORT_MB_ENV}={raw!r}: expected a size in MB, e.g. 64",
+                            code="config_invalid") from None
 
 
-def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+# libyaml when PyYAML was built with it: the pure-Python scanner is several times slower.
+_Parser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) or yaml.SafeLoader
+_SCALARS = yaml.constructor.SafeConstructor()
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+_FLOAT = "tag:yaml.org,2002:float"
+_NOT_SCALAR = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge")
+
+
+def _construct_decimal(text: str) -> Decimal:
     # Money must not pass through binary floats.
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
+    return Decimal(text.replace("_", ""))
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+def _scalar(event: yaml.ScalarEvent, cache: dict[str, Any]) -> Any:
+    """The value of one scalar as YAML 1.1 types it, except that floats are Decimal. A value that looks
+    typed but is not valid (2021-13-45, .inf, a 5,000-digit integer) stays text, so the field's schema
+    reports it with file, line and field instead of the loader failing the whole file."""
+    plain = event.tag in (None, "!")
+    if plain and not event.implicit[0]:
+        return event.value  # quoted: always text
+    if plain and event.value in cache:
+        return cache[event.value]
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if plain else event.tag
+    value: Any = event.value
+    if tag == _FLOAT:
+        with contextlib.suppress(ArithmeticError):
+            value = _construct_decimal(event.value)
+    elif tag == "tag:yaml.org,2002:merge":
+        value = "<<"  # the builder merges the mapping that follows
+    elif tag != _STR:
+        construct = _SCALARS.yaml_constructors.get(tag)
+        if construct is None or tag in _NOT_SCALAR:
+            raise yaml.constructor.ConstructorError(None, None, f"unsupported tag {tag!r}", event.start_mark)
+        with contextlib.suppress(ValueError, ArithmeticError):
+            value = construct(_SCALARS, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+    if plain and isinstance(value, (str, int, Decimal, dt.date, type(None))):
+        cache[event.value] = value  # immutable: the same text in 50,000 rows is typed once
+    return value
+
+
+_NO_KEY = object()
+
+
+class _Builder:
+    """Builds the document straight from parser events, without recursion: mappings remember their
+    lines, nesting is bounded, and no node tree is kept (building one, then objects from it, then
+    collecting the garbage of both is what made a 50 MB file take minutes)."""
+
+    def __init__(self, text: str) -> None:
+        self.loader = _Parser(text)
+        self.anchors: dict[str, Any] = {}
+        self.cache: dict[str, Any] = {}
+
+    def build(self) -> Any:
+        try:
+            return self._build()
+        finally:
+            self.loader.dispose()
+
+    def _error(self, message: str, mark: Any) -> yaml.MarkedYAMLError:
+        return yaml.constructor.ConstructorError(None, None, message, mark)
+
+    def _build(self) -> Any:
+        get, check = self.loader.get_event, self.loader.check_event
+        get()  # stream start
+        if check(yaml.StreamEndEvent):
+            return None
+        get()  # document start
+        # one frame per open container: [container, pending mapping key, its line, anchor]
+        stack: list[list[Any]] = []
+        root: Any = None
+        while True:
+            event = get()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise self._error(f"nested deeper than {MAX_DEPTH} levels; a document row is a few levels "
+                                      "deep", event.start_mark)
+                if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                    raise self._error(f"unsupported tag {event.tag!r}", event.start_mark)
+                container: Any
+                if isinstance(event, yaml.MappingStartEvent):
+                    container = _LineDict()
+                    container.line = event.start_mark.line + 1
+                    container.key_lines = {}
+                else:
+                    container = []
+                stack.append([container, _NO_KEY, 0, event.anchor])
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                container, _, _, anchor = stack.pop()
+                if anchor is not None:
+                    self.anchors[anchor] = container
+                value, mark = container, event.start_mark
+            elif isinstance(event, yaml.ScalarEvent):
+                value, mark = _scalar(event, self.cache), event.start_mark
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = value
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in self.anchors:
+                    raise self._error(f"found undefined alias {event.anchor!r}", event.start_mark)
+                value, mark = self.anchors[event.anchor], event.start_mark
+            elif isinstance(event, yaml.DocumentEndEvent):
+                if not check(yaml.StreamEndEvent):
+                    raise self._error("expected a single document, found another", self.loader.peek_event().start_mark)
+                return root
+            else:
+                raise self._error(f"unexpected {type(event).__name__}", event.start_mark)
+            if stack:
+                self._add(stack[-1], value, mark)
+            else:
+                root = value
+
+    def _add(self, frame: list[Any], value: Any, mark: Any) -> None:
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+            return
+        if frame[1] is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise self._error("expected a plain key, found a mapping or a list", mark)
+            frame[1], frame[2] = value, mark.line + 1
+            return
+        key, line = frame[1], frame[2]
+        frame[1] = _NO_KEY
+        if key == "<<" and isinstance(value, (dict, list)):  # merge key: keys written here win
+            for source in (value if isinstance(value, list) else [value]):
+                if not isinstance(source, dict):
+                    raise self._error("expected a mapping to merge", mark)
+                for k, v in source.items():
+                    if k not in container:
+                        container[k] = v
+                        container.merged = container.merged | {k}
+                        container.key_lines[k] = getattr(source, "key_lines", {}).get(k, line)
+            return
+        if key in container and key not in container.merged:
+            raise self._error(f"duplicate key {key!r}", yaml.Mark("", 0, line - 1, 0, None, None))
+        container.merged = container.merged - {key}
+        container[key] = value
+        container.key_lines[key] = line
+
+
+def _load_yaml(text: str) -> Any:
+    return _Builder(text).build()
 
 
 class _Dumper(yaml.SafeDumper):
@@ -161,7 +301,16 @@ def read_document(path: str | Path) -> Document:
 
     problems: list[Problem] = []
     texts: list[tuple[str, str]] = []
+    cap, total = max_import_bytes(), 0
     for file in files:
+        size = file.stat().st_size
+        total += size
+        if size > cap or total > cap:
+            # Refused before reading: parsing is linear, but a file this big still holds a worker.
+            problems.append(Problem(str(file), None, "file", None,
+                                    f"{size / 1048576:.1f} MB brings the import over its cap of {cap / 1048576:.0f} MB "
+                                    f"({MAX_IMPORT_MB_ENV}); split the document into smaller files"))
+            break
         try:
             texts.append((str(file), file.read_text(encoding="utf-8")))
         except UnicodeDecodeError as exc:
@@ -175,7 +324,7 @@ def parse_texts(texts: list[tuple[str, str]], problems: list[Problem] | None = N
     raw: dict[str, list[RawRow]] = {}
     for file, text in texts:
         try:
-            data = yaml.load(text, Loader=_Loader)
+            data = _load_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             reason = getattr(exc, "problem", None) or str(exc)
@@ -208,6 +357,10 @@ def parse_texts(texts: list[tuple[str, str]], problems: list[Problem] | None = N
             for item in value:
                 bucket.append(RawRow(key, len(bucket), file, item))
 
+    if not problems and not any(raw.values()):
+        names = ", ".join(file for file, _ in texts) or "(document)"
+        raise ImportFailed([Problem(names, None, "document", None,
+                                    f"nothing to import: no rows in any section (expected {', '.join(SECTIONS)})")])
     doc = Document()
     for section, schema in SECTIONS.items():
         for raw_row in raw.get(section, []):
@@ -249,6 +402,7 @@ def _validation_problems(raw_row: RawRow, exc: ValidationError) -> list[Problem]
     out = []
     data = raw_row.data
     label = data.get("hostname") or data.get("cid") or data.get("code") or data.get("voucher") or data.get("name")
+    label = label if isinstance(label, str) else None
     where = f"{raw_row.section}[{raw_row.index}]" + (f" ({label})" if label else "")
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -259,9 +413,21 @@ def _validation_problems(raw_row: RawRow, exc: ValidationError) -> list[Problem]
         elif err["type"] == "extra_forbidden":
             message = f"unknown field; expected one of {', '.join(_fields_at(raw_row.section, loc))}"
         elif "input" in err and err["type"] not in ("value_error",):
-            message = f"{message}, got {err['input']!r}"
+            message = f"{message}, got {_short(err['input'])}"
+        if err["type"].startswith("date_") or err["type"].startswith("datetime_"):
+            message += " (expected YYYY-MM-DD)" if err["type"].startswith("date_") else \
+                " (expected YYYY-MM-DD HH:MM:SS+08:00)"
         out.append(Problem(raw_row.file, line, where, fieldpath or None, message.removeprefix("Value error, ")))
     return out
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 80, 80
+
+
+def _short(value: Any) -> str:
+    # An alias can make a value huge (YAML's billion laughs); never print more than a line of it.
+    return _REPR.repr(value)
 
 
 def _fields_at(section: str, loc: tuple[Any, ...]) -> list[str]:

@@ -25,6 +25,7 @@ from typing import Any
 import asyncssh
 
 from collectors.platforms import load_profile
+from inventory.db import private_dir, write_private
 
 from .model import LabDevice, LabLogEvent, LabSpec
 from .personalities import Personality, personality
@@ -425,13 +426,11 @@ class Lab:
 
     def write_files(self, out_dir: Path) -> Path:
         """inventory.json (endpoints, no secrets) and credentials.json (mode 600)."""
-        out_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(out_dir)
         cred = out_dir / "credentials.json"
-        fd = os.open(cred, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump({"username": self.options.username, "password": self.options.password}, fh)
+        write_private(cred, json.dumps({"username": self.options.username, "password": self.options.password}).encode())
         inv = out_dir / "inventory.json"
-        inv.write_text(json.dumps(self.inventory(str(cred)), ensure_ascii=False, indent=1), encoding="utf-8")
+        write_private(inv, json.dumps(self.inventory(str(cred)), ensure_ascii=False, indent=1).encode("utf-8"))
         return inv
 
 

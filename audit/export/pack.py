@@ -15,11 +15,13 @@ import hashlib
 import html
 import io
 import json
+import os
 import re
 import tempfile
 import zipfile
 from pathlib import Path
 
+from inventory.db import private_file
 from inventory.errors import ExtranetError
 from inventory.redact import redact as mask
 from inventory.redact import values
@@ -156,7 +158,8 @@ def write_pack(report: AuditReport, path: Path, *, strict: bool = False) -> Path
     files["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
     sums["manifest.json"] = hashlib.sha256(files["manifest.json"]).hexdigest()
     files[MANIFEST] = "".join(f"{h}  {n}\n" for n, h in sorted(sums.items())).encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+    # 600: the pack holds every device's configuration, masked or not
+    with os.fdopen(private_file(path), "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in files.items():
             z.writestr(name, data)
     return path
