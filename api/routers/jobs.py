@@ -21,7 +21,7 @@ from ..errors import ApiError, ErrorBody
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 POLL_AFTER = 3  # seconds, the Retry-After of a 202
-MAX_WAIT = 120
+MAX_WAIT = 60  # a request's own wait; past it a client polls (a proxy's idle timeout is often 60 s)
 # kind -> how a finished job's result becomes the download (registered by the routes that start them)
 RESULTS: dict[str, Callable[[Any], Response]] = {}
 

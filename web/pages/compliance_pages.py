@@ -23,6 +23,7 @@ from ..deps import lang_of, need, page_user, render
 from .inventory_pages import paginate
 
 router = APIRouter(include_in_schema=False)
+WAIT = 120  # a download link has no polling client: the browser shows the download pending meanwhile
 
 
 def report(session: Session) -> AuditReport:
@@ -76,11 +77,11 @@ def _pack_href(request: Request) -> str:
 async def audit_pack(request: Request, principal: auth.Principal = Depends(page_user)) -> Response:
     """The 等保 evidence pack (audit.export.pack): registers, diagram, redacted configs, per-check
     records and a SHA-256 manifest; the pack writer refuses to write a secret. Made by the API's job
-    (once per state of the data); a person clicking the link waits for it, up to jobs.MAX_WAIT."""
+    (once per state of the data); a person clicking the link waits for it, up to WAIT seconds."""
     need(principal, "compliance.read")
     ctx = Ctx(principal, request.app.state.engine, getattr(request.state, "request_id", None), remote_addr(request))
     job = await run_in_threadpool(start_pack, ctx)
-    if not await jobs.wait_for(job, jobs.MAX_WAIT):
+    if not await jobs.wait_for(job, WAIT):
         return render(request, "message.html", principal, status=202, title_key="audit_pack",
                       message=i18n.label("job_running", lang_of(request)), details={"job": job.id})
     jobs.raise_failure(job)
