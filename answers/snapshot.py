@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from . import cache, compliance, drift, money, scenarios
+from . import cache, compliance, drift, exports, money, scenarios
 from .core import SWEEP_KINDS, Snapshot
 
 __all__ = ["SWEEP_KINDS", "Answers", "ask", "peek"]
@@ -23,6 +23,7 @@ class Answers(Snapshot):
 
     money = money.report
     compliance = compliance.report
+    evidence_pack = exports.evidence_pack
     drift = drift.report
     measured_demand = scenarios.measured_demand
     simulate = scenarios.simulate

@@ -42,6 +42,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "authenticated but the role may not do this, or CSRF check failed"},
     404: {"model": ErrorBody, "description": "no such object"},
     409: {"model": ErrorBody, "description": "conflicts with stored data (duplicate, still referenced)"},
+    413: {"model": ErrorBody, "description": "request body over the limit (EXTRANET_MAX_BODY_MB; imports: "
+                                             "EXTRANET_MAX_IMPORT_MB)"},
     422: {"model": ErrorBody, "description": "invalid input; details name each field"},
     423: {"model": ErrorBody, "description": "account locked after failed logins"},
     500: {"model": ErrorBody, "description": "internal error (no trace is shown; quote the request id)"},

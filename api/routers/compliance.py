@@ -4,21 +4,22 @@ device, and the evidence pack as a download. Records cite config lines with secr
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 import answers
+import answers.exports
+from answers.jobs import Job, TooManyJobs
 from audit.service import AuditReport
-from inventory.errors import ExtranetError
 
 from ..deps import Ctx, ctx_for
 from ..errors import ApiError
+from . import jobs
 
 router = APIRouter(prefix="/compliance", tags=["compliance"])
 
@@ -107,28 +108,30 @@ def device(hostname: Annotated[str, PathParam(max_length=64)],
                           checks=checks_out)
 
 
-@router.get("/evidence-pack.zip", summary="The 等保 evidence pack (zip with manifest)", response_class=Response,
-            responses={200: {"content": {"application/zip": {}}, "description": "evidence pack"}})
-def evidence_pack(strict: Annotated[bool, Query(description="refuse while items need manual review")] = False,
-                  ctx: Ctx = Depends(ctx_for("compliance.read"))) -> Response:
-    from audit.export.pack import write_pack  # draws with matplotlib: slow to import, only this route needs it
+def pack_response(pack: answers.exports.Pack, name: str = "evidence-pack") -> Response:
+    stamp = pack.generated_at.strftime("%Y%m%d")
+    return Response(pack.data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.zip"'})
 
-    def pack() -> bytes | ApiError:
-        with tempfile.TemporaryDirectory() as tmp:
-            try:
-                return write_pack(r, Path(tmp) / "evidence-pack.zip", strict=strict).read_bytes()
-            except ExtranetError as exc:  # the request is fine; the stored evidence is not ready for a pack
-                return ApiError(409, exc.code, exc.message, exc.details)
 
+jobs.RESULTS["evidence-pack"] = pack_response
+
+
+def start_pack(ctx: Ctx, strict: bool = False) -> Job:
+    """The evidence pack job of the current data for the caller (429 when they run too many already)."""
     with ctx.read() as s:
-        a = answers.ask(s)
-        r = a.compliance()
-        if not r.audits:
-            raise ApiError(409, "no_data", "the inventory has no devices to audit")
-    # kept with the report it was made from (no query: the pack is a function of the report alone)
-    data = a.memo(("compliance-pack", strict), pack)
-    if isinstance(data, ApiError):
-        raise data
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d")
-    return Response(data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="evidence-pack-{stamp}.zip"'})
+        try:
+            return answers.ask(s).evidence_pack(owner=ctx.principal.username, strict=strict)
+        except TooManyJobs as exc:
+            raise jobs.refuse_busy(exc) from None
+
+
+@router.get("/evidence-pack.zip", summary="The 等保 evidence pack (zip with manifest)", response_class=Response,
+            description="Made once per state of the data and kept until it changes: a kept pack is answered at "
+                        "once; otherwise a background job makes it, and the request waits up to `wait` seconds "
+                        "for it, then answers 202 with the job (poll `Location`, download `result_url`).",
+            responses={200: {"content": {"application/zip": {}}, "description": "evidence pack"}, **jobs.ACCEPTED})
+async def evidence_pack(strict: Annotated[bool, Query(description="refuse while items need manual review")] = False,
+                        wait: jobs.Wait = 10, ctx: Ctx = Depends(ctx_for("compliance.read"))) -> Response:
+    job = await run_in_threadpool(start_pack, ctx, strict)
+    return await jobs.answer(job, wait)

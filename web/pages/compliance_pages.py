@@ -3,23 +3,27 @@ per device and per check, and the evidence pack download."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 import answers
 from api import auth
+from api.auth import remote_addr
+from api.deps import Ctx
+from api.routers import jobs
+from api.routers.compliance import pack_response, start_pack
 from audit.catalogue import RESULTS
 from audit.service import AuditReport
 from inventory.summary import find_device
 
-from ..deps import need, page_user, render
+from .. import i18n
+from ..deps import lang_of, need, page_user, render
 from .inventory_pages import paginate
 
 router = APIRouter(include_in_schema=False)
+WAIT = 120  # a download link has no polling client: the browser shows the download pending meanwhile
 
 
 def report(session: Session) -> AuditReport:
@@ -70,16 +74,15 @@ def _pack_href(request: Request) -> str:
 
 
 @router.get("/exports/audit-pack.zip", response_model=None)
-def audit_pack(request: Request, principal: auth.Principal = Depends(page_user)) -> Response:
+async def audit_pack(request: Request, principal: auth.Principal = Depends(page_user)) -> Response:
     """The 等保 evidence pack (audit.export.pack): registers, diagram, redacted configs, per-check
-    records and a SHA-256 manifest; the pack writer refuses to write a secret."""
+    records and a SHA-256 manifest; the pack writer refuses to write a secret. Made by the API's job
+    (once per state of the data); a person clicking the link waits for it, up to WAIT seconds."""
     need(principal, "compliance.read")
-    from audit.export.pack import write_pack  # draws with matplotlib: slow to import, only this route needs it
-
-    with Session(request.app.state.engine) as s:
-        r = report(s)
-    with tempfile.TemporaryDirectory() as tmp:
-        data = write_pack(r, Path(tmp) / "audit-pack.zip").read_bytes()
-    stamp = r.generated_at.strftime("%Y%m%d")
-    return Response(data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="audit-pack-{stamp}.zip"'})
+    ctx = Ctx(principal, request.app.state.engine, getattr(request.state, "request_id", None), remote_addr(request))
+    job = await run_in_threadpool(start_pack, ctx)
+    if not await jobs.wait_for(job, WAIT):
+        return render(request, "message.html", principal, status=202, title_key="audit_pack",
+                      message=i18n.label("job_running", lang_of(request)), details={"job": job.id})
+    jobs.raise_failure(job)
+    return pack_response(job.result, "audit-pack")

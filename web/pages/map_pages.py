@@ -85,9 +85,22 @@ class PositionsIn(BaseModel):
     positions: dict[str, tuple[float, float]] = Field(max_length=20000)
 
 
+def position_limit(session: Session, level: str) -> int:
+    """How many positions one save of `level` may hold: its nodes, plus a margin for nodes removed since
+    the page was drawn (the page sends every node it shows)."""
+    nodes = len(ask(session).map_level(level).nodes)
+    return nodes + max(50, nodes // 10)
+
+
 @router.post("/ui/api/map/positions")
 def save_positions(body: PositionsIn, ctx: Ctx = Depends(ctx_for("map.write"))) -> dict[str, int]:
     """Store the dragged positions of one level (they override the computed layout for everyone)."""
+    with ctx.read() as s:
+        limit = position_limit(s, body.level)  # checked before the write: a flood never holds the writer
+    if len(body.positions) > limit:
+        raise ApiError(413, "too_many_positions", f"{len(body.positions)} positions in one save; the {body.level} "
+                       f"map has room for at most {limit}", {"field": "body.positions", "limit": limit,
+                                                                  "got": len(body.positions)})
     for key, (x, y) in body.positions.items():
         if len(key) > 100 or not all(abs(v) < 1e7 for v in (x, y)):
             raise ApiError(422, "validation_error", f"bad position for {key[:100]!r}", {"field": "positions"})
