@@ -10,7 +10,8 @@ Two ways to authenticate a request:
 Roles follow the 等保 level-3 separation of administrators: the system admin manages accounts
 and system settings, the security admin grants roles and sets the security policy, the audit
 admin reads the audit trail and nothing else. PERMISSIONS below is the single role matrix; the
-docs and tests are derived from it.
+docs and tests are derived from it. DUTIES refines it by the role of the account acted upon, so that
+no administrator acts in another administrator's duty (三员分立); every user route asks `duty_allows`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -32,7 +35,7 @@ from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
 from inventory.db import session_scope
-from inventory.models import ApiToken, Setting, User, WebSession, utcnow
+from inventory.models import Alert, ApiToken, Setting, User, WebSession, utcnow
 
 from .errors import ApiError
 from .trail import record_event
@@ -63,6 +66,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export.read": frozenset({"engineer", "planner", "finance", "auditor"}),
     "users.read": frozenset({"sysadmin", "secadmin"}),
     "users.manage": frozenset({"sysadmin"}),
+    "passwords.reset": frozenset({"sysadmin", "secadmin"}),
     "roles.assign": frozenset({"secadmin"}),
     "settings.system": frozenset({"sysadmin"}),
     "settings.security": frozenset({"secadmin"}),
@@ -74,15 +78,52 @@ PERMISSION_ZH = {
     "config.read": "读取设备配置（已脱敏）", "config.raw": "读取设备配置原文（含密钥）",
     "collect.run": "启动采集", "topology.read": "读取拓扑", "map.write": "保存地图位置",
     "analysis.run": "运行分析和场景", "scenario.write": "保存场景", "compliance.read": "读取等保核查结果",
-    "export.read": "下载导出文件", "users.read": "查看用户", "users.manage": "创建/停用用户、重置口令",
+    "export.read": "下载导出文件", "users.read": "查看用户", "users.manage": "创建/停用用户",
+    "passwords.reset": "重置他人口令（按三员分立规则）",
     "roles.assign": "分配角色", "settings.system": "系统设置", "settings.security": "安全策略",
     "audit.read": "读取审计日志",
 }
+
+# 三员分立: action on another account -> acting role -> roles of the accounts it may act on.
+# The permission above lets a role reach the route; this table decides by the target's role.
+# - An administrator never disables, re-roles or takes over another administrator: that would let
+#   one duty silence or become another. Demoting or disabling an administrator is done on the host
+#   (`extranet users ...`, which needs the operating-system account and is itself audited).
+# - A forgotten administrator password is reset by the security administrator alone: credentials
+#   are the security duty, the system administrator would otherwise take over the two who watch
+#   them, and the audit administrator only reads. The reset is a one-time password (the target
+#   must change it at the next login) and raises an alert the system and audit administrators see.
+#   A security administrator's own forgotten password is reset on the host, never by a peer.
+# - Nobody mints an API token for somebody else over the API; each user creates their own.
+DUTY_ACTIONS: tuple[str, ...] = ("reset_password", "disable", "set_role", "mint_token")
+DUTIES: dict[str, dict[str, frozenset[str]]] = {
+    "reset_password": {"sysadmin": frozenset(_OPERATORS), "secadmin": frozenset({"sysadmin", "auditadmin"})},
+    "disable": {"sysadmin": frozenset(_OPERATORS)},
+    "set_role": {"secadmin": frozenset(_OPERATORS)},
+    "mint_token": {},
+}
+DUTY_ZH = {"reset_password": "重置口令", "disable": "启用/停用/解锁", "set_role": "变更角色", "mint_token": "代发令牌"}
+
+
+def duty_allows(actor_role: str, target_role: str, action: str) -> bool:
+    """May a user of `actor_role` do `action` to another account whose role is `target_role`?"""
+    if action not in DUTIES:
+        raise ValueError(f"unknown duty action {action!r}; expected one of {', '.join(DUTY_ACTIONS)}")
+    return target_role in DUTIES[action].get(actor_role, frozenset())
+
+
+def duty_error(actor_role: str, target_role: str, action: str) -> ApiError:
+    return ApiError(403, "forbidden", f"role {actor_role!r} may not {action.replace('_', ' ')} an account with "
+                    f"role {target_role!r} (separation of administrator duties)",
+                    {"role": actor_role, "target_role": target_role, "action": action})
+
 
 SESSION_COOKIE = "extranet_session"
 CSRF_HEADER = "X-CSRF-Token"
 TOKEN_PREFIX = "ext_"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# All a user whose password was reset by someone else may do before choosing their own.
+MUST_CHANGE_PATHS = frozenset({"/api/v1/auth/me", "/api/v1/auth/password", "/api/v1/auth/logout"})
 
 DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
     # system settings (sysadmin)
@@ -184,7 +225,7 @@ def public_user(user: User) -> dict[str, Any]:
     """The user as shown to others: never the hash."""
     return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role,
             "role_zh": ROLE_ZH.get(user.role, user.role), "active": user.active,
-            "locked": bool(user.locked_until and _aware(user.locked_until) > utcnow()),
+            "locked": _locked(user), "must_change_password": user.must_change_password,
             "failed_logins": user.failed_logins, "last_login_at": user.last_login_at,
             "created_at": user.created_at, "created_by": user.created_by}
 
@@ -208,14 +249,27 @@ def create_user(session: Session, username: str, password: str, role: str, actor
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> None:
+def set_password(session: Session, user: User, password: str, reset_by: Principal | None = None) -> None:
+    """Set a password. `reset_by` is another user resetting it: the password is then one-time (the
+    owner must choose their own at the next login) and a reset of an administrator raises an alert."""
     check_password_policy(session, user.username, password)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.failed_logins = 0
     user.locked_until = None
+    user.must_change_password = reset_by is not None
     session.add(user)
-    record_event(session, "password", "app_user", user.id, user.username, None, None)
+    if reset_by is None:
+        record_event(session, "password", "app_user", user.id, user.username, None, None)
+    else:
+        record_event(session, "password_reset", "app_user", user.id, user.username, None,
+                     {"by": reset_by.username, "by_role": reset_by.role, "role": user.role, "must_change": True})
+        if user.role in ADMIN_ROLES:
+            session.add(Alert(kind="admin_password_reset",
+                              message=f"{reset_by.username} ({reset_by.role}) reset the password of administrator "
+                                      f"{user.username} ({user.role}); they must choose a new one at next login. "
+                                      "If they did not ask for it, investigate."[:500]))
+    _principal_cache.clear()
 
 
 def _audited(user: User) -> dict[str, Any]:
@@ -255,6 +309,96 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _locked(user: User, now: dt.datetime | None = None) -> bool:
+    return bool(user.locked_until and _aware(user.locked_until) > (now or utcnow()))
+
+
+@dataclass
+class _ClientFailures:
+    times: deque[float] = field(default_factory=deque)
+    blocked_until: float = 0.0
+    strikes: int = 0
+
+
+class LoginThrottle:
+    """Failed logins per client address, across all usernames: the account lock-out stops guessing
+    one account's password, this stops spraying one password over many accounts. MAX_FAILURES in
+    WINDOW seconds blocks the client for FIRST_BLOCK seconds, doubling with every further trip while
+    the failures stay in the window, up to MAX_BLOCK. In memory per server process: a restart forgets,
+    which the account lock-out (stored) does not."""
+
+    MAX_FAILURES = 10
+    WINDOW = 900.0
+    FIRST_BLOCK = 60.0
+    MAX_BLOCK = 3600.0
+    MAX_CLIENTS = 100_000  # bound the memory an attacker with many addresses can take
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._clients: dict[str, _ClientFailures] = {}
+        self._lock = threading.Lock()
+
+    def _prune(self, entry: _ClientFailures, now: float) -> None:
+        while entry.times and now - entry.times[0] > self.WINDOW:
+            entry.times.popleft()
+        if not entry.times and entry.blocked_until <= now:
+            entry.strikes = 0
+
+    def retry_after(self, client: str | None) -> int | None:
+        """Seconds this client must wait before trying again, or None."""
+        with self._lock:
+            entry = self._clients.get(client or "")
+            now = self._clock()
+            if entry is None or entry.blocked_until <= now:
+                return None
+            return max(1, int(entry.blocked_until - now + 0.999))
+
+    def failed(self, client: str | None) -> int | None:
+        """Count a failure; return the block in seconds when this failure trips the throttle."""
+        with self._lock:
+            now = self._clock()
+            if len(self._clients) >= self.MAX_CLIENTS:
+                for key, stale in list(self._clients.items()):
+                    self._prune(stale, now)
+                    if not stale.times and stale.blocked_until <= now:
+                        del self._clients[key]
+            entry = self._clients.setdefault(client or "", _ClientFailures())
+            self._prune(entry, now)
+            entry.times.append(now)
+            if len(entry.times) < self.MAX_FAILURES:
+                return None
+            block = min(self.FIRST_BLOCK * 2 ** entry.strikes, self.MAX_BLOCK)
+            entry.strikes += 1
+            entry.blocked_until = now + block
+            return int(block)
+
+
+def login_throttle(app: Any) -> LoginThrottle:
+    """The app's throttle (the API and web login share it)."""
+    throttle = getattr(app.state, "login_throttle", None)
+    if throttle is None:
+        throttle = app.state.login_throttle = LoginThrottle()
+    return throttle
+
+
+def check_login_throttle(app: Any, client: str | None) -> None:
+    wait = login_throttle(app).retry_after(client)
+    if wait is not None:
+        raise ApiError(429, "too_many_attempts", f"too many failed logins from this address; try again in {wait} s",
+                       {"retry_after": wait}, headers={"Retry-After": str(wait)})
+
+
+def note_login_failure(session: Session, app: Any, client: str | None) -> None:
+    """Count a failed login against the client; on a trip, record it and raise an alert."""
+    block = login_throttle(app).failed(client)
+    if block is not None:
+        record_event(session, "login_throttled", "request", None, (client or "unknown")[:200], None,
+                     {"blocked_seconds": block, "failures": LoginThrottle.MAX_FAILURES})
+        session.add(Alert(kind="login_throttled",
+                          message=f"{LoginThrottle.MAX_FAILURES} failed logins from {client or 'unknown'} within "
+                                  f"{int(LoginThrottle.WINDOW // 60)} min; logins from it refused for {block} s"[:500]))
+
+
 def authenticate(session: Session, username: str, password: str) -> User:
     """Check a username and password; count failures and lock the account at the policy's threshold.
     Raises ApiError 401 invalid_credentials (same for unknown users) or 423 account_locked."""
@@ -265,11 +409,13 @@ def authenticate(session: Session, username: str, password: str) -> User:
         record_event(session, "login_failed", "app_user", None, username[:64], None, {"reason": "unknown user"})
         raise ApiError(401, "invalid_credentials", "wrong username or password")
     now = utcnow()
-    if user.locked_until and _aware(user.locked_until) > now:
-        record_event(session, "login_failed", "app_user", user.id, user.username, None, {"reason": "locked"})
-        raise ApiError(423, "account_locked", f"account locked after {policy['lockout_threshold']} failed logins; "
-                       f"try again after {_aware(user.locked_until).isoformat(timespec='seconds')} or ask the "
-                       "system administrator", {"locked_until": _aware(user.locked_until).isoformat()})
+    if _locked(user, now):
+        # Answered like a wrong password (same status, body and cost) so the lock does not tell an
+        # outsider the username exists; inside, it is in the trail and the alert raised at locking.
+        verify_password(user.password_hash, password)
+        record_event(session, "login_failed", "app_user", user.id, user.username, None,
+                     {"reason": "locked", "locked_until": _aware(user.locked_until).isoformat()})
+        raise ApiError(401, "invalid_credentials", "wrong username or password")
     if not verify_password(user.password_hash, password) or not user.active:
         if user.active:
             user.failed_logins += 1
@@ -278,6 +424,10 @@ def authenticate(session: Session, username: str, password: str) -> User:
             user.locked_until = now + dt.timedelta(minutes=policy["lockout_minutes"])
             user.failed_logins = 0
             reason = "locked out"
+            session.add(Alert(kind="account_locked",
+                              message=f"account {user.username} ({user.role}) locked for {policy['lockout_minutes']} "
+                                      f"min after {policy['lockout_threshold']} failed logins"[:500]))
+            _principal_cache.clear()  # its API tokens stop working now, not when the cache expires
         session.add(user)
         record_event(session, "login_failed", "app_user", user.id, user.username, None, {"reason": reason})
         raise ApiError(401, "invalid_credentials", "wrong username or password")
@@ -354,6 +504,7 @@ class Principal:
     role: str
     via: str  # token | session
     cookie: str | None = None  # the session cookie value, to check CSRF
+    must_change: bool = False  # password was reset by someone else: only /auth/me, password, logout
 
     def can(self, permission: str) -> bool:
         return self.role in PERMISSIONS[permission]
@@ -381,13 +532,13 @@ def _from_token(session: Session, plain: str) -> Principal | None:
         return None
     tok, user = row
     now = utcnow()
-    if tok.revoked or not user.active or (tok.expires_at and _aware(tok.expires_at) <= now):
+    if tok.revoked or not user.active or _locked(user, now) or (tok.expires_at and _aware(tok.expires_at) <= now):
         return None
     if tok.last_used_at is None or now - _aware(tok.last_used_at) > _TOUCH_EVERY:
         tok.last_used_at = now
         session.add(tok)
         session.commit()
-    principal = Principal(user.id, user.username, user.role, "token")
+    principal = Principal(user.id, user.username, user.role, "token", must_change=user.must_change_password)
     _principal_cache[key] = (time.monotonic(), principal)
     return principal
 
@@ -414,7 +565,8 @@ def _from_cookie(session: Session, value: str) -> Principal | None:
         ws.last_seen_at = now
         session.add(ws)
         session.commit()
-    principal = Principal(user.id, user.username, user.role, "session", cookie=value)
+    principal = Principal(user.id, user.username, user.role, "session", cookie=value,
+                          must_change=user.must_change_password)
     # Idle timeout is checked against last_seen, touched every 30 s; the cache is shorter than that.
     _principal_cache[key] = (time.monotonic(), principal)
     return principal
@@ -477,6 +629,9 @@ async def current_user(request: Request) -> Principal:
                        "<token>'; web sessions end after the idle timeout", headers={"WWW-Authenticate": "Bearer"})
     if principal.via == "session" and request.method not in SAFE_METHODS:
         check_csrf(principal.cookie, request.headers.get(CSRF_HEADER))
+    if principal.must_change and request.url.path not in MUST_CHANGE_PATHS:
+        raise ApiError(403, "password_change_required", "your password was reset by an administrator: choose your "
+                       "own first (POST /api/v1/auth/password)")
     request.state.principal = principal
     return principal
 
@@ -523,4 +678,15 @@ def role_matrix_markdown() -> str:
     sep = "|---|" + "---|" * len(ROLES)
     rows = [f"| `{perm}` {PERMISSION_ZH[perm]} | " + " | ".join("✔" if r in roles else "" for r in ROLES) + " |"
             for perm, roles in PERMISSIONS.items()]
+    return "\n".join([head, sep, *rows])
+
+
+def duty_matrix_markdown() -> str:
+    """Who may act on another account, by the target's role (README embeds it; a test keeps them equal)."""
+    actors = sorted({a for per in DUTIES.values() for a in per} | ADMIN_ROLES, key=ROLES.index)
+    head = "| action on an account whose role is … | " + " | ".join(f"by {a}" for a in actors) + " |"
+    sep = "|---|" + "---|" * len(actors)
+    rows = [f"| {action.replace('_', ' ')} {DUTY_ZH[action]} | "
+            + " | ".join(", ".join(r for r in ROLES if r in DUTIES[action].get(a, ())) or "—" for a in actors) + " |"
+            for action in DUTY_ACTIONS]
     return "\n".join([head, sep, *rows])

@@ -12,7 +12,7 @@ from inventory.models import ApiToken, User
 
 from .. import auth
 from ..deps import Body, Ctx, IdPath, anon_ctx
-from ..errors import ApiError
+from ..errors import ApiError, ErrorBody
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -32,6 +32,9 @@ class UserOut(BaseModel):
     role_zh: str
     active: bool
     locked: bool
+    must_change_password: bool = Field(description="the password was reset by an administrator; until the owner "
+                                                   "chooses their own, only /auth/me, /auth/password and "
+                                                   "/auth/logout answer")
     failed_logins: int
     last_login_at: dt.datetime | None
     created_at: dt.datetime
@@ -48,6 +51,7 @@ class MeOut(BaseModel):
 class LoginOut(MeOut):
     expires_at: dt.datetime
     idle_timeout_minutes: int
+    must_change_password: bool
 
 
 class PasswordIn(Body):
@@ -88,19 +92,25 @@ def _set_cookie(request: Request, response: Response, value: str, max_age: int) 
 
 @router.post("/login", response_model=LoginOut, summary="Log in (web session cookie)",
              description="Starts a web session: sets the HttpOnly session cookie and returns the CSRF token. "
-                         "Scripts should use API tokens instead.")
+                         "Scripts should use API tokens instead. A wrong password, an unknown user, a disabled "
+                         "and a locked account all get the same 401. Too many failures from one address get "
+                         "429 with Retry-After, for every username.",
+             responses={429: {"model": ErrorBody, "description": "too many failed logins from this address"}})
 def login(body: LoginIn, request: Request, response: Response) -> LoginOut:
     ctx = anon_ctx(request, actor=body.username[:64])
+    auth.check_login_throttle(request.app, ctx.remote_addr)
     with ctx.write() as s:
         try:
             user = auth.authenticate(s, body.username, body.password)
         except ApiError:
+            auth.note_login_failure(s, request.app, ctx.remote_addr)
             s.commit()  # keep the failure count and the login_failed event
             raise
         cookie, csrf, expires = auth.create_web_session(s, user, ctx.remote_addr)
         system = auth.get_settings(s, "system")
         out = LoginOut(user=UserOut(**auth.public_user(user)), via="session", permissions=_perms(user.role),
-                       csrf_token=csrf, expires_at=expires, idle_timeout_minutes=system["idle_timeout_minutes"])
+                       csrf_token=csrf, expires_at=expires, idle_timeout_minutes=system["idle_timeout_minutes"],
+                       must_change_password=user.must_change_password)
     _set_cookie(request, response, cookie, int((expires - dt.datetime.now(dt.UTC)).total_seconds()))
     return out
 

@@ -1,4 +1,5 @@
-"""Accounts (system admin), roles (security admin) and settings (each admin their own group)."""
+"""Accounts (system admin), roles (security admin) and settings (each admin their own group).
+Every action on another account asks `auth.duty_allows` with the target's role (三员分立)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from inventory.models import User
 from .. import auth
 from ..deps import Body, Ctx, IdPath, ctx_for
 from ..errors import ApiError
+from ..trail import record_event
 from .auth import UserOut
 
 router = APIRouter(tags=["users"])
@@ -55,6 +57,24 @@ def _get(ctx_session: Any, user_id: int) -> User:
     return user
 
 
+def _check_duty(ctx: Ctx, user_id: int, action: str) -> str:
+    """Refuse (403, recorded as a denied request) unless the caller's role may do `action` to the
+    account's role; return that role, which the write re-checks so a concurrent re-role cannot slip by."""
+    with ctx.read() as s:
+        target_role = _get(s, user_id).role
+    if not auth.duty_allows(ctx.principal.role, target_role, action):
+        with ctx.write() as s:  # its own transaction: the refusal must outlive the error
+            record_event(s, "denied", "app_user", user_id, f"{action} {target_role}", None,
+                         {"role": ctx.principal.role, "target_role": target_role, "action": action})
+        raise auth.duty_error(ctx.principal.role, target_role, action)
+    return target_role
+
+
+def _same_role(user: User, expected: str, ctx: Ctx, action: str) -> None:
+    if user.role != expected:
+        raise auth.duty_error(ctx.principal.role, user.role, action)
+
+
 @router.get("/users", response_model=UserPage, summary="List accounts")
 def list_users(ctx: Ctx = Depends(ctx_for("users.read"))) -> UserPage:
     with ctx.read() as s:
@@ -76,10 +96,14 @@ def create_user(body: UserIn, ctx: Ctx = Depends(ctx_for("users.manage"))) -> Us
 @router.patch("/users/{user_id}", response_model=UserOut, summary="Enable, disable, unlock, rename (system admin)")
 def patch_user(user_id: IdPath, body: UserPatch, ctx: Ctx = Depends(ctx_for("users.manage"))) -> UserOut:
     changes = body.model_dump(exclude_none=True)
+    if user_id == ctx.principal.user_id and changes.get("active") is False:
+        raise ApiError(409, "conflict", "you cannot disable your own account", {"field": "active"})
+    # enabling, disabling, unlocking and renaming another account are one duty ("disable" in DUTIES)
+    expected = _check_duty(ctx, user_id, "disable") if user_id != ctx.principal.user_id else None
     with ctx.write() as s:
         user = _get(s, user_id)
-        if user.id == ctx.principal.user_id and changes.get("active") is False:
-            raise ApiError(409, "conflict", "you cannot disable your own account", {"field": "active"})
+        if expected is not None:
+            _same_role(user, expected, ctx, "disable")
         unlock = changes.pop("unlock", False)
         auth.update_user(s, user, changes)
         if unlock:
@@ -89,21 +113,30 @@ def patch_user(user_id: IdPath, body: UserPatch, ctx: Ctx = Depends(ctx_for("use
         return UserOut(**auth.public_user(user))
 
 
-@router.put("/users/{user_id}/password", status_code=204, summary="Reset a password (system admin)")
-def reset_password(user_id: IdPath, body: PasswordReset, ctx: Ctx = Depends(ctx_for("users.manage"))) -> Response:
+@router.put("/users/{user_id}/password", status_code=204,
+            summary="Reset a password (system admin: ordinary accounts; security admin: system and audit admins)",
+            description="The password set here is one-time: the owner must choose their own at the next login. "
+                        "Resetting an administrator raises an alert. Change your own with POST /auth/password.")
+def reset_password(user_id: IdPath, body: PasswordReset, ctx: Ctx = Depends(ctx_for("passwords.reset"))) -> Response:
+    if user_id == ctx.principal.user_id:
+        raise ApiError(409, "conflict", "change your own password with POST /api/v1/auth/password", {"field": "id"})
+    expected = _check_duty(ctx, user_id, "reset_password")
     with ctx.write() as s:
         user = _get(s, user_id)
-        auth.set_password(s, user, body.password)
+        _same_role(user, expected, ctx, "reset_password")
+        auth.set_password(s, user, body.password, reset_by=ctx.principal)
         auth.revoke_all(s, user)
     return Response(status_code=204)
 
 
 @router.put("/users/{user_id}/role", response_model=UserOut, summary="Grant a role (security admin)")
 def set_role(user_id: IdPath, body: RoleIn, ctx: Ctx = Depends(ctx_for("roles.assign"))) -> UserOut:
+    if user_id == ctx.principal.user_id:
+        raise ApiError(409, "conflict", "you cannot change your own role", {"field": "role"})
+    expected = _check_duty(ctx, user_id, "set_role")
     with ctx.write() as s:
         user = _get(s, user_id)
-        if user.id == ctx.principal.user_id:
-            raise ApiError(409, "conflict", "you cannot change your own role", {"field": "role"})
+        _same_role(user, expected, ctx, "set_role")
         if user.role != body.role:
             auth.update_user(s, user, {"role": body.role})
         return UserOut(**auth.public_user(user))

@@ -28,6 +28,8 @@ class User(SQLModel, table=True):
     locked_until: dt.datetime | None = None
     last_login_at: dt.datetime | None = None
     password_changed_at: dt.datetime = Field(default_factory=utcnow)
+    must_change_password: bool = Field(default=False, description="reset by someone else: the owner must "
+                                                                  "choose a new password at the next login")
     created_at: dt.datetime = Field(default_factory=utcnow)
     created_by: str = Field(default="system", max_length=64)
 

@@ -27,6 +27,7 @@ from cli import app as cli_app
 from inventory.db import get_engine, session_scope
 from inventory.models import Circuit
 from inventory.service import load_sample, prepare
+from tests.web.conftest import form_login
 from topology.graph import build_graph
 from topology.protection import classify
 from web.app import create_app
@@ -84,7 +85,7 @@ def city(tmp_path: Path):
         user = auth.create_user(s, "answers-auditor", PASSWORD, "auditor", "test")
         token, _ = auth.create_token(s, user, "tests")
     client = TestClient(create_app(engine))
-    r = client.post("/login", data={"username": "answers-auditor", "password": PASSWORD}, follow_redirects=False)
+    r = form_login(client, {"username": "answers-auditor", "password": PASSWORD}, follow_redirects=False)
     assert r.status_code in (302, 303), r.text
     yield engine, client, token
     client.close()

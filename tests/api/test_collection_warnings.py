@@ -11,6 +11,7 @@ from inventory.db import session_scope
 from inventory.models import Device
 from inventory.offline import import_folder
 from tests.inventory.offline_util import rendered, small_db
+from tests.web.conftest import form_login
 
 from .conftest import TEST_PASSWORD, make_api
 
@@ -55,7 +56,7 @@ def test_warnings_and_rejected_configs_are_shown(tmp_path: Path) -> None:
     from web.app import create_app
 
     client = TestClient(create_app(eng), base_url="http://127.0.0.1")
-    client.post("/login", data={"username": "t-viewer", "password": TEST_PASSWORD})
+    form_login(client, {"username": "t-viewer", "password": TEST_PASSWORD})
     page = client.get(f"/devices/{hw.hostname}").text
     assert 'id="collect-warnings"' in page and 'id="rejected-configs"' in page
     assert "配置不完整（无结束行）" in page and "无法解析" in page and "上一份配置仍为当前配置" in page

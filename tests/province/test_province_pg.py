@@ -20,6 +20,7 @@ from sqlmodel import Session, func, select
 from inventory.models import ChangeLog, Device, Unit
 from inventory.province import load_province, province_document
 from tests.conftest import make_pg_database, need, pg_available
+from tests.web.conftest import form_login
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("province"), pytest.mark.timeout(600)]
 
@@ -145,7 +146,7 @@ def test_pages_list_the_province_a_page_at_a_time(province: Engine, doc: dict[st
     from web.pages.inventory_pages import PAGE_SIZE
 
     with TestClient(create_app(province)) as client:
-        login = client.post("/login", data={"username": "t-engineer", "password": TEST_PASSWORD},
+        login = form_login(client, {"username": "t-engineer", "password": TEST_PASSWORD},
                             follow_redirects=False)
         assert login.status_code == 303
         devices = client.get("/devices", params={"page": 2})

@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 
 from collectors.platforms import load_profile, names
 from inventory.redact import REDACTED, fingerprint, redact
+from tests.web.conftest import form_login
 
 pytestmark = pytest.mark.xdist_group("catalogue")  # one worker builds the imported, collected devices once
 HERE = Path(__file__).parent
@@ -342,7 +343,7 @@ def _web_login(cat: Catalogue, role: str) -> TestClient:
     from web.app import create_app
 
     client = TestClient(create_app(cat.engine), base_url="http://127.0.0.1")
-    r = client.post("/login", data={"username": f"cat-{role}", "password": PASSWORD, "next": "/units"},
+    r = form_login(client, {"username": f"cat-{role}", "password": PASSWORD, "next": "/units"},
                     follow_redirects=False)
     assert r.status_code == 303, r.text[:300]
     return client

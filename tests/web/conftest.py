@@ -3,6 +3,7 @@ and a real headless Debian chromium that may talk to 127.0.0.1 only."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -25,6 +26,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 # Test fixture accounts only (never a real deployment): one per role the pages are written for.
 PASSWORD = "Web-Test-Pass-1!"
+_LOGIN_CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+
+
+def form_login(client: Any, data: dict[str, str], **kw: Any) -> Any:
+    """Submit the web login form as a browser does: with the CSRF token of the form just served."""
+    token = _LOGIN_CSRF.search(client.get("/login").text).group(1)
+    return client.post("/login", data={**data, "csrf": token}, **kw)
 USERS = {"eng": "engineer", "plan": "planner", "fin": "finance", "sec": "secadmin", "view": "viewer"}
 CHANGED_HOST = "QHD-CORE-SW1"
 CHANGED_LINE = " ntp-service unicast-server 10.255.0.77"

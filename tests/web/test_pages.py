@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, form_login
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -28,7 +28,7 @@ def client(request, tmp_path_factory):
 
 def _login(client: TestClient, user: str) -> TestClient:
     client.cookies.clear()
-    r = client.post("/login", data={"username": user, "password": PASSWORD, "next": "/units"},
+    r = form_login(client, {"username": user, "password": PASSWORD, "next": "/units"},
                     follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/units"
     return client
@@ -38,10 +38,10 @@ def test_pages_need_a_login_and_refuse_open_redirects(client) -> None:
     client.cookies.clear()
     r = client.get("/units/U001", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/units/U001"
-    r = client.post("/login", data={"username": "p-eng", "password": PASSWORD, "next": "//evil.example/"},
+    r = form_login(client, {"username": "p-eng", "password": PASSWORD, "next": "//evil.example/"},
                     follow_redirects=False)
     assert r.headers["location"] == "/map"
-    r = client.post("/login", data={"username": "p-eng", "password": "nope"})
+    r = form_login(client, {"username": "p-eng", "password": "nope"})
     assert r.status_code == 401 and "登录失败" in r.text
 
 
@@ -102,7 +102,7 @@ def test_every_page_renders_on_an_empty_database(tmp_path) -> None:
              "e-fin": ["/overview", "/money", "/money?view=accrual", "/exports/money.xlsx"]}
     for user, paths in pages.items():
         client.cookies.clear()
-        client.post("/login", data={"username": user, "password": PASSWORD})
+        form_login(client, {"username": user, "password": PASSWORD})
         for path in paths:
             assert client.get(path).status_code == 200, (user, path)
     engine.dispose()

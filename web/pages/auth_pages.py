@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -15,6 +16,11 @@ from api.errors import ApiError
 from ..deps import principal_of, render
 
 router = APIRouter(include_in_schema=False)
+
+# Login CSRF (a forged form logging the victim in as the attacker): before a session exists the
+# form's token is derived from this short-lived pre-login cookie, the same way a session's is.
+LOGIN_COOKIE = "extranet_login"
+_LOGIN_COOKIE_SECONDS = 3600
 
 
 def _safe_next(value: str | None) -> str:
@@ -34,9 +40,21 @@ def home(request: Request) -> Response:
     return RedirectResponse("/map" if principal_of(request) else "/login", status_code=303)
 
 
+def _login_form(request: Request, status: int = 200, next_url: str = "/map", error: str | None = None,
+                username: str = "") -> HTMLResponse:
+    """The login page with a fresh pre-login cookie and the form's CSRF token for it."""
+    value = secrets.token_urlsafe(32)
+    response = render(request, "login.html", None, status=status, next_url=next_url, error=error, username=username,
+                      csrf=auth.csrf_token_for(value))
+    secure = request.app.state.cookie_secure
+    response.set_cookie(LOGIN_COOKIE, value, max_age=_LOGIN_COOKIE_SECONDS, httponly=True, samesite="strict",
+                        path="/login", secure=request.url.scheme == "https" if secure is None else secure)
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = None) -> HTMLResponse:
-    return render(request, "login.html", None, next_url=_safe_next(next), error=None, username="")
+    return _login_form(request, next_url=_safe_next(next))
 
 
 @router.post("/login", response_model=None)
@@ -46,17 +64,23 @@ async def login_submit(request: Request) -> Response:
     next_url = _safe_next(form.get("next"))
     ctx = anon_ctx(request, actor=username or "anonymous")
     try:
+        auth.check_csrf(request.cookies.get(LOGIN_COOKIE), form.get("csrf"))
+        auth.check_login_throttle(request.app, ctx.remote_addr)
         with ctx.write() as s:
             try:
                 user = auth.authenticate(s, username, password)
             except ApiError:
+                auth.note_login_failure(s, request.app, ctx.remote_addr)
                 s.commit()  # keep the failure count and the login_failed event
                 raise
             cookie, _csrf, expires = auth.create_web_session(s, user, ctx.remote_addr)
     except ApiError as exc:
-        return render(request, "login.html", None, status=exc.http_status, next_url=next_url, error=exc.message,
-                      username=username)
+        failed = _login_form(request, status=exc.http_status, next_url=next_url, error=exc.message, username=username)
+        for key, value in (exc.headers or {}).items():
+            failed.headers[key] = value
+        return failed
     response = RedirectResponse(next_url, status_code=303)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
     secure = request.app.state.cookie_secure
     response.set_cookie(auth.SESSION_COOKIE, cookie, httponly=True, samesite="strict", path="/",
                         secure=request.url.scheme == "https" if secure is None else secure,
