@@ -271,7 +271,9 @@ def delete_schedule(schedule_id: IdPath, ctx: Ctx = Depends(ctx_for("collect.run
 
 # ---------------------------------------------------------------------------------------- alerts
 class AckIn(Body):
-    ids: list[int] = Field(min_length=1, max_length=1000, description="alert ids to acknowledge")
+    # bounded like every id the API takes: an unbounded integer reaches the database driver and overflows
+    ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(min_length=1, max_length=1000,
+                                                                    description="alert ids to acknowledge")
 
 
 class AckOut(BaseModel):
