@@ -20,7 +20,7 @@ from netutils.interface import canonical_interface_name
 from ntc_templates.parse import parse_output
 from textfsm import clitable
 
-from .config import ConfigRead, ConfigUnreadable, load_dialect, read_config
+from .config import ConfigRead, ConfigUnreadable, RouteFact, load_dialect, read_config
 from .errors import CollectError
 from .platforms import TEMPLATES, Profile, load_profile
 
@@ -64,22 +64,6 @@ class NeighborFact:
     chassis_id: str | None = None
     mgmt_address: str | None = None
     platform: str | None = None  # system description / CDP platform line
-
-
-@dataclass
-class RouteFact:
-    """Routing as configured: a static route, a BGP peer or an OSPF network/interface (``kind``)."""
-
-    kind: str  # static | bgp | ospf
-    vrf: str | None = None
-    prefix: str | None = None
-    next_hop: str | None = None
-    interface: str | None = None
-    peer: str | None = None
-    local_as: str | None = None
-    remote_as: str | None = None
-    area: str | None = None
-    process: str | None = None
 
 
 @dataclass
@@ -327,9 +311,9 @@ def merge_config(p: Profile, f: Facts, read: ConfigRead) -> None:
         i.shutdown = bool(c.shutdown)
         i.sources.add("config")
     for r in read.routes:
-        f.routes.append(RouteFact(r.kind, vrf=r.vrf, prefix=r.prefix, next_hop=r.next_hop,
-                                  interface=normalise(p, r.interface) if r.interface else None, peer=r.peer,
-                                  local_as=r.local_as, remote_as=r.remote_as, area=r.area, process=r.process))
+        if r.interface:
+            r.interface = normalise(p, r.interface)
+        f.routes.append(r)
 
 
 def _version(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:

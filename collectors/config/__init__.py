@@ -6,7 +6,7 @@ chose it: docs/collection.md, "Facts from configs"."""
 from __future__ import annotations
 
 from .dialect import Dialect, load_dialect, read_dialect
-from .reader import BadLine, ConfigInterface, ConfigRead, ConfigRoute, ConfigUnreadable, area_id, read_config
+from .reader import BadLine, ConfigInterface, ConfigRead, ConfigUnreadable, RouteFact, area_id, read_config
 
-__all__ = ["BadLine", "ConfigInterface", "ConfigRead", "ConfigRoute", "ConfigUnreadable", "Dialect", "area_id",
+__all__ = ["BadLine", "ConfigInterface", "ConfigRead", "ConfigUnreadable", "Dialect", "RouteFact", "area_id",
            "load_dialect", "read_config", "read_dialect"]

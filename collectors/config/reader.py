@@ -45,7 +45,10 @@ class ConfigInterface:
 
 
 @dataclass
-class ConfigRoute:
+class RouteFact:
+    """Routing as configured: a static route, a BGP peer or an OSPF network/interface (``kind``). The
+    config is the only source of routing facts, so the reader's rows are the facts (collectors.parse)."""
+
     kind: str  # static | bgp | ospf
     vrf: str | None = None
     prefix: str | None = None
@@ -68,7 +71,7 @@ class BadLine:
 class ConfigRead:
     hostname: str | None = None
     interfaces: list[ConfigInterface] = field(default_factory=list)
-    routes: list[ConfigRoute] = field(default_factory=list)
+    routes: list[RouteFact] = field(default_factory=list)
     bad: list[BadLine] = field(default_factory=list)
 
 
@@ -208,7 +211,7 @@ def _interface(d: Dialect, node: Node, name: str, seen: dict[str, ConfigInterfac
         except ValueError as exc:
             out.bad.append(BadLine(t, str(exc)[:200]))
     # after the block: the VRF line may follow the OSPF line
-    out.routes += [ConfigRoute("ospf", vrf=iface.vrf, interface=name, area=area, process=process)
+    out.routes += [RouteFact("ospf", vrf=iface.vrf, interface=name, area=area, process=process)
                    for process, area in ospf]
 
 
@@ -246,7 +249,7 @@ def area_id(area: str) -> str:
     return str(ipaddress.IPv4Address(int(area) if area.isdigit() else area))
 
 
-def _static(d: Dialect, vrf: str | None, target: str) -> ConfigRoute:
+def _static(d: Dialect, vrf: str | None, target: str) -> RouteFact:
     """`<prefix>[/len] [mask|len] [interface] [next hop] [options]`, in any vendor's order of hop words."""
     words = target.split()
     if "/" in words[0]:
@@ -275,7 +278,7 @@ def _static(d: Dialect, vrf: str | None, target: str) -> ConfigRoute:
             break
         iface = iface or w
         i += 1
-    return ConfigRoute("static", vrf=vrf, prefix=str(net), next_hop=hop, interface=iface)
+    return RouteFact("static", vrf=vrf, prefix=str(net), next_hop=hop, interface=iface)
 
 
 def _bgp(sec: Section, node: Node, local_as: str, out: ConfigRead) -> None:
@@ -304,7 +307,7 @@ def _bgp(sec: Section, node: Node, local_as: str, out: ConfigRead) -> None:
         if not _is_address(peer):
             continue  # a peer group's own line: its members carry it
         remote_as = remote.get((vrf, peer)) or remote.get((vrf, member.get((vrf, peer), "")))
-        out.routes.append(ConfigRoute("bgp", vrf=vrf, peer=str(ipaddress.ip_address(peer)), local_as=local_as,
+        out.routes.append(RouteFact("bgp", vrf=vrf, peer=str(ipaddress.ip_address(peer)), local_as=local_as,
                                       remote_as=remote_as))
 
 
@@ -336,10 +339,10 @@ def _ospf(sec: Section, node: Node, process: str, vrf: str | None, out: ConfigRe
                 elif net_rx is not None and (m := net_rx.match(t)) is not None:
                     net = _wildcard_network(m["network"], m["wildcard"])
                     on = m.groupdict().get("area")
-                    out.routes.append(ConfigRoute("ospf", vrf=vrf, prefix=str(net),
+                    out.routes.append(RouteFact("ospf", vrf=vrf, prefix=str(net),
                                                   area=area_id(on) if on else area, process=process))
                 elif if_rx is not None and (m := if_rx.match(t)) is not None:
-                    out.routes.append(ConfigRoute("ospf", vrf=vrf, interface=m["name"].strip(), area=area,
+                    out.routes.append(RouteFact("ospf", vrf=vrf, interface=m["name"].strip(), area=area,
                                                   process=process))
             except ValueError as exc:
                 out.bad.append(BadLine(t, str(exc)[:200]))
