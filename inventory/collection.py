@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, func, update
+from sqlalchemy import case, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, select
@@ -45,6 +45,7 @@ from .models import (
     DeviceResult,
     LinkEvent,
     Room,
+    RoutingFact,
     TerminalCount,
     Unit,
 )
@@ -220,7 +221,8 @@ def ingest(session: Session, run_id: int, device: Device, outcome: DeviceOutcome
     if facts.config is not None:
         last = session.exec(select(ConfigSnapshot).where(ConfigSnapshot.device_id == device.id)
                             .order_by(ConfigSnapshot.id.desc())).first()
-        if last is None or last.sha256 != facts.config_sha256:
+        stored = last is None or last.sha256 != facts.config_sha256
+        if stored:
             snap = ConfigSnapshot(device_id=device.id, collected_at=now, sha256=facts.config_sha256 or "",
                                   text=facts.config, previous_id=last.id if last else None, run_id=run_id,
                                   source=source)
@@ -232,9 +234,29 @@ def ingest(session: Session, run_id: int, device: Device, outcome: DeviceOutcome
                                   message=f"{device.hostname}: running config changed"))
         else:
             result.snapshot_id = last.id
+        # an unchanged config has the same routing; the check of existing rows covers devices whose
+        # snapshot predates routing facts
+        if stored or not _has_routes(session, device.id):
+            _save_routes(session, device.id, result.snapshot_id, facts)
     result.subnets = _save_facts(session, run_id, device, facts, now) or None
     session.add(result)
     return result
+
+
+def _has_routes(session: Session, device_id: int) -> bool:
+    return session.exec(select(RoutingFact.id).where(RoutingFact.device_id == device_id).limit(1)).first() is not None
+
+
+def _save_routes(session: Session, device_id: int, snapshot_id: int | None, facts: Facts) -> None:
+    """The device's configured routing, replaced as a whole from the config just stored. A config whose
+    tree could not be read gives no routes, and that is not the same as a config without any: keep what
+    the last readable one said."""
+    if not facts.routes and any(i.key == "config" for i in facts.issues):
+        return
+    session.execute(delete(RoutingFact).where(RoutingFact.device_id == device_id))
+    session.add_all(RoutingFact(device_id=device_id, kind=r.kind, vrf=r.vrf, prefix=r.prefix, next_hop=r.next_hop,
+                                interface=r.interface, peer=r.peer, local_as=r.local_as, remote_as=r.remote_as,
+                                area=r.area, process=r.process, snapshot_id=snapshot_id) for r in facts.routes)
 
 
 def _alert_failure(session: Session, run_id: int, device: Device, code: str, message: str) -> None:

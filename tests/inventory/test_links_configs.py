@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from inventory.db import session_scope
-from inventory.models import Device, Interface, Link
+from inventory.models import Device, Interface, Link, RoutingFact
 from inventory.offline import import_folder
 from topology.graph import build_graph
 
@@ -84,3 +84,10 @@ def test_a_folder_of_plain_ios_configs_gives_exactly_its_links(engine: Engine, t
     assert sorted(graph.neighbors("segment:10.50.0.0/24")) == ["device:QHD-AGG-R1", "device:QHD-AGG-R2",
                                                                "device:U001-AR1"]
     assert graph.number_of_edges() == len(P2P) + 3
+    # the configs' routing is stored too, one row per configured route or OSPF network
+    with session_scope(engine) as s:
+        core = s.exec(select(Device.id).where(Device.hostname == "QHD-CORE-R1")).one()
+        routing = {(r.kind, r.vrf, r.prefix, r.next_hop, r.area)
+                   for r in s.exec(select(RoutingFact).where(RoutingFact.device_id == core))}
+    assert ("static", "Mgmt-intf", "0.0.0.0/0", "172.16.100.254", None) in routing
+    assert ("ospf", None, "10.0.0.0/8", None, "0.0.0.0") in routing
