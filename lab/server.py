@@ -320,6 +320,7 @@ class Lab:
         self.options = options or LabOptions()
         self.endpoints: dict[str, tuple[str, int]] = {}
         self._servers: list[Any] = []
+        self._held: list[socket.socket] = []
         self._keys: dict[str, asyncssh.SSHKey] = {}
         self.control: tuple[str, int] | None = None
 
@@ -339,10 +340,13 @@ class Lab:
 
     async def _listen(self, dev: LabDevice) -> None:
         host, port = self._addr(dev)
-        if dev.fault == "refused":  # a port nobody listens on: bind, note, close
-            with socket.socket() as s:
-                s.bind((host, port))
-                self.endpoints[dev.hostname] = s.getsockname()[:2]
+        if dev.fault == "refused":
+            # Bound but never listening, held until stop: the kernel answers a SYN with a reset, and no
+            # other server (another lab in a parallel test) can be handed the same port in the meantime.
+            s = socket.socket()
+            s.bind((host, port))
+            self._held.append(s)
+            self.endpoints[dev.hostname] = s.getsockname()[:2]
             return
         if dev.fault == "no_banner":  # TCP accepts, SSH never speaks
 
@@ -369,6 +373,9 @@ class Lab:
             with contextlib.suppress(TimeoutError, Exception):
                 await asyncio.wait_for(srv.wait_closed(), 2)
         self._servers.clear()
+        for s in self._held:
+            s.close()
+        self._held.clear()
 
     # ---- control: the same operations in-process and over the JSON-lines socket
     def flip_link(self, hostname: str, interface: str, state: str, at: Any = None) -> None:
