@@ -37,11 +37,21 @@ from .evidence import (
 )
 from .money import BudgetLine, Contract, Incident, Payment
 from .network import Carrier, Circuit, Device, Interface, InterfaceAddress, Link, Room, Unit
+from .record import (
+    EVIDENCE_SOURCES,
+    ConfigChangeEvent,
+    InterfaceRollup,
+    InterfaceSample,
+    LinkStateInterval,
+    ProbeResult,
+    SyslogMessage,
+)
 from .schedule import Schedule
 from .trail import ChangeLog, MapPosition, Scenario
 
 __all__ = [
     "CHINA_TZ",
+    "EVIDENCE_SOURCES",
     "UNIT_KIND_ZH",
     "Alert",
     "ApiToken",
@@ -56,6 +66,7 @@ __all__ = [
     "CircuitStatus",
     "CollectionRun",
     "CommandOutput",
+    "ConfigChangeEvent",
     "ConfigSnapshot",
     "Contract",
     "CounterSample",
@@ -66,13 +77,17 @@ __all__ = [
     "IncidentCategory",
     "Interface",
     "InterfaceAddress",
+    "InterfaceRollup",
+    "InterfaceSample",
     "Link",
     "LinkEvent",
     "LinkSource",
+    "LinkStateInterval",
     "MapPosition",
     "Money",
     "Payment",
     "Platform",
+    "ProbeResult",
     "RejectedCapture",
     "ResultStatus",
     "Room",
@@ -81,6 +96,7 @@ __all__ = [
     "Scenario",
     "Schedule",
     "Setting",
+    "SyslogMessage",
     "TerminalCount",
     "Unit",
     "UnitKind",
