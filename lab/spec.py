@@ -20,6 +20,7 @@ from inventory.province import CITY_NAMES
 from inventory.sample import SEED, build_sample
 from lab.model import WEAKNESS_CODES, LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabSpec
 from lab.personalities import personalities, personality
+from lab.timeline import CircuitRow, Timeline, city_year
 
 # Backup circuits carry this share of their bandwidth while covering a primary outage.
 FAILOVER_UTILISATION = 0.35
@@ -232,6 +233,25 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
     return LabSpec(devices=list(lab_devs.values()), seed=SEED)
 
 
+def city_timeline(session: Session, *, year: int = 2022, extra_outages: int = 24) -> Timeline:
+    """The year the lab replays for this inventory: its circuits that serve a unit, its recorded incidents
+    and the events `lab.timeline.city_year` adds."""
+    carriers = {c.id: c.code for c in session.exec(select(Carrier)).all()}
+    units = {u.id: u.code for u in session.exec(select(Unit)).all()}
+    names = {i.id: (h, i.name) for i, h in session.exec(select(Interface, Device.hostname)
+                                                        .where(Interface.device_id == Device.id)).all()}
+    rows = []
+    for c in session.exec(select(Circuit).order_by(Circuit.cid)).all():
+        unit_end, far_end = ("a", "z") if c.a_unit_id is not None else ("z", "a")
+        unit = units.get(getattr(c, f"{unit_end}_unit_id") or -1)
+        if unit is None:
+            continue
+        ends = [names.get(getattr(c, f"{e}_interface_id") or -1) for e in (unit_end, far_end)]
+        rows.append(CircuitRow(c.cid, carriers.get(c.carrier_id or -1, ""), c.role, unit, c.bandwidth_mbps, ends))
+    incidents = [(circuit.cid, start, end, "事件记录") for circuit, start, end in _incident_windows(session)]
+    return city_year(rows, incidents, year=year, extra_outages=extra_outages)
+
+
 def _set_lan_prefixes(devices: list[LabDevice]) -> None:
     """Terminal addresses come from the unit LAN (the first access router's /24)."""
     lan_of_unit: dict[str, str] = {}
@@ -259,6 +279,7 @@ __all__ = [
     "WEAK_DEVICES",
     "access_port_name",
     "build_lab_spec",
+    "city_timeline",
     "expected_backup_octets",
     "expected_failover_hours",
     "slice_devices",

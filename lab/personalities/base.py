@@ -85,6 +85,9 @@ class Personality:
     short_names: tuple[tuple[str, str], ...] = ()  # long prefix -> the abbreviation tables print
     other_ok: tuple[str, ...] = ()  # commands the driver sends that change nothing here (terminal width)
     paging_ack: str = ""  # printed after the paging command is accepted
+    # A harmless global config line in the vendor's syntax, with {text} in it: what a replayed config change
+    # adds, so the next collection finds a new config and a diff.
+    location_line: str = "snmp-server location {text}"
     # The sample's weak devices are drawn per platform with a seeded RNG: (draw order, devices, code shift).
     # The draw order is kept so the same devices stay weak (the audit's expectations rest on them).
     weak_picks: tuple[int, int, int] | None = None

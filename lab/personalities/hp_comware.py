@@ -13,6 +13,7 @@ class HpComware(Personality):
     platform = "hp_comware"
     prompt_style = "angle"
     more = "  ---- More ----"
+    location_line = "snmp-agent sys-info location {text}"
     error_text = "Error: Unrecognized command found at '^' position."
     access_port_name = "GigabitEthernet1/0/24"
     short_names = (("Ten-GigabitEthernet", "XGE"), ("GigabitEthernet", "GE"), ("LoopBack", "Loop"))

@@ -35,6 +35,7 @@ class HuaweiVrp(Personality):
     platform = "huawei_vrp"
     prompt_style = "angle"
     more = "  ---- More ----"
+    location_line = "snmp-agent sys-info location {text}"
     error_text = "Error: Unrecognized command found at '^' position."
     access_port_name = "GigabitEthernet0/0/24"
     short_names = (("XGigabitEthernet", "XGE"), ("GigabitEthernet", "GE"), ("LoopBack", "Loop"))
