@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import inventory.models  # noqa: F401  (fills SQLModel.metadata)
 from inventory.db import get_engine
+from inventory.partitions import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -32,7 +33,7 @@ def run_migrations_online() -> None:
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     # batch mode: SQLite cannot ALTER most things in place
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
@@ -52,7 +52,11 @@ class InterfaceSample(SQLModel, table=True):
     __tablename__ = "interface_sample"
     __table_args__ = (Index("ix_interface_sample_if_time", "interface_id", "sampled_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    # 64-bit: a province polled every minute passes 2^31 rows in a few years. SQLite keeps INTEGER, the only
+    # type its rowid (autoincrement) accepts. On PostgreSQL the table is partitioned by month
+    # (inventory/partitions.py) and its primary key is (id, sampled_at).
+    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"),
+                                                          primary_key=True))
     interface_id: int = Field(foreign_key="interface.id")
     sampled_at: dt.datetime = Field(default_factory=utcnow, index=True)
     in_octets: int = Field(default=0, sa_type=BigInteger)

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from inventory.partitions import POSTGRES_INTERFACE_SAMPLE
+
 revision: str = '0007'
 down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
@@ -84,24 +86,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_interface_rollup_interface_id'), ['interface_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_interface_rollup_start'), ['start'], unique=False)
 
-    op.create_table('interface_sample',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('interface_id', sa.Integer(), nullable=False),
-    sa.Column('sampled_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('in_octets', sa.BigInteger(), nullable=False),
-    sa.Column('out_octets', sa.BigInteger(), nullable=False),
-    sa.Column('oper_up', sa.Boolean(), nullable=True),
-    sa.Column('speed_mbps', sa.Integer(), nullable=True),
-    sa.Column('uptime_cs', sa.BigInteger(), nullable=True),
-    sa.Column('in_delta', sa.BigInteger(), nullable=True),
-    sa.Column('out_delta', sa.BigInteger(), nullable=True),
-    sa.Column('discontinuity', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
-    sa.ForeignKeyConstraint(['interface_id'], ['interface.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('interface_sample', schema=None) as batch_op:
-        batch_op.create_index('ix_interface_sample_if_time', ['interface_id', 'sampled_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_interface_sample_sampled_at'), ['sampled_at'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        # partitioned by month (inventory/partitions.py); the same columns and indexes as below
+        for statement in POSTGRES_INTERFACE_SAMPLE.split(';'):
+            if statement.strip():
+                op.execute(statement)
+    else:
+        op.create_table('interface_sample',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('interface_id', sa.Integer(), nullable=False),
+        sa.Column('sampled_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column('in_octets', sa.BigInteger(), nullable=False),
+        sa.Column('out_octets', sa.BigInteger(), nullable=False),
+        sa.Column('oper_up', sa.Boolean(), nullable=True),
+        sa.Column('speed_mbps', sa.Integer(), nullable=True),
+        sa.Column('uptime_cs', sa.BigInteger(), nullable=True),
+        sa.Column('in_delta', sa.BigInteger(), nullable=True),
+        sa.Column('out_delta', sa.BigInteger(), nullable=True),
+        sa.Column('discontinuity', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.ForeignKeyConstraint(['interface_id'], ['interface.id'], ),
+        sa.PrimaryKeyConstraint('id')
+        )
+        with op.batch_alter_table('interface_sample', schema=None) as batch_op:
+            batch_op.create_index('ix_interface_sample_if_time', ['interface_id', 'sampled_at'], unique=False)
+            batch_op.create_index(batch_op.f('ix_interface_sample_sampled_at'), ['sampled_at'], unique=False)
 
     op.create_table('link_state_interval',
     sa.Column('id', sa.Integer(), nullable=False),
