@@ -248,12 +248,13 @@ def _next_hop(own: Interface, far: Interface | None) -> str | None:
 
 def _probe_next_hops(session: Session, iface_by_id: dict[int | None, Interface], lab_devs: dict[int, LabDevice],
                      ) -> None:
-    """Each device at a circuit end probes the circuit's next hop (a unit's router: its primary and backup
-    uplinks), out of that circuit's interface."""
-    for c in session.exec(select(Circuit).order_by(Circuit.id)).all():
+    """A unit's router probes the next hop of each of its carrier uplinks (the Unicom primary, the Telecom
+    backup), out of that circuit's interface; the city's own trunks are watched by their interface state."""
+    for c in session.exec(select(Circuit).where(col(Circuit.role).in_(["primary", "backup"]))
+                          .order_by(Circuit.id)).all():
         for own_id, far_id in ((c.a_interface_id, c.z_interface_id), (c.z_interface_id, c.a_interface_id)):
             own = iface_by_id.get(own_id)
-            if own is None or own.device_id not in lab_devs:
+            if own is None or own.device_id not in lab_devs or lab_devs[own.device_id].unit is None:
                 continue
             far = session.get(Interface, far_id) if far_id else None
             target = _next_hop(own, far)

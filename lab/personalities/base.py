@@ -167,9 +167,13 @@ PROBE_COUNT, PROBE_EVERY_S = 5, 60
 
 
 def probe_run(dev: LabDevice, probe: LabProbe) -> ProbeRun:
-    """The probe's result: 5 probes a minute, the time on the minute (a repeat read is the same result)."""
+    """The probe's result: 5 probes a minute, the time on the minute (a repeat read is the same result), or
+    just after its link last changed state."""
     up = any(i.name == probe.interface and i.up for i in dev.interfaces)
     stamp = int(clock.now().timestamp()) // PROBE_EVERY_S * PROBE_EVERY_S
+    # a link that changed since the last round is probed again at once: its result is a new one
+    changed = [int(e.at.timestamp()) + 1 for e in dev.log_events if e.interface == probe.interface]
+    stamp = max([stamp, *changed])
     at = dt.datetime.fromtimestamp(stamp, dt.UTC).astimezone(CHINA)
     if not up:
         return ProbeRun(PROBE_COUNT, 0, (0, 0, 0), at)
