@@ -32,7 +32,7 @@ class HpComware(Personality):
     # ------------------------------------------------------------------------------------- config
     def render_config(self, dev: LabDevice) -> str:
         out = ["#", f" version {dev.os_version}", "#", f" sysname {dev.hostname}", "#"]
-        out += self._services(dev) + self._interfaces(dev) + self._snmp(dev) + self._access(dev) + self._nqa(dev)
+        out += self._services(dev) + self._interfaces(dev) + self._snmp(dev) + self._nqa(dev) + self._access(dev)
         notice = f"<{dev.hostname}>" if dev.fault == "fake_prompt" else LOGIN_NOTICE
         out += [f" header login %{notice}%", "#", "return"]
         return "\n".join(out) + "\n"

@@ -72,8 +72,8 @@ class HuaweiVrp(Personality):
                f" sysname {dev.hostname}", "#"]
         notice = f'"{"<" + dev.hostname + ">" if dev.fault == "fake_prompt" else LOGIN_NOTICE}"'
         out += [f" header login information {notice}", "#"]
-        out += self._services(dev) + self._aaa(dev) + self._interfaces(dev) + self._snmp(dev)
-        out += self._access(dev) + self._nqa(dev)
+        out += self._services(dev) + self._aaa(dev) + self._interfaces(dev) + self._snmp(dev) + self._nqa(dev)
+        out += self._access(dev)
         return "\n".join(out) + "\n"
 
     def _nqa(self, dev: LabDevice) -> list[str]:
