@@ -1,8 +1,8 @@
 """Run a collection against the inventory and save each device's result as it arrives.
 
 Evidence kept per device: raw CommandOutput per command (admin raw view), a ConfigSnapshot only when
-the scrubbed config changed (sha256, previous_id), CounterSample / LinkEvent / TerminalCount from the
-parsed facts, observed interfaces and addresses, Link rows seen by LLDP/CDP and by shared subnets
+the scrubbed config changed (sha256, previous_id), CounterSample / LinkEvent / TerminalCount / ProbeResult
+(probes.py) from the parsed facts, observed interfaces and addresses, Link rows seen by LLDP/CDP and by shared subnets
 (inventory.links), and a DeviceResult with a stable error code. A device that fails keeps its last good
 snapshot, and so does one whose config is refused (refusals.py). Offline import reads saved files into
 the same ingest (offline.py). Credentials come from the environment, a secrets file or the lab's
