@@ -23,6 +23,7 @@ from textfsm import clitable
 from .config import ConfigRead, ConfigUnreadable, RouteFact, load_dialect, read_config
 from .errors import CollectError
 from .platforms import TEMPLATES, Profile, load_profile
+from .probes import ProbeFact, config_targets, read_probes
 
 DEVICE_TZ = dt.timezone(dt.timedelta(hours=8))  # devices log in China time
 MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
@@ -102,6 +103,7 @@ class Facts:
     mac_count: int | None = None
     arp_count: int | None = None
     events: list[EventFact] = field(default_factory=list)
+    probes: list[ProbeFact] = field(default_factory=list)  # NQA / IP SLA results (collectors/probes.py)
     config: str | None = None  # scrubbed running config
     config_sha256: str | None = None
     issues: list[ParseIssue] = field(default_factory=list)
@@ -261,6 +263,10 @@ def parse_outputs(platform: str, outputs: dict[str, str]) -> Facts:
                                        f"{type(exc).__name__}: {str(exc)[:200]}"))
     if "config" in outputs:  # after the running state: the merge below decides per field who wins
         _config(p, f, outputs["config"])
+        # a results screen that does not print the target (IP SLA, Comware 7 NQA): the config defines it
+        targets = config_targets(p.probes, outputs["config"])
+        for probe in f.probes:
+            probe.target = probe.target or targets.get(probe.test)
     return f
 
 
@@ -398,8 +404,12 @@ def _log(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
                                   state=str(r["state"]).lower(), message=str(r.get("message") or "")[:500]))
 
 
+def _probes(p: Profile, f: Facts, rows: list[dict[str, object]]) -> None:
+    f.probes.extend(read_probes(p.probes, rows))
+
+
 # In this order: the MAC count leaves out the ports LLDP names as uplinks.
 _READERS = (("version", _version), ("serial", _serial), ("interfaces", _interfaces),
             ("lldp", _neighbours("lldp")), ("lldp_brief", _neighbours("lldp")),
             ("cdp", _neighbours("cdp")), ("cdp_brief", _neighbours("cdp")),
-            ("mac", _mac), ("arp", _arp), ("log", _log))
+            ("mac", _mac), ("arp", _arp), ("log", _log), ("probes", _probes))

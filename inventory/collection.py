@@ -1,8 +1,8 @@
 """Run a collection against the inventory and save each device's result as it arrives.
 
 Evidence kept per device: raw CommandOutput per command (admin raw view), a ConfigSnapshot only when
-the scrubbed config changed (sha256, previous_id), CounterSample / LinkEvent / TerminalCount from the
-parsed facts, observed interfaces and addresses, Link rows seen by LLDP/CDP and by shared subnets
+the scrubbed config changed (sha256, previous_id), CounterSample / LinkEvent / TerminalCount / ProbeResult
+(probes.py) from the parsed facts, observed interfaces and addresses, Link rows seen by LLDP/CDP and by shared subnets
 (inventory.links), and a DeviceResult with a stable error code. A device that fails keeps its last good
 snapshot, and so does one whose config is refused (refusals.py). Offline import reads saved files into
 the same ingest (offline.py). Credentials come from the environment, a secrets file or the lab's
@@ -33,7 +33,7 @@ from collectors.engine import Credentials, DeviceOutcome, Settings, Target, coll
 from collectors.parse import Facts, parse_outputs
 from collectors.platforms import names
 
-from . import counters, links, refusals
+from . import counters, links, probes, refusals
 from .db import session_scope
 from .errors import ExtranetError, NotFound
 from .models import (
@@ -300,6 +300,9 @@ def _save_facts(session: Session, run_id: int, device: Device, facts: Facts, now
         session.add(TerminalCount(device_id=device.id, unit_id=device.unit_id, counted_at=now,
                                   mac_count=facts.mac_count, arp_count=facts.arp_count or 0, run_id=run_id))
     links.record_neighbours(session, device, facts.neighbors, now=now)
+    # after the interfaces: a probe's circuit is found through the addresses just observed. An imported
+    # capture of the screen is the same evidence as one read over SSH.
+    probes.record(session, device, facts.probes, now, source="ssh")
     return seen.subnets
 
 

@@ -47,6 +47,16 @@ class LabLogEvent:
 
 
 @dataclass
+class LabProbe:
+    """A reachability probe the device runs (NQA test instance / IP SLA operation) toward a circuit's next hop."""
+
+    name: str  # NQA test name / IP SLA tag: the circuit's role, "primary" | "backup"
+    number: int  # the IP SLA operation number (10, 20, ...)
+    target: str  # the next hop's address
+    interface: str  # the uplink it goes out of: its state decides the result
+
+
+@dataclass
 class LabDevice:
     hostname: str
     platform: str  # a name in collectors.platforms.names(), played by lab/personalities/<platform>.py
@@ -64,6 +74,7 @@ class LabDevice:
     terminals: int = 0  # MAC/ARP entries on access ports
     lan_prefix: str = ""  # e.g. "10.100.1" for ARP addresses
     log_events: list[LabLogEvent] = field(default_factory=list)
+    probes: list[LabProbe] = field(default_factory=list)  # one per circuit end with an address (lab/spec.py)
     extra_log: list[str] = field(default_factory=list)  # lines appended by the control interface
     extra_config: list[str] = field(default_factory=list)  # lines added by the control interface
     weaknesses: set[str] = field(default_factory=set)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from inventory.errors import ExtranetError, NotFound
 from inventory.models import Carrier, Circuit, Device, Incident, Interface, Room, Unit
 from inventory.province import CITY_NAMES
 from inventory.sample import SEED, build_sample
-from lab.model import WEAKNESS_CODES, LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabSpec
+from lab.model import WEAKNESS_CODES, LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabProbe, LabSpec
 from lab.personalities import personalities, personality
 from lab.timeline import CircuitRow, Timeline, city_year
 
@@ -229,6 +230,7 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
                     name, hostnames[other], other_name, mgmt_address=far_facts[other][0],
                     platform=far_facts[other][1]))
 
+    _probe_next_hops(session, iface_by_id, lab_devs)
     _log_incidents(session, iface_by_id, lab_devs)
     return LabSpec(devices=list(lab_devs.values()), seed=SEED)
 
@@ -250,6 +252,38 @@ def city_timeline(session: Session, *, year: int = 2022, extra_outages: int = 24
         rows.append(CircuitRow(c.cid, carriers.get(c.carrier_id or -1, ""), c.role, unit, c.bandwidth_mbps, ends))
     incidents = [(circuit.cid, start, end, "事件记录") for circuit, start, end in _incident_windows(session)]
     return city_year(rows, incidents, year=year, extra_outages=extra_outages)
+
+
+def _next_hop(own: Interface, far: Interface | None) -> str | None:
+    """The address a probe over ``own`` aims at: the far end's interface when the inventory has it, else the
+    other host of a point-to-point subnet (a carrier's PE is not in our inventory)."""
+    if far is not None and far.ip_address:
+        return far.ip_address
+    if not own.ip_address or own.prefix_length is None:
+        return None
+    net = ipaddress.ip_interface(f"{own.ip_address}/{own.prefix_length}").network
+    hosts = [str(h) for h in (net.hosts() if net.num_addresses <= 4 else []) if str(h) != own.ip_address]
+    return hosts[0] if len(hosts) == 1 else None
+
+
+def _probe_next_hops(session: Session, iface_by_id: dict[int | None, Interface], lab_devs: dict[int, LabDevice],
+                     ) -> None:
+    """A unit's router probes the next hop of each of its carrier uplinks (the Unicom primary, the Telecom
+    backup), out of that circuit's interface; the city's own trunks are watched by their interface state."""
+    for c in session.exec(select(Circuit).where(col(Circuit.role).in_(["primary", "backup"]))
+                          .order_by(Circuit.id)).all():
+        for own_id, far_id in ((c.a_interface_id, c.z_interface_id), (c.z_interface_id, c.a_interface_id)):
+            own = iface_by_id.get(own_id)
+            if own is None or own.device_id not in lab_devs or lab_devs[own.device_id].unit is None:
+                continue
+            far = session.get(Interface, far_id) if far_id else None
+            target = _next_hop(own, far)
+            if target is None:
+                continue
+            dev = lab_devs[own.device_id]
+            name = c.role if c.role not in {p.name for p in dev.probes} else f"{c.role}{len(dev.probes) + 1}"
+            dev.probes.append(LabProbe(name=name, number=10 * (len(dev.probes) + 1), target=target,
+                                       interface=own.name))
 
 
 def _set_lan_prefixes(devices: list[LabDevice]) -> None:

@@ -133,6 +133,8 @@ class Profile:
     # its config (group 1)
     detect: tuple[re.Pattern, ...] = ()
     config_hostname: re.Pattern | None = None
+    # how the probe-results screen's rows read as probe facts (facts.probes; collectors/probes.py reads it)
+    probes: dict[str, Any] = field(default_factory=dict)
 
     def prompt_re(self, hostname: str) -> str:
         return self.prompt.replace("{host}", re.escape(hostname))
@@ -181,6 +183,7 @@ def read_profile(path: Path) -> Profile:
             arp_learned=_arp_rule(facts.get("arp_learned")),
             detect=tuple(re.compile(p, re.M) for p in data.get("detect") or ()),
             config_hostname=re.compile(data["config_hostname"], re.M) if data.get("config_hostname") else None,
+            probes=dict(facts.get("probes") or {}),
         )
     except (KeyError, TypeError, ValueError, AttributeError, re.error, yaml.YAMLError) as exc:
         raise ProfileError(f"{path}: bad profile ({type(exc).__name__}: {exc})") from exc

@@ -10,8 +10,10 @@ import datetime as dt
 import hashlib
 import ipaddress
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from lab.model import LabDevice, LabInterface, LabLogEvent
+from collectors import clock
+from lab.model import LabDevice, LabInterface, LabLogEvent, LabProbe
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 LOGHOST, NTP_SERVER = "10.255.0.200", "10.255.0.201"
@@ -152,3 +154,32 @@ class Personality:
         if fn is None:
             raise KeyError(f"lab personality {self.platform!r} renders no {key!r} output; add render_{key}")
         return fn(dev)
+
+
+@dataclass
+class ProbeRun:
+    """A probe's latest result as the live model makes it: over an interface that is down nothing answers."""
+
+    sent: int
+    received: int
+    rtts: tuple[int, int, int]  # min, avg, max ms (zeros when nothing answered)
+    at: dt.datetime  # when the result's last probe went out, device local time (China)
+
+
+PROBE_COUNT, PROBE_EVERY_S = 5, 60
+
+
+def probe_run(dev: LabDevice, probe: LabProbe) -> ProbeRun:
+    """The probe's result: 5 probes a minute, the time on the minute (a repeat read is the same result), or
+    just after its link last changed state."""
+    up = any(i.name == probe.interface and i.up for i in dev.interfaces)
+    stamp = int(clock.now().timestamp()) // PROBE_EVERY_S * PROBE_EVERY_S
+    # a link that changed since the last round is probed again at once: its result is a new one
+    changed = [int(e.at.timestamp()) + 1 for e in dev.log_events if e.interface == probe.interface]
+    stamp = max([stamp, *changed])
+    at = dt.datetime.fromtimestamp(stamp, dt.UTC).astimezone(CHINA)
+    if not up:
+        return ProbeRun(PROBE_COUNT, 0, (0, 0, 0), at)
+    seed = int(hashlib.sha256(f"{dev.hostname}/{probe.name}".encode()).hexdigest()[:8], 16)
+    low = 1 + seed % 4
+    return ProbeRun(PROBE_COUNT, PROBE_COUNT, (low, low + 1, low + 3 + seed % 5), at)

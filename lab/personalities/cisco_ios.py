@@ -7,7 +7,7 @@ import datetime as dt
 
 from lab.model import LabDevice, LabInterface
 
-from .base import B64, CHINA, LOGHOST, NTP_SERVER, Personality, mask, newest_first, pk, token
+from .base import B64, CHINA, LOGHOST, NTP_SERVER, Personality, mask, newest_first, pk, probe_run, token
 
 CRYPT = B64[:-2] + "./"
 
@@ -31,7 +31,7 @@ class CiscoIos(Personality):
 
     # ------------------------------------------------------------------------------------- config
     def render_config(self, dev: LabDevice) -> str:
-        body = self._head(dev) + self._interfaces(dev) + self._services(dev) + self._lines(dev)
+        body = self._head(dev) + self._interfaces(dev) + self._ip_sla(dev) + self._services(dev) + self._lines(dev)
         text = "\n".join(body) + "\n"
         head = ["Building configuration...", "", f"Current configuration : {len(text.encode())} bytes"]
         return "\n".join(head) + "\n" + text
@@ -64,6 +64,13 @@ class CiscoIos(Personality):
                 body += [" shutdown"]
             body += ["!"]
         return body
+
+    def _ip_sla(self, dev: LabDevice) -> list[str]:
+        body = []
+        for p in dev.probes:
+            body += [f"ip sla {p.number}", f" icmp-echo {p.target} source-interface {p.interface}", f" tag {p.name}",
+                     " frequency 60", f"ip sla schedule {p.number} life forever start-time now"]
+        return body + (["!"] if body else [])
 
     def _services(self, dev: LabDevice) -> list[str]:
         w, s = dev.weaknesses, self.secrets_for(dev)
@@ -221,6 +228,19 @@ class CiscoIos(Personality):
         head = ["Syslog logging: enabled (0 messages dropped, 0 flushes, 0 overruns)",
                 f"    Buffer logging:  level debugging, {len(lines)} messages logged", "", "Log Buffer (8192 bytes):"]
         return "\n".join(head + list(reversed(lines))) + "\n"  # IOS prints oldest first
+
+    def render_probes(self, dev: LabDevice) -> str:
+        """`show ip sla statistics` in the IOS 15 / IOS XE layout (both print it alike)."""
+        out = ["IPSLAs Latest Operation Statistics", ""]
+        for p in dev.probes:
+            r = probe_run(dev, p)
+            rtt = f"{r.rtts[1]} milliseconds" if r.received else "NoConnection/Busy/Timeout"
+            out += [f"IPSLA operation id: {p.number}", f"\tLatest RTT: {rtt}",
+                    f"Latest operation start time: {r.at:%H:%M:%S} CST {r.at:%a %b} {r.at.day} {r.at:%Y}",
+                    f"Latest operation return code: {'OK' if r.received else 'Timeout'}",
+                    f"Number of successes: {60 if r.received else 59}", f"Number of failures: {0 if r.received else 1}",
+                    "Operation time to live: Forever", "", ""]
+        return "\n".join(out) + "\n"
 
 
 GENERATIONS = ("ios", "iosxe")  # the profile's layouts this personality renders

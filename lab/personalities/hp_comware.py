@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lab.model import LabDevice, LabInterface
 
-from .base import B64, LOGHOST, LOGIN_NOTICE, NTP_SERVER, Personality, mask, newest_first, pk, token
+from .base import B64, LOGHOST, LOGIN_NOTICE, NTP_SERVER, Personality, mask, newest_first, pk, probe_run, token
 
 
 class HpComware(Personality):
@@ -33,7 +33,7 @@ class HpComware(Personality):
     # ------------------------------------------------------------------------------------- config
     def render_config(self, dev: LabDevice) -> str:
         out = ["#", f" version {dev.os_version}", "#", f" sysname {dev.hostname}", "#"]
-        out += self._services(dev) + self._interfaces(dev) + self._snmp(dev) + self._access(dev)
+        out += self._services(dev) + self._interfaces(dev) + self._snmp(dev) + self._nqa(dev) + self._access(dev)
         notice = f"<{dev.hostname}>" if dev.fault == "fake_prompt" else LOGIN_NOTICE
         out += [f" header login %{notice}%", "#", "return"]
         return "\n".join(out) + "\n"
@@ -224,6 +224,33 @@ class HpComware(Personality):
         out = ["  Type: S-Static   D-Dynamic   O-Openflow   R-Rule   M-Multiport  I-Invalid",
                "IP address      MAC address    VLAN/VSI name Interface                Aging Type"]
         out += [f"{ip:<16}{mac:<15}{'10':<14}{pname:<25}{'20':<6}D" for ip, mac in entries]
+        return "\n".join(out) + "\n"
+
+    def _nqa(self, dev: LabDevice) -> list[str]:
+        out = []
+        for p in dev.probes:
+            out += [f"nqa entry wan {p.name}", " type icmp-echo", f"  destination ip {p.target}", "  frequency 60000",
+                    "  probe count 5", f"  source interface {p.interface}", "#"]
+        if dev.probes:
+            out += [f" nqa schedule wan {p.name} start-time now lifetime forever" for p in dev.probes] + ["#"]
+        return out
+
+    def render_probes(self, dev: LabDevice) -> str:
+        """`display nqa result`: the Comware 7 layout on every generation (no public Comware 5 capture)."""
+        out = []
+        for p in dev.probes:
+            r = probe_run(dev, p)
+            lo, avg, hi = r.rtts
+            last = f"{r.at:%Y-%m-%d %H:%M:%S}.0" if r.received else "0000-00-00 00:00:00.0"
+            down = r.sent - r.received
+            out += [f"NQA entry (admin wan, tag {p.name}) test results:",
+                    f"    Send operation times: {r.sent:<13}Receive response times: {r.received}",
+                    f"    Min/Max/Average round trip time: {lo}/{hi}/{avg}",
+                    f"    Square-Sum of round trip time: {r.received * avg * avg}",
+                    f"    Last succeeded probe time: {last}", "  Extended results:",
+                    f"    Packet loss ratio: {100 * down // r.sent}%", "    Failures due to timeout: 0",
+                    "    Failures due to disconnect: 0", f"    Failures due to no connection: {down}",
+                    "    Failures due to internal error: 0", "    Failures due to other errors: 0"]
         return "\n".join(out) + "\n"
 
     def render_log(self, dev: LabDevice) -> str:

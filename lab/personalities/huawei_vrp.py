@@ -9,7 +9,19 @@ import datetime as dt
 
 from lab.model import LabDevice, LabInterface, LabLogEvent, LabNeighbor
 
-from .base import CHINA, LOGHOST, LOGIN_NOTICE, NTP_SERVER, PRINT, Personality, mask, newest_first, pk, token
+from .base import (
+    CHINA,
+    LOGHOST,
+    LOGIN_NOTICE,
+    NTP_SERVER,
+    PRINT,
+    Personality,
+    mask,
+    newest_first,
+    pk,
+    probe_run,
+    token,
+)
 
 VRP5, VRP8, CE = "vrp5", "vrp8", "ce"  # the profile's layout ids
 NOW = "2026-11-25 21:00:00"  # the device clock the screens print (the login banner's)
@@ -61,9 +73,16 @@ class HuaweiVrp(Personality):
                f" sysname {dev.hostname}", "#"]
         notice = f'"{"<" + dev.hostname + ">" if dev.fault == "fake_prompt" else LOGIN_NOTICE}"'
         out += [f" header login information {notice}", "#"]
-        out += self._services(dev) + self._aaa(dev) + self._interfaces(dev) + self._snmp(dev)
+        out += self._services(dev) + self._aaa(dev) + self._interfaces(dev) + self._snmp(dev) + self._nqa(dev)
         out += self._access(dev)
         return "\n".join(out) + "\n"
+
+    def _nqa(self, dev: LabDevice) -> list[str]:
+        out = []
+        for p in dev.probes:
+            out += [f"nqa test-instance wan {p.name}", " test-type icmp", f" destination-address ipv4 {p.target}",
+                    f" source-interface {p.interface}", " frequency 60", " probe-count 5", " start now", "#"]
+        return out
 
     def _services(self, dev: LabDevice) -> list[str]:
         w = dev.weaknesses
@@ -403,6 +422,30 @@ class HuaweiVrp(Personality):
                 "Actual buffer size : 512", "Channel number : 4 , Channel name : logbuffer",
                 "Dropped messages : 0", "Overwritten messages : 0", f"Current messages : {len(lines)}", ""]
         return "\n".join(head + lines) + "\n"
+
+    def render_probes(self, dev: LabDevice) -> str:
+        """`display nqa results`: the VRP5 ICMP block on every generation (no public VRP8/CE ICMP capture)."""
+        out = [""]
+        for n, p in enumerate(dev.probes):
+            r = probe_run(dev, p)
+            ok = r.received == r.sent
+            good = f"{r.at:%Y-%m-%d %H:%M:%S}.0" if r.received else "0000-00-00 00:00:00.0"
+            loss = 100 * (r.sent - r.received) // r.sent
+            lo, avg, hi = r.rtts
+            square = r.received * avg * avg
+            out += [f" NQA entry(wan, {p.name}) :testflag is active ,testtype is icmp",
+                    f"  1 . Test {200 + n} result   The test is finished",
+                    f"   Send operation times: {r.sent:<15}Receive response times: {r.received}",
+                    f"   {'Completion:' + ('success' if ok else 'no result'):<37}RTD OverThresholds number: 0",
+                    f"   {'Attempts number:1':<37}Drop operation number:{r.sent - r.received}",
+                    f"   {'Disconnect operation number:0':<37}Operation timeout number:0",
+                    f"   {'System busy operation number:0':<37}Connection fail number:0",
+                    f"   {'Operation sequence errors number:0':<37}RTT Stats errors number:0",
+                    f"   Destination ip address:{p.target}",
+                    f"   Min/Max/Average Completion Time: {lo}/{hi}/{avg}",
+                    f"   Sum/Square-Sum  Completion Time: {r.received * avg}/{square}",
+                    f"   Last Good Probe Time: {good}", f"   Lost packet ratio: {loss} %", ""]
+        return "\n".join(out) + "\n"
 
 
 PERSONALITY = HuaweiVrp()

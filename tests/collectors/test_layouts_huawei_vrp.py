@@ -16,6 +16,7 @@ from inventory.sample import build_sample
 from lab.model import LabDevice, LabInterface, LabLogEvent, LabNeighbor
 from lab.personalities import personality
 from lab.personalities.huawei_vrp import CE, VRP5, VRP8, generation
+from tests.collectors.test_coverage import uncovered
 
 PLATFORM = "huawei_vrp"
 FIXTURES = Path(__file__).parent / "fixtures" / PLATFORM
@@ -130,8 +131,10 @@ def test_every_command_has_a_fixture_per_layout() -> None:
                                   f"{PLATFORM}.yaml").read_text(encoding="utf-8"))["layouts"])
     assert layouts == {VRP5, VRP8, CE}
     have = set(_fixtures())
+    # a layout the profile lists under `uncovered:` (no public capture found) is said so, not filled in
+    said = uncovered(PLATFORM)
     missing = [(c.key, lay) for c in prof.commands if c.parser != "none" for lay in sorted(layouts)
-               if (c.key, lay) not in have]
+               if (c.key, lay) not in have and lay not in said.get(c.key, {})]
     assert missing == []
 
 
@@ -145,6 +148,8 @@ def test_the_lab_prints_the_layout_of_the_fixtures(key: str) -> None:
         if cmd_key == "config":
             continue
         samples = fixtures[(cmd_key, gen)]
+        if not samples and gen in uncovered(PLATFORM).get(cmd_key, {}):
+            continue  # no public capture of this generation's screen: nothing to hold the lab to
         assert _winner(cmd_key, text) in {_winner(cmd_key, s) for s in samples}, cmd_key
         if cmd_key in ("lldp_brief", "arp", "mac", "log"):
             heads = {s.strip().splitlines()[0].split()[0] for s in samples}
