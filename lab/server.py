@@ -527,15 +527,25 @@ class LabThread:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m lab.server SPEC.json OUT_DIR [--spread] [--snmp] [--pace SECONDS]
+    """python -m lab.server SPEC.json OUT_DIR [--spread] [--snmp] [--snmp-delay SECONDS] [--pace SECONDS]
 
     --snmp: every device also answers SNMPv2c/v3 on its own UDP port (inventory.json: snmp_host, snmp_port).
+    --snmp-delay: the agent answers after this long, as a device's control plane and the WAN do.
 
     --pace: send every output in 4 KB pieces this many seconds apart, like a slow WAN link (tests that must
     act while a run is still going use it)."""
     args = list(sys.argv[1:] if argv is None else argv)
     spread, snmp = "--spread" in args, "--snmp" in args
     args = [a for a in args if a not in ("--spread", "--snmp")]
+    snmp_delay = 0.0
+    if "--snmp-delay" in args:
+        at = args.index("--snmp-delay")
+        try:
+            snmp_delay = float(args[at + 1])
+        except (IndexError, ValueError):
+            print("--snmp-delay needs a number of seconds", file=sys.stderr)
+            return 2
+        del args[at:at + 2]
     pace = 0.0
     if "--pace" in args:
         at = args.index("--pace")
@@ -550,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     spec = LabSpec.from_dict(json.loads(Path(args[0]).read_text(encoding="utf-8")))
     lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1", chunk=4096 if pace else 0, chunk_gap=pace,
-                               snmp=snmp))
+                               snmp=snmp, snmp_options=SnmpLabOptions(delay_s=snmp_delay)))
 
     async def run() -> None:
         await lab.start()

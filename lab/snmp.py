@@ -10,6 +10,7 @@ Served: system (sysDescr, sysUpTime, sysName), IF-MIB ifTable (ifIndex, ifDescr,
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import datetime as dt
 import socket
@@ -47,6 +48,9 @@ class SnmpLabOptions:
     auth_key: str = "lab-auth-key-2026"  # SHA (HMAC-SHA-96)
     priv_key: str = "lab-priv-key-2026"  # AES-128 (CFB)
     engine_id: bytes = field(default=b"\x80\x00\x4f\xb8\x05lab-agent")
+    # Seconds the agent takes to answer. A router's agent runs on its control-plane CPU and answers in
+    # milliseconds to tens of them, plus the WAN round trip; 0 answers at once (loopback, CPU-bound).
+    delay_s: float = 0.0
 
     def __repr__(self) -> str:  # never print the keys
         return f"SnmpLabOptions(community=***, v3_user={self.v3_user!r}, auth=SHA, priv=AES128)"
@@ -114,14 +118,29 @@ class _Responder:
     """Mixin: find the device a request was sent to by the transport domain it arrived on."""
 
     tables: dict[tuple[int, ...], _DeviceTable]
+    delay_s: float = 0.0
+    _held: set[Any]
 
     def table(self, engine: SnmpEngine, state_ref: Any) -> _DeviceTable:
         domain, _addr = engine.message_dispatcher.get_transport_info(state_ref)
         return self.tables[tuple(domain)]
 
     def reply(self, engine: SnmpEngine, state_ref: Any, var_binds: list[tuple[Any, Any]]) -> None:
+        if self.delay_s > 0:
+            # the base class releases the request's state when this returns: hold it until the late answer
+            self._held.add(state_ref)
+            asyncio.get_running_loop().call_later(self.delay_s, self._send, engine, state_ref, var_binds)
+            return
+        self._send(engine, state_ref, var_binds)
+
+    def _send(self, engine: SnmpEngine, state_ref: Any, var_binds: list[tuple[Any, Any]]) -> None:
+        self._held.discard(state_ref)
         self.send_varbinds(engine, state_ref, 0, 0, var_binds)  # type: ignore[attr-defined]
-        self.release_state_information(state_ref)  # type: ignore[attr-defined]
+        self.release_state_information(state_ref)
+
+    def release_state_information(self, state_ref: Any) -> None:
+        if state_ref not in self._held:
+            super().release_state_information(state_ref)  # type: ignore[misc]
 
 
 class _Get(_Responder, cmdrsp.GetCommandResponder):
@@ -198,6 +217,8 @@ class LabSnmpAgent:
         for cls in (_Get, _Next, _Bulk):
             responder = cls(eng, ctx)
             responder.tables = tables
+            responder.delay_s = o.delay_s
+            responder._held = set()
         self.engine = eng
 
     def stop(self) -> None:
