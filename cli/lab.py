@@ -58,13 +58,15 @@ def register(app: typer.Typer) -> None:
               only: list[str] = typer.Option([], "--only", help="serve a slice: a management zone (city-03), room, "
                                              "province city (C03 or 唐山), unit or hostname; repeatable"),
               limit: int | None = typer.Option(None, "--limit", min=1, help="at most N devices (the first by id)"),
+              snmp: bool = typer.Option(False, "--snmp", help="every device also answers SNMPv2c/v3 on its own "
+                                        "UDP port (extranet snmp poll --lab)"),
               ) -> None:
         """Serve the devices until Ctrl-C; prints a READY line and writes inventory.json + credentials.json."""
         with session_scope(get_engine()) as s:
             spec = build_lab_spec(s, only=only, limit=limit)
         if not spec.devices:
             raise ExtranetError("the inventory has no devices: load one first (extranet load-sample)", code="lab")
-        lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1"))
+        lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1", snmp=snmp))
 
         async def run() -> None:
             await lab.start()

@@ -81,6 +81,9 @@ class LabDevice:
     fault: str | None = None
     # Secrets the rendered config contains, so tests can grep for them (cipher strings, communities, keys).
     secrets: dict[str, str] = field(default_factory=dict)
+    # When the device last booted, in model time (collectors.clock): its SNMP sysUpTime counts from here.
+    # None: the SNMP agent sets it at start (a month before "now").
+    booted_at: dt.datetime | None = None
 
     def interface(self, name: str) -> LabInterface:
         for iface in self.interfaces:
@@ -124,5 +127,7 @@ class LabSpec:
             d["log_events"] = [LabLogEvent(at=dt.datetime.fromisoformat(e["at"]), interface=e["interface"],
                                            state=e["state"]) for e in d.get("log_events", [])]
             d["weaknesses"] = set(d.get("weaknesses", []))
+            if d.get("booted_at"):
+                d["booted_at"] = dt.datetime.fromisoformat(d["booted_at"])
             devices.append(LabDevice(**d))
         return cls(devices=devices, seed=data.get("seed", 2020))

@@ -24,12 +24,14 @@ from typing import Any
 
 import asyncssh
 
+from collectors import clock
 from collectors.platforms import load_profile
 from inventory.db import private_dir, write_private
 
 from .model import LabDevice, LabLogEvent, LabSpec
 from .personalities import Personality, personality
 from .personalities.base import h
+from .snmp import LabSnmpAgent, SnmpLabOptions
 
 PAGE_LINES = 24
 ERASE = "\x1b[42D" + " " * 42 + "\x1b[42D"
@@ -96,6 +98,8 @@ class LabOptions:
     username: str = "admin"
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     bind: str = "127.0.0.1"  # "spread": each device on 127.<mgmt octets 2-4>, port 2222
+    snmp: bool = False  # also answer SNMP (lab/snmp.py): one UDP port per device on 127.0.0.1
+    snmp_options: SnmpLabOptions = field(default_factory=SnmpLabOptions)
 
 
 class DeviceSession(asyncssh.SSHServerSession):
@@ -323,6 +327,7 @@ class Lab:
         self._held: list[socket.socket] = []
         self._keys: dict[str, asyncssh.SSHKey] = {}
         self.control: tuple[str, int] | None = None
+        self.snmp: LabSnmpAgent | None = None
 
     async def start(self) -> None:
         self._keys["modern"] = asyncssh.generate_private_key("ssh-ed25519")
@@ -332,6 +337,9 @@ class Lab:
         ctl = await asyncio.start_server(self._control, "127.0.0.1", 0)
         self._servers.append(ctl)
         self.control = ctl.sockets[0].getsockname()[:2]
+        if self.options.snmp:
+            self.snmp = LabSnmpAgent(self.spec.devices, self.options.snmp_options)
+            await self.snmp.start()
 
     def _addr(self, dev: LabDevice) -> tuple[str, int]:
         if self.options.bind == "spread" and dev.mgmt_address.count(".") == 3:
@@ -367,6 +375,9 @@ class Lab:
         self.endpoints[dev.hostname] = srv.sockets[0].getsockname()[:2]
 
     async def stop(self) -> None:
+        if self.snmp is not None:
+            self.snmp.stop()
+            self.snmp = None
         for srv in self._servers:
             srv.close()
         for srv in self._servers:
@@ -393,6 +404,19 @@ class Lab:
     def set_fault(self, hostname: str, fault: str | None) -> None:
         self.spec.device(hostname).fault = fault
 
+    def add_traffic(self, hostname: str, interface: str, in_octets: int, out_octets: int) -> None:
+        """Bytes carried since the last poll: the 64-bit counters wrap as a device's do."""
+        iface = self.spec.device(hostname).interface(interface)
+        iface.in_octets = (iface.in_octets + in_octets) % 2**64
+        iface.out_octets = (iface.out_octets + out_octets) % 2**64
+
+    def reboot(self, hostname: str, at: Any = None) -> None:
+        """The device restarts: uptime from now (model time) and every counter from zero."""
+        dev = self.spec.device(hostname)
+        dev.booted_at = at or clock.now()
+        for iface in dev.interfaces:
+            iface.in_octets = iface.out_octets = 0
+
     def apply(self, req: dict[str, Any]) -> dict[str, Any]:
         op = req.get("op")
         try:
@@ -404,8 +428,13 @@ class Lab:
                 self.add_config_line(req["device"], req["line"])
             elif op == "fault":
                 self.set_fault(req["device"], req.get("fault"))
+            elif op == "traffic":
+                self.add_traffic(req["device"], req["interface"], int(req.get("in", 0)), int(req.get("out", 0)))
+            elif op == "reboot":
+                self.reboot(req["device"])
             elif op != "ping":
-                return {"ok": False, "error": f"unknown op {op!r}; known: ping flip_link append_log config_line fault"}
+                return {"ok": False, "error": f"unknown op {op!r}; known: ping flip_link append_log config_line fault "
+                                              "traffic reboot"}
         except KeyError as exc:
             return {"ok": False, "error": str(exc)}
         return {"ok": True}
@@ -423,10 +452,13 @@ class Lab:
             writer.close()
 
     def inventory(self, credentials_file: str = "") -> dict[str, Any]:
+        snmp = self.snmp.endpoints if self.snmp else {}
         return {
             "devices": [{"hostname": d.hostname, "platform": d.platform, "host": self.endpoints[d.hostname][0],
                          "port": self.endpoints[d.hostname][1], "encoding": d.encoding,
-                         "legacy_crypto": d.legacy_crypto, "fault": d.fault} for d in self.spec.devices],
+                         "legacy_crypto": d.legacy_crypto, "fault": d.fault,
+                         **({"snmp_host": snmp[d.hostname][0], "snmp_port": snmp[d.hostname][1]}
+                            if d.hostname in snmp else {})} for d in self.spec.devices],
             "credentials_file": credentials_file,
             "control": list(self.control or ()),
         }
@@ -435,7 +467,14 @@ class Lab:
         """inventory.json (endpoints, no secrets) and credentials.json (mode 600)."""
         private_dir(out_dir)
         cred = out_dir / "credentials.json"
-        write_private(cred, json.dumps({"username": self.options.username, "password": self.options.password}).encode())
+        secrets_doc: dict[str, Any] = {"username": self.options.username, "password": self.options.password}
+        if self.snmp is not None:
+            o = self.options.snmp_options
+            # the same `snmp:` section an operator's EXTRANET_SECRETS_FILE carries (collectors/snmp/credentials.py)
+            secrets_doc["snmp"] = {"community": o.community, "v3": {"user": o.v3_user, "auth_key": o.auth_key,
+                                                                    "priv_key": o.priv_key, "auth_proto": "sha",
+                                                                    "priv_proto": "aes128"}}
+        write_private(cred, json.dumps(secrets_doc).encode())
         inv = out_dir / "inventory.json"
         write_private(inv, json.dumps(self.inventory(str(cred)), ensure_ascii=False, indent=1).encode("utf-8"))
         return inv
@@ -488,13 +527,25 @@ class LabThread:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m lab.server SPEC.json OUT_DIR [--spread] [--pace SECONDS]
+    """python -m lab.server SPEC.json OUT_DIR [--spread] [--snmp] [--snmp-delay SECONDS] [--pace SECONDS]
+
+    --snmp: every device also answers SNMPv2c/v3 on its own UDP port (inventory.json: snmp_host, snmp_port).
+    --snmp-delay: the agent answers after this long, as a device's control plane and the WAN do.
 
     --pace: send every output in 4 KB pieces this many seconds apart, like a slow WAN link (tests that must
     act while a run is still going use it)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    spread = "--spread" in args
-    args = [a for a in args if a != "--spread"]
+    spread, snmp = "--spread" in args, "--snmp" in args
+    args = [a for a in args if a not in ("--spread", "--snmp")]
+    snmp_delay = 0.0
+    if "--snmp-delay" in args:
+        at = args.index("--snmp-delay")
+        try:
+            snmp_delay = float(args[at + 1])
+        except (IndexError, ValueError):
+            print("--snmp-delay needs a number of seconds", file=sys.stderr)
+            return 2
+        del args[at:at + 2]
     pace = 0.0
     if "--pace" in args:
         at = args.index("--pace")
@@ -508,7 +559,8 @@ def main(argv: list[str] | None = None) -> int:
         print(main.__doc__, file=sys.stderr)
         return 2
     spec = LabSpec.from_dict(json.loads(Path(args[0]).read_text(encoding="utf-8")))
-    lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1", chunk=4096 if pace else 0, chunk_gap=pace))
+    lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1", chunk=4096 if pace else 0, chunk_gap=pace,
+                               snmp=snmp, snmp_options=SnmpLabOptions(delay_s=snmp_delay)))
 
     async def run() -> None:
         await lab.start()
