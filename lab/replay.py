@@ -143,8 +143,7 @@ class Replay:
                     mine[id(iface)].zero()
                 else:
                     iface.in_octets = iface.out_octets = 0
-            if hasattr(dev, "booted_at"):
-                dev.booted_at = at
+            dev.booted_at = at  # sysUpTime restarts (lab/snmp.py)
             if self.notify:
                 self.notify("reboot", dev, at, {})
         elif ev.kind == "config_change" and ev.device in self.devices:
