@@ -16,7 +16,17 @@ from sqlalchemy.engine import Engine
 from api.app import create_app as create_api_app
 from inventory.errors import ExtranetError
 
-from .deps import HERE, LoginRequired, PageForbidden, lang_of, login_url, principal_of, render
+from .deps import (
+    HERE,
+    LoginRequired,
+    PageForbidden,
+    PasswordChangeRequired,
+    lang_of,
+    login_url,
+    password_url,
+    principal_of,
+    render,
+)
 
 PAGES = ("auth_pages", "overview_pages", "map_pages", "inventory_pages", "simulate_pages", "money_pages",
          "collection_pages", "compliance_pages", "export_pages")
@@ -31,6 +41,10 @@ def create_app(engine: Engine | None = None, **kwargs: object) -> FastAPI:
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> RedirectResponse:
         return RedirectResponse(login_url(exc.next_url), status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _change_first(request: Request, exc: PasswordChangeRequired) -> RedirectResponse:
+        return RedirectResponse(password_url(exc.next_url), status_code=303)
 
     @app.exception_handler(PageForbidden)
     async def _forbidden(request: Request, exc: PageForbidden) -> HTMLResponse:

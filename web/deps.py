@@ -35,6 +35,17 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
+class PasswordChangeRequired(Exception):
+    """The user's password was reset by an administrator: every page sends them to choose their own."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+# What a user who must change their password may still open (the API has its own list in api/auth.py).
+MUST_CHANGE_PAGES = ("/account/password", "/logout", "/lang/")
+
+
 class PageForbidden(Exception):
     def __init__(self, permission: str) -> None:
         self.permission = permission
@@ -59,6 +70,8 @@ def page_user(request: Request) -> auth.Principal:
     if principal is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)
+    if principal.must_change and not request.url.path.startswith(MUST_CHANGE_PAGES):
+        raise PasswordChangeRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return principal
 
 
@@ -84,3 +97,7 @@ def render(request: Request, name: str, principal: auth.Principal | None, status
 
 def login_url(next_url: str) -> str:
     return "/login?next=" + quote(next_url, safe="/")
+
+
+def password_url(next_url: str) -> str:
+    return "/account/password?next=" + quote(next_url, safe="/")

@@ -6,14 +6,15 @@ import datetime as dt
 import secrets
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import auth
 from api.deps import anon_ctx
 from api.errors import ApiError
+from inventory.models import User
 
-from ..deps import principal_of, render
+from ..deps import page_user, principal_of, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -86,6 +87,51 @@ async def login_submit(request: Request) -> Response:
                         secure=request.url.scheme == "https" if secure is None else secure,
                         max_age=int((expires - dt.datetime.now(dt.UTC)).total_seconds()))
     return response
+
+
+PASSWORD_ERRORS = ("invalid_credentials", "password_mismatch", "password_unchanged", "weak_password", "csrf_failed")
+
+
+def _password_form(request: Request, principal: auth.Principal, next_url: str, status: int = 200,
+                   error: str | None = None, field: str | None = None, code: str | None = None) -> HTMLResponse:
+    # A known refusal is said in the page's language; the policy's own words follow for a weak password.
+    said = f"pw_{code}" if code in PASSWORD_ERRORS else "pw_failed"
+    return render(request, "account_password.html", principal, status=status, next_url=next_url, error=error,
+                  error_key=said if error else None, field=field, forced=principal.must_change)
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_page(request: Request, next: str | None = None,
+                  principal: auth.Principal = Depends(page_user)) -> HTMLResponse:
+    return _password_form(request, principal, _safe_next(next))
+
+
+@router.post("/account/password", response_model=None)
+async def password_submit(request: Request, principal: auth.Principal = Depends(page_user)) -> Response:
+    """Change one's own password through the same policy and trail as POST /api/v1/auth/password."""
+    form = await _form(request)
+    next_url = _safe_next(form.get("next"))
+    current, new, again = (form.get(k, "")[:256] for k in ("current_password", "new_password", "confirm_password"))
+    ctx = anon_ctx(request, actor=principal.username)
+    ctx.principal = principal
+    try:
+        auth.check_csrf(principal.cookie, form.get("csrf"))
+        if new != again:
+            raise ApiError(422, "password_mismatch", "the two new passwords differ", {"field": "confirm_password"})
+        if new == current:
+            raise ApiError(422, "password_unchanged", "the new password must differ from the current one",
+                           {"field": "new_password"})
+        with ctx.write() as s:
+            user = s.get(User, principal.user_id)
+            if user is None or not auth.verify_password(user.password_hash, current):
+                raise ApiError(403, "invalid_credentials", "the current password is wrong",
+                               {"field": "current_password"})
+            auth.set_password(s, user, new)
+    except ApiError as exc:
+        field = exc.details.get("field") if isinstance(exc.details, dict) else None
+        return _password_form(request, principal, next_url, status=exc.http_status, error=exc.message, field=field,
+                              code=exc.code)
+    return RedirectResponse(next_url, status_code=303)
 
 
 @router.post("/logout", response_model=None)
