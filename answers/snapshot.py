@@ -24,6 +24,8 @@ class Answers(Snapshot):
     money = money.report
     compliance = compliance.report
     evidence_pack = exports.evidence_pack
+    money_workbook = exports.money_workbook
+    inventory_document = exports.inventory_document
     drift = drift.report
     measured_demand = scenarios.measured_demand
     simulate = scenarios.simulate

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api import auth
-from money.workbook import write_workbook
+from api.auth import remote_addr
+from api.deps import Ctx
+from api.routers import jobs
+from api.routers.exports import download_response, start_job
 
-from ..deps import need, page_user, render
+from .. import i18n
+from ..deps import lang_of, need, page_user, render
 from .money_pages import load_report
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WAIT = 120  # a download link has no polling client: the browser shows the download pending meanwhile
 
 
 @router.get("/exports", response_class=HTMLResponse)
@@ -41,14 +43,18 @@ def exports_page(request: Request, principal: auth.Principal = Depends(page_user
 
 
 @router.get("/exports/money.xlsx", response_model=None)
-def money_workbook(request: Request, year: int | None = Query(None, ge=2000, le=2100),
-                   rule: str = Query("circuits", pattern="^[a-z]{1,20}$"),
-                   principal: auth.Principal = Depends(page_user)) -> Response:
-    """The money workbook (money.workbook), for when the API's export router is absent."""
+async def money_workbook(request: Request, year: int | None = Query(None, ge=2000, le=2100),
+                         rule: str = Query("circuits", pattern="^[a-z]{1,20}$"),
+                         principal: auth.Principal = Depends(page_user)) -> Response:
+    """The money workbook, made by the same job as the API's (once per state of the data); a person clicking
+    the link waits for it, up to WAIT seconds."""
     need(principal, "money.read")
     with Session(request.app.state.engine) as s:
-        r = load_report(s, year, rule)
-    with tempfile.TemporaryDirectory() as tmp:
-        data = write_workbook(r, Path(tmp) / "money.xlsx").read_bytes()
-    return Response(data, media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="money-{r.year}.xlsx"'})
+        load_report(s, year, rule)  # an unknown rule or an unusable ledger answers as the money page does
+    ctx = Ctx(principal, request.app.state.engine, getattr(request.state, "request_id", None), remote_addr(request))
+    job = await run_in_threadpool(start_job, ctx, "money_workbook", year=year, rule=rule)
+    if not await jobs.wait_for(job, WAIT):
+        return render(request, "message.html", principal, status=202, title_key="exports",
+                      message=i18n.label("job_running", lang_of(request)), details={"job": job.id})
+    jobs.raise_failure(job)
+    return download_response(job.result)
