@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from sqlmodel import select
 
-from inventory.db import get_engine, home_dir, session_scope
+from inventory.db import get_engine, home_dir, private_dir, session_scope
 from inventory.errors import ExtranetError
 from inventory.migrate import is_current
 from inventory.models import Device, Schedule
@@ -83,7 +83,10 @@ def register(app: typer.Typer) -> None:
         celery_app, _cfg = require_broker()
         celery_app.conf.beat_schedule = {"extranet-tick": {"task": "extranet.tick", "schedule": every,
                                                            "options": {"queue": CONTROL_QUEUE, "expires": every}}}
-        home_dir().mkdir(parents=True, exist_ok=True)
+        private_dir(home_dir())
+        # Beat's schedule is a shelve database whose files dbm creates itself (.db, .dat, .dir, .bak): only a
+        # umask makes them 600 like every other file under EXTRANET_HOME.
+        os.umask(0o077)
         celery_app.start(["beat", "-s", str(home_dir() / "celerybeat-schedule"), "-l", "INFO"])
 
     sched = typer.Typer(help="Scheduled collection per zone or group; alerts on config changes and silent devices.",

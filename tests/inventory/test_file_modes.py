@@ -59,3 +59,37 @@ def test_lab_files_are_600(tmp_path: Path, open_umask) -> None:
     inv = Lab(LabSpec(devices=[])).write_files(tmp_path / "lab")
     assert mode(tmp_path / "lab") == 0o700
     assert mode(inv) == 0o600 and mode(tmp_path / "lab" / "credentials.json") == 0o600
+
+
+def test_celery_beat_schedule_is_private(tmp_path: Path, monkeypatch, open_umask) -> None:
+    """`extranet beat` keeps its shelve schedule under EXTRANET_HOME, 600: the shelve is opened here the way
+    Celery beat opens it, under the umask the command set."""
+    import shelve
+
+    from typer.testing import CliRunner
+
+    import cli.worker
+    from cli import app
+
+    home = tmp_path / "beat-home"
+    monkeypatch.setenv("EXTRANET_HOME", str(home))
+    seen: dict[str, object] = {}
+
+    class FakeCelery:
+        class conf:  # noqa: N801  (Celery's attribute name)
+            beat_schedule: dict = {}
+
+        @staticmethod
+        def start(argv: list[str]) -> None:
+            path = argv[argv.index("-s") + 1]
+            seen["path"] = path
+            with shelve.open(path) as db:  # what celery.beat.PersistentScheduler does
+                db["entries"] = {"extranet-tick": 1}
+
+    monkeypatch.setattr(cli.worker, "require_broker", lambda: (FakeCelery, None))
+    result = CliRunner().invoke(app, ["beat", "--every", "5"])
+    assert result.exit_code == 0, result.output
+    assert Path(str(seen["path"])).parent == home
+    files = [p for p in home.iterdir() if p.name.startswith("celerybeat-schedule")]
+    assert files and all(mode(p) == 0o600 for p in files), [(p.name, oct(mode(p))) for p in files]
+    assert mode(home) == 0o700
