@@ -1,4 +1,4 @@
-"""Stable error codes of one device's SNMP poll (documented in docs/telemetry-snmp.md), like collection's."""
+"""Stable error codes of one device's SNMP poll (documented in docs/telemetry.md, "SNMP polling"), like collection's."""
 
 from __future__ import annotations
 
