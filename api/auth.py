@@ -272,6 +272,19 @@ def set_password(session: Session, user: User, password: str, reset_by: Principa
     _principal_cache.clear()
 
 
+def change_own_password(session: Session, user_id: int, current_password: str, new_password: str) -> User:
+    """A user choosing their own password (POST /api/v1/auth/password and the web form share it): the
+    current one must be right, the new one differ and pass the policy; a forced change is thereby done."""
+    user = session.get(User, user_id)
+    if user is None or not verify_password(user.password_hash, current_password):
+        raise ApiError(403, "invalid_credentials", "the current password is wrong", {"field": "current_password"})
+    if new_password == current_password:
+        raise ApiError(422, "password_unchanged", "the new password must differ from the current one",
+                       {"field": "new_password"})
+    set_password(session, user, new_password)
+    return user
+
+
 def _audited(user: User) -> dict[str, Any]:
     return {"username": user.username, "display_name": user.display_name, "role": user.role, "active": user.active}
 

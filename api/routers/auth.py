@@ -146,10 +146,7 @@ def _self_ctx(request: Request, principal: auth.Principal = Depends(auth.current
 @router.post("/password", status_code=204, summary="Change my password")
 def change_password(body: PasswordIn, ctx: Ctx = Depends(_self_ctx)) -> Response:
     with ctx.write() as s:
-        user = s.get(User, ctx.principal.user_id)
-        if user is None or not auth.verify_password(user.password_hash, body.current_password):
-            raise ApiError(403, "invalid_credentials", "the current password is wrong", {"field": "current_password"})
-        auth.set_password(s, user, body.new_password)
+        auth.change_own_password(s, ctx.principal.user_id, body.current_password, body.new_password)
     return Response(status_code=204)
 
 

@@ -76,7 +76,7 @@ def test_celery_beat_schedule_is_private(tmp_path: Path, monkeypatch, open_umask
     seen: dict[str, object] = {}
 
     class FakeCelery:
-        class conf:  # noqa: N801  (Celery's attribute name)
+        class conf:
             beat_schedule: dict = {}
 
         @staticmethod

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api import auth
 from api.deps import anon_ctx
 from api.errors import ApiError
-from inventory.models import User
 
 from ..deps import page_user, principal_of, render
 
@@ -118,15 +117,8 @@ async def password_submit(request: Request, principal: auth.Principal = Depends(
         auth.check_csrf(principal.cookie, form.get("csrf"))
         if new != again:
             raise ApiError(422, "password_mismatch", "the two new passwords differ", {"field": "confirm_password"})
-        if new == current:
-            raise ApiError(422, "password_unchanged", "the new password must differ from the current one",
-                           {"field": "new_password"})
         with ctx.write() as s:
-            user = s.get(User, principal.user_id)
-            if user is None or not auth.verify_password(user.password_hash, current):
-                raise ApiError(403, "invalid_credentials", "the current password is wrong",
-                               {"field": "current_password"})
-            auth.set_password(s, user, new)
+            auth.change_own_password(s, principal.user_id, current, new)
     except ApiError as exc:
         field = exc.details.get("field") if isinstance(exc.details, dict) else None
         return _password_form(request, principal, next_url, status=exc.http_status, error=exc.message, field=field,
