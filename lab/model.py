@@ -124,6 +124,7 @@ class LabSpec:
             d = dict(d)
             d["interfaces"] = [LabInterface(**i) for i in d.get("interfaces", [])]
             d["neighbors"] = [LabNeighbor(**n) for n in d.get("neighbors", [])]
+            d["probes"] = [LabProbe(**p) for p in d.get("probes", [])]
             d["log_events"] = [LabLogEvent(at=dt.datetime.fromisoformat(e["at"]), interface=e["interface"],
                                            state=e["state"]) for e in d.get("log_events", [])]
             d["weaknesses"] = set(d.get("weaknesses", []))

@@ -151,3 +151,16 @@ def test_factor_integral_is_additive() -> None:
     # Saturday 1 January 2022: a weekend day's 10:00-11:00 carries the weekend share of the peak
     ten = dt.datetime(2022, 1, 1, 10, tzinfo=CHINA)
     assert tl.factor_seconds(ten, ten + dt.timedelta(hours=1)) == pytest.approx(3600 * 1.0 * 0.3)
+
+
+def test_lab_spec_survives_its_json_file(city) -> None:
+    """The lab a worker process reads from a file plays the same devices (probes and boot time included)."""
+    import json
+
+    from lab.model import LabSpec
+
+    _, engine = city
+    spec = _spec(engine)
+    again = LabSpec.from_dict(json.loads(json.dumps(spec.to_dict(), default=str)))
+    assert [d.probes for d in again.devices] == [d.probes for d in spec.devices]
+    assert sum(len(d.probes) for d in again.devices) > 0
