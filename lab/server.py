@@ -526,6 +526,19 @@ class LabThread:
             self._thread.join(10)
 
 
+def _seconds_option(args: list[str], name: str) -> float:
+    """Take `name SECONDS` out of `args` (0 when absent)."""
+    if name not in args:
+        return 0.0
+    at = args.index(name)
+    try:
+        value = float(args[at + 1])
+    except (IndexError, ValueError):
+        raise ValueError(f"{name} needs a number of seconds") from None
+    del args[at:at + 2]
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """python -m lab.server SPEC.json OUT_DIR [--spread] [--snmp] [--snmp-delay SECONDS] [--pace SECONDS]
 
@@ -537,24 +550,11 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     spread, snmp = "--spread" in args, "--snmp" in args
     args = [a for a in args if a not in ("--spread", "--snmp")]
-    snmp_delay = 0.0
-    if "--snmp-delay" in args:
-        at = args.index("--snmp-delay")
-        try:
-            snmp_delay = float(args[at + 1])
-        except (IndexError, ValueError):
-            print("--snmp-delay needs a number of seconds", file=sys.stderr)
-            return 2
-        del args[at:at + 2]
-    pace = 0.0
-    if "--pace" in args:
-        at = args.index("--pace")
-        try:
-            pace = float(args[at + 1])
-        except (IndexError, ValueError):
-            print("--pace needs a number of seconds", file=sys.stderr)
-            return 2
-        del args[at:at + 2]
+    try:
+        snmp_delay, pace = _seconds_option(args, "--snmp-delay"), _seconds_option(args, "--pace")
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if len(args) != 2:
         print(main.__doc__, file=sys.stderr)
         return 2
