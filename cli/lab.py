@@ -16,6 +16,7 @@ from inventory.db import get_engine, home_dir, session_scope
 from inventory.errors import ExtranetError
 from lab.server import Lab, LabOptions, LabThread
 from lab.spec import build_lab_spec
+from lab.syslog import SyslogTarget
 
 from .console import console
 
@@ -60,13 +61,19 @@ def register(app: typer.Typer) -> None:
               limit: int | None = typer.Option(None, "--limit", min=1, help="at most N devices (the first by id)"),
               snmp: bool = typer.Option(False, "--snmp", help="every device also answers SNMPv2c/v3 on its own "
                                         "UDP port (extranet snmp poll --lab)"),
+              syslog: str | None = typer.Option(None, "--syslog", metavar="[udp|tcp]://HOST:PORT",
+                                                help="every device sends its syslog here (extranet syslog)"),
               ) -> None:
         """Serve the devices until Ctrl-C; prints a READY line and writes inventory.json + credentials.json."""
         with session_scope(get_engine()) as s:
             spec = build_lab_spec(s, only=only, limit=limit)
         if not spec.devices:
             raise ExtranetError("the inventory has no devices: load one first (extranet load-sample)", code="lab")
-        lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1", snmp=snmp))
+        try:
+            target = SyslogTarget.parse(syslog).url if syslog else None
+        except ValueError as exc:
+            raise ExtranetError(f"--syslog: {exc}", code="lab") from None
+        lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1", snmp=snmp, syslog=target))
 
         async def run() -> None:
             await lab.start()
@@ -86,17 +93,21 @@ def register(app: typer.Typer) -> None:
 
     @lab_app.command("ctl")
     def ctl(
-        op: str = typer.Argument(..., help="flip_link | append_log | config_line | fault | ping"),
+        op: str = typer.Argument(..., help="flip_link | append_log | config_line | config_change | reboot | fault "
+                                           "| ping"),
         device: str = typer.Argument("", help="hostname"),
-        arg: str = typer.Argument("", help="interface (flip_link), log line, config line, or fault name"),
+        arg: str = typer.Argument("", help="interface (flip_link), log line, config line, user (config_change) "
+                                          "or fault name"),
         state: str = typer.Option("down", help="flip_link: up or down"),
     ) -> None:
-        """Change a running lab: flip a link (adds the log lines), append a log line, add a config line."""
+        """Change a running lab: flip a link (adds the log lines and sends the syslog), append a log line, add a
+        config line, change the config as a user would (a diff and the device's config-change message), reboot."""
         inv = load_lab_inventory()
         host, port = inv["control"]
         req: dict[str, Any] = {"op": op, "device": device}
         req.update({"flip_link": {"interface": arg, "state": state}, "append_log": {"line": arg},
-                    "config_line": {"line": arg}, "fault": {"fault": arg or None}}.get(op, {}))
+                    "config_line": {"line": arg}, "config_change": {"user": arg or "admin"},
+                    "fault": {"fault": arg or None}}.get(op, {}))
         try:
             with socket.create_connection((host, port), timeout=5) as sock:
                 sock.sendall((json.dumps(req) + "\n").encode())

@@ -32,6 +32,7 @@ from .model import LabDevice, LabLogEvent, LabSpec
 from .personalities import Personality, personality
 from .personalities.base import h
 from .snmp import LabSnmpAgent, SnmpLabOptions
+from .syslog import LabSyslog, SyslogTarget
 
 PAGE_LINES = 24
 ERASE = "\x1b[42D" + " " * 42 + "\x1b[42D"
@@ -100,6 +101,8 @@ class LabOptions:
     bind: str = "127.0.0.1"  # "spread": each device on 127.<mgmt octets 2-4>, port 2222
     snmp: bool = False  # also answer SNMP (lab/snmp.py): one UDP port per device on 127.0.0.1
     snmp_options: SnmpLabOptions = field(default_factory=SnmpLabOptions)
+    # Where every device sends syslog (`udp://127.0.0.1:5514`, `tcp://...`); None: the lab sends none.
+    syslog: str | None = None
 
 
 class DeviceSession(asyncssh.SSHServerSession):
@@ -328,6 +331,7 @@ class Lab:
         self._keys: dict[str, asyncssh.SSHKey] = {}
         self.control: tuple[str, int] | None = None
         self.snmp: LabSnmpAgent | None = None
+        self.syslog = LabSyslog(SyslogTarget.parse(self.options.syslog)) if self.options.syslog else None
 
     async def start(self) -> None:
         self._keys["modern"] = asyncssh.generate_private_key("ssh-ed25519")
@@ -387,13 +391,21 @@ class Lab:
         for s in self._held:
             s.close()
         self._held.clear()
+        if self.syslog is not None:
+            self.syslog.close()
 
     # ---- control: the same operations in-process and over the JSON-lines socket
     def flip_link(self, hostname: str, interface: str, state: str, at: Any = None) -> None:
         dev = self.spec.device(hostname)
         dev.interface(interface).up = state == "up"
-        dev.log_events.append(LabLogEvent(at=at or dt.datetime.now(dt.UTC), interface=interface,
-                                          state=state))
+        at = at or clock.now()
+        dev.log_events.append(LabLogEvent(at=at, interface=interface, state=state))
+        self.announce("link", dev, at, {"interface": interface, "state": state})
+
+    def announce(self, kind: str, dev: LabDevice, at: dt.datetime, fields: dict[str, Any]) -> None:
+        """Send what the device logs about an event to the configured collector (replay.Replay's notify)."""
+        if self.syslog is not None:
+            self.syslog.send(dev, kind, at, **fields)
 
     def append_log(self, hostname: str, line: str) -> None:
         self.spec.device(hostname).extra_log.append(line)
@@ -416,6 +428,16 @@ class Lab:
         dev.booted_at = at or clock.now()
         for iface in dev.interfaces:
             iface.in_octets = iface.out_octets = 0
+        self.announce("reboot", dev, dev.booted_at, {})
+
+    def change_config(self, hostname: str, user: str = "admin", at: Any = None) -> None:
+        """Someone changes the running config: a new harmless line (the next collection finds a diff) and the
+        device's config-change message."""
+        dev = self.spec.device(hostname)
+        at = at or clock.now()
+        stamp = at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y%m%d-%H%M%S")
+        dev.extra_config.append(personality(dev.platform).location_line.format(text=f"changed-{stamp}"))
+        self.announce("config_change", dev, at, {"user": user})
 
     def apply(self, req: dict[str, Any]) -> dict[str, Any]:
         op = req.get("op")
@@ -432,9 +454,11 @@ class Lab:
                 self.add_traffic(req["device"], req["interface"], int(req.get("in", 0)), int(req.get("out", 0)))
             elif op == "reboot":
                 self.reboot(req["device"])
+            elif op == "config_change":
+                self.change_config(req["device"], req.get("user", "admin"))
             elif op != "ping":
                 return {"ok": False, "error": f"unknown op {op!r}; known: ping flip_link append_log config_line fault "
-                                              "traffic reboot"}
+                                              "traffic reboot config_change"}
         except KeyError as exc:
             return {"ok": False, "error": str(exc)}
         return {"ok": True}
@@ -541,9 +565,11 @@ def _seconds_option(args: list[str], name: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     """python -m lab.server SPEC.json OUT_DIR [--spread] [--snmp] [--snmp-delay SECONDS] [--pace SECONDS]
+                            [--syslog udp://HOST:PORT | tcp://HOST:PORT]
 
     --snmp: every device also answers SNMPv2c/v3 on its own UDP port (inventory.json: snmp_host, snmp_port).
     --snmp-delay: the agent answers after this long, as a device's control plane and the WAN do.
+    --syslog: every device sends its syslog there (link changes, config changes, reboots).
 
     --pace: send every output in 4 KB pieces this many seconds apart, like a slow WAN link (tests that must
     act while a run is still going use it)."""
@@ -552,6 +578,11 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a not in ("--spread", "--snmp")]
     try:
         snmp_delay, pace = _seconds_option(args, "--snmp-delay"), _seconds_option(args, "--pace")
+        syslog = None
+        if "--syslog" in args:
+            at = args.index("--syslog")
+            syslog = SyslogTarget.parse(args[at + 1] if at + 1 < len(args) else "").url
+            del args[at:at + 2]
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -560,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     spec = LabSpec.from_dict(json.loads(Path(args[0]).read_text(encoding="utf-8")))
     lab = Lab(spec, LabOptions(bind="spread" if spread else "127.0.0.1", chunk=4096 if pace else 0, chunk_gap=pace,
-                               snmp=snmp, snmp_options=SnmpLabOptions(delay_s=snmp_delay)))
+                               snmp=snmp, snmp_options=SnmpLabOptions(delay_s=snmp_delay), syslog=syslog))
 
     async def run() -> None:
         await lab.start()

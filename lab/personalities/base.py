@@ -60,6 +60,11 @@ def access_port(dev: LabDevice) -> LabInterface | None:
 LogLine = Callable[[int, dt.datetime, LabLogEvent], str]
 
 
+def pri(severity: int, facility: int = 23) -> str:
+    """`<PRI>`: local7 (23), every vendor's default loghost facility."""
+    return f"<{facility * 8 + severity}>"
+
+
 def newest_first(dev: LabDevice, line: LogLine) -> list[str]:
     """Log buffer lines newest first (n counts from 0 at the newest), the control interface's lines on top."""
     events = sorted(dev.log_events, key=lambda e: e.at)
@@ -147,6 +152,13 @@ class Personality:
         if "weak_password" in dev.weaknesses:
             s["clear_password"] = "Netops@" + token("0123456789", 4, dev.hostname, "weak")
         return s
+
+    # ---------------------------------------------------------------- syslog (lab/syslog.py sends it)
+    def syslog_line(self, dev: LabDevice, seq: int, at: dt.datetime, kind: str, fields: dict) -> str | None:
+        """The whole line (PRI, header, the vendor's message) the device sends for an event: kind "link"
+        (fields interface, state), "config_change" (user) or "reboot"; `seq` numbers the device's messages from
+        1; `at` is the event's time (render it in the device's local time). None: this platform sends none."""
+        return None
 
     # ---------------------------------------------------------------- outputs, one per profile command key
     def render(self, key: str, dev: LabDevice) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from lab.model import LabDevice, LabInterface
 
-from .base import B64, CHINA, LOGHOST, NTP_SERVER, Personality, mask, newest_first, pk, probe_run, token
+from .base import B64, CHINA, LOGHOST, NTP_SERVER, Personality, mask, newest_first, pk, pri, probe_run, token
 
 CRYPT = B64[:-2] + "./"
 
@@ -228,6 +228,21 @@ class CiscoIos(Personality):
         head = ["Syslog logging: enabled (0 messages dropped, 0 flushes, 0 overruns)",
                 f"    Buffer logging:  level debugging, {len(lines)} messages logged", "", "Log Buffer (8192 bytes):"]
         return "\n".join(head + list(reversed(lines))) + "\n"  # IOS prints oldest first
+
+    def syslog_line(self, dev: LabDevice, seq: int, at: dt.datetime, kind: str, fields: dict) -> str | None:
+        """`logging host` with `service sequence-numbers`, `service timestamps log datetime msec localtime
+        show-timezone year` and `logging origin-id hostname` (the header then names the device)."""
+        t = at.astimezone(CHINA)
+        head = f"{seq}: {dev.hostname}: {t:%b} {t.day:>2} {t:%Y %H:%M:%S}.{t.microsecond // 1000:03d} CST:"
+        if kind == "link":
+            iface, state = fields["interface"], fields["state"]
+            return f"{pri(3)}{head} %LINK-3-UPDOWN: Interface {iface}, changed state to {state}"
+        if kind == "config_change":
+            return (f"{pri(5)}{head} %SYS-5-CONFIG_I: Configured from console by {fields.get('user', 'admin')} "
+                    f"on vty0 ({LOGHOST})")
+        if kind == "reboot":
+            return f"{pri(5)}{head} %SYS-5-RESTART: System restarted --"
+        return None
 
     def render_probes(self, dev: LabDevice) -> str:
         """`show ip sla statistics` in the IOS 15 / IOS XE layout (both print it alike)."""

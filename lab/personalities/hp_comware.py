@@ -4,9 +4,24 @@ screens, per device (`generation`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from lab.model import LabDevice, LabInterface
 
-from .base import B64, LOGHOST, LOGIN_NOTICE, NTP_SERVER, Personality, mask, newest_first, pk, probe_run, token
+from .base import (
+    B64,
+    CHINA,
+    LOGHOST,
+    LOGIN_NOTICE,
+    NTP_SERVER,
+    Personality,
+    mask,
+    newest_first,
+    pk,
+    pri,
+    probe_run,
+    token,
+)
 
 
 class HpComware(Personality):
@@ -252,6 +267,21 @@ class HpComware(Personality):
                     "    Failures due to disconnect: 0", f"    Failures due to no connection: {down}",
                     "    Failures due to internal error: 0", "    Failures due to other errors: 0"]
         return "\n".join(out) + "\n"
+
+    def syslog_line(self, dev: LabDevice, seq: int, at: dt.datetime, kind: str, fields: dict) -> str | None:
+        """`info-center loghost`: `%%10` then MODULE/severity/MNEMONIC, the year after the time."""
+        t = at.astimezone(CHINA)
+        head = f"{t:%b} {t.day:>2} {t:%H:%M:%S} {t:%Y} {dev.hostname}"
+        if kind == "link":
+            iface, state = fields["interface"], fields["state"]
+            if generation(dev) == "cw5":
+                return f"{pri(3)}{head} %%10IFNET/3/PHY_UPDOWN: {iface} link status is {state.upper()}."
+            return f"{pri(3)}{head} %%10IFNET/3/PHY_UPDOWN: Physical state on the interface {iface} changed to {state}."
+        if kind == "config_change":
+            user = fields.get("user", "admin")
+            return (f"{pri(6)}{head} %%10SHELL/6/SHELL_CMD: -Line=vty0-IPAddr={LOGHOST}-User={user}"
+                    f"; Command is snmp-agent sys-info location changed-{t:%Y%m%d-%H%M%S}")
+        return None
 
     def render_log(self, dev: LabDevice) -> str:
         if generation(dev) == "cw5":

@@ -19,6 +19,7 @@ from .base import (
     mask,
     newest_first,
     pk,
+    pri,
     probe_run,
     token,
 )
@@ -422,6 +423,28 @@ class HuaweiVrp(Personality):
                 "Actual buffer size : 512", "Channel number : 4 , Channel name : logbuffer",
                 "Dropped messages : 0", "Overwritten messages : 0", f"Current messages : {len(lines)}", ""]
         return "\n".join(head + lines) + "\n"
+
+    def syslog_line(self, dev: LabDevice, seq: int, at: dt.datetime, kind: str, fields: dict) -> str | None:
+        """`info-center loghost`: the log buffer's line behind a PRI (the year inside the timestamp)."""
+        t = at.astimezone(CHINA)
+        head = f"{t:%b} {t.day:>2} {t:%Y %H:%M:%S} {dev.hostname}"
+        if kind == "link":
+            e = LabLogEvent(at=at, interface=fields["interface"], state=fields["state"])
+            if generation(dev) == VRP5:
+                return (f"{pri(4)}{head} %%01IFNET/4/LINK_STATE(l)[{seq}]:The line protocol IP on the interface "
+                        f"{e.interface} has entered the {e.state.upper()} state.")
+            down = e.state == "down"
+            clear = "" if down else "-clearType=service_resume"
+            return (f"{pri(2 if down else 4)}{head} %%01IFNET/{2 if down else 4}/linkDown_"
+                    f"{'active' if down else 'clear'}(l):CID=0x807a{seq:04x}-alarmID=0x08520003{clear};The interface "
+                    f"status changes. (ifName={e.interface}, AdminStatus=UP, OperStatus={e.state.upper()}, "
+                    f"Reason=Interface physical link is {e.state}, mainIfname={e.interface})")
+        if kind == "config_change":
+            return (f"{pri(6)}{head} %%01CONFIGURATION/6/CFG_FILE_CHANGE(l)[{seq}]:Configuration file was changed. "
+                    f"(LogIndex={seq}, SrcCmd=1, SrcData=3, DestData=2, TerUser=\"{fields.get('user', 'admin')}\", "
+                    f"SrcAddr={LOGHOST}, ConfigChangeId={seq}, LogTime={seq * 100}, "
+                    f"CfgBaselineTime=\"{t:%Y-%m-%d %H:%M:%S}\")")
+        return None
 
     def render_probes(self, dev: LabDevice) -> str:
         """`display nqa results`: the VRP5 ICMP block on every generation (no public VRP8/CE ICMP capture)."""

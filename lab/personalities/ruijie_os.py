@@ -16,7 +16,7 @@ import datetime as dt
 
 from lab.model import LabDevice, LabInterface, LabLogEvent, LabNeighbor
 
-from .base import B64, HEX, LOGHOST, LOGIN_NOTICE, NTP_SERVER, Personality, mask, oldest_first, pk, token
+from .base import B64, CHINA, HEX, LOGHOST, LOGIN_NOTICE, NTP_SERVER, Personality, mask, oldest_first, pk, pri, token
 
 GENERATIONS = ("rgos10", "rgos11")
 
@@ -256,6 +256,17 @@ class RuijieOs(Personality):
                 f"    Trap logging: level informational, {len(lines)} message lines logged, 0 fail",
                 f"Log Buffer (Total 131072 Bytes): have written {sum(len(x) + 1 for x in lines)},  Overwritten 0"]
         return "\n".join(head + lines) + "\n"
+
+    def syslog_line(self, dev: LabDevice, seq: int, at: dt.datetime, kind: str, fields: dict) -> str | None:
+        """`logging server`: the log buffer's own line behind a PRI."""
+        t = at.astimezone(CHINA)
+        if kind == "link":
+            e = LabLogEvent(at=at, interface=fields["interface"], state=fields["state"])
+            return f"{pri(5)}{self._log_line(dev, seq, t, e)}"
+        if kind == "config_change":
+            return (f"{pri(5)}{seq:06d}: *{t:%b} {t.day:>2} {t:%Y %H:%M:%S}: {dev.hostname} %SYS-5-CONFIG_I: "
+                    f"Configured from console by {fields.get('user', 'admin')} on vty0 ({LOGHOST})")
+        return None
 
     def _log_line(self, dev: LabDevice, seq: int, t: dt.datetime, e: LabLogEvent) -> str:
         return (f"{seq:06d}: *{t:%b} {t.day:>2} {t:%Y %H:%M:%S}: {dev.hostname} %LINEPROTO-5-UPDOWN: Line protocol on "

@@ -17,7 +17,7 @@ import datetime as dt
 
 from lab.model import LabDevice, LabInterface, LabLogEvent, LabNeighbor
 
-from .base import B64, LOGHOST, LOGIN_NOTICE, NTP_SERVER, Personality, mask, oldest_first, pk, token
+from .base import B64, CHINA, LOGHOST, LOGIN_NOTICE, NTP_SERVER, Personality, mask, oldest_first, pk, pri, token
 
 GENERATIONS = ("v4", "v5")
 # Screens a V4 box is rendered with in the V5 layout: no public V4 capture or manual example shows them.
@@ -227,6 +227,15 @@ class ZteZxros(Personality):
     def render_log(self, dev: LabDevice) -> str:
         lines = oldest_first(dev, lambda n, t, e: self._log_line(dev, n, t, e))
         return "\n".join(lines) + ("\n" if lines else "")
+
+    def syslog_line(self, dev: LabDevice, seq: int, at: dt.datetime, kind: str, fields: dict) -> str | None:
+        """`logging on` + `syslog-server`: the alarm text on one line behind an RFC 3164 header."""
+        t = at.astimezone(CHINA)
+        if kind == "link":
+            return (f"{pri(5)}{t:%b} {t.day:>2} {t:%H:%M:%S} {dev.hostname} An alarm 16387 ID {1000 + seq} level 5 "
+                    f"occurred at {t:%H:%M:%S %m/%d/%Y} sent by MPU-1/1/0 %IFM% Line protocol on interface "
+                    f"{fields['interface']} changed to {fields['state']}")
+        return None
 
     def _log_line(self, dev: LabDevice, seq: int, t: dt.datetime, e: LabLogEvent) -> str:
         return (f"An alarm 16387 ID {1000 + seq} level 5 occurred at {t:%H:%M:%S %m/%d/%Y} sent by MPU-1/1/0\n"
