@@ -29,6 +29,7 @@ from inventory.db import get_engine, session_scope
 from inventory.errors import ExtranetError
 from inventory.models import CollectionRun, DeviceResult
 
+from . import triggers
 from .app import app, current, redis_client
 from .config import BrokerConfig
 from .leases import Leases, leases_for
@@ -139,5 +140,11 @@ def _finish_if_complete(run_id: int) -> None:
 
 @app.task(name="extranet.tick", ignore_result=True, acks_late=False)
 def tick() -> dict[str, int]:
-    """Every few seconds from Celery beat: start due scheduled runs, sweep running ones."""
-    return tick_once(get_engine())
+    """Every few seconds from Celery beat: start due scheduled runs, sweep running ones, collect devices whose
+    config changed (workers/triggers.py)."""
+    engine = get_engine()
+    out = tick_once(engine)
+    changed = triggers.tick_once(engine, triggers.settings_from_env())
+    triggers.sweep_snapshots(engine)
+    out["triggered"] = len(changed.fired)
+    return out

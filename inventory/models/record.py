@@ -123,6 +123,8 @@ class ConfigChangeEvent(SQLModel, table=True):
     # The collection the change queued (debounced) and the snapshot it produced.
     run_id: int | None = Field(default=None, foreign_key="collection_run.id")
     snapshot_id: int | None = Field(default=None, foreign_key="config_snapshot.id")
+    # When a trigger claimed it for a collection (workers/triggers.py); None: not yet.
+    queued_at: dt.datetime | None = Field(default=None, index=True)
 
 
 class ProbeResult(SQLModel, table=True):
