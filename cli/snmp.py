@@ -50,6 +50,8 @@ def register(app: typer.Typer) -> None:
         lab: bool = typer.Option(False, "--lab", help="poll the running lab (extranet lab start --snmp)"),
         timeout: float = typer.Option(2.0, "--timeout", min=0.1, help="seconds to wait for one answer"),
         concurrency: int = typer.Option(64, "--concurrency", min=1, max=1024, help="devices at once"),
+        zone: str | None = typer.Option(None, "--zone", help="poll only this management zone's devices (one "
+                                        "poller per zone, beside its collection workers)"),
     ) -> None:
         """Poll ifHCIn/OutOctets, ifOperStatus, ifHighSpeed and sysUpTime of the circuits' interfaces.
         Credentials: EXTRANET_SNMP_COMMUNITY or EXTRANET_SNMP_V3_* or the `snmp` section of
@@ -58,10 +60,10 @@ def register(app: typer.Typer) -> None:
         engine = get_engine()
         settings = PollSettings(concurrency=concurrency, timeout=timeout)
         if once:
-            print_poll(asyncio.run(poll_once(engine, SnmpPoller(settings), lab_inventory=inv)))
+            print_poll(asyncio.run(poll_once(engine, SnmpPoller(settings), lab_inventory=inv, zone=zone)))
             return
         try:
             asyncio.run(poll_forever(engine, interval=interval, lab_inventory=inv, settings=settings,
-                                     on_round=print_poll))
+                                     on_round=print_poll, zone=zone))
         except KeyboardInterrupt:
             console.print("polling stopped")

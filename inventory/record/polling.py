@@ -48,14 +48,14 @@ def _credentials(lab_inventory: dict[str, Any] | None) -> Any:
 
 
 async def poll_once(engine: Engine, poller: SnmpPoller | None = None, lab_inventory: dict[str, Any] | None = None,
-                    all_interfaces: bool = False) -> PollReport:
+                    all_interfaces: bool = False, zone: str | None = None) -> PollReport:
     """One round over every target; a poller passed in keeps its engine and ifIndex maps across rounds."""
     own = poller is None
     poller = poller or SnmpPoller()
     started = time.perf_counter()
     creds = _credentials(lab_inventory)
     with session_scope(engine) as s:
-        ts = build_targets(s, creds, lab_inventory, all_interfaces=all_interfaces)
+        ts = build_targets(s, creds, lab_inventory, all_interfaces=all_interfaces, zone=zone)
     rep = PollReport(at=clock.now(), devices=len(ts.targets), skipped=ts.skipped, interfaces=ts.interfaces)
     try:
         results = await poller.poll(ts.targets)
@@ -75,7 +75,7 @@ async def poll_once(engine: Engine, poller: SnmpPoller | None = None, lab_invent
 
 async def poll_forever(engine: Engine, interval: float = DEFAULT_INTERVAL, lab_inventory: dict[str, Any] | None = None,
                        settings: PollSettings | None = None, rounds: int | None = None,
-                       on_round: Any = None) -> None:
+                       on_round: Any = None, zone: str | None = None) -> None:
     """Poll every `interval` model seconds until cancelled (or `rounds` rounds); never dies on one round."""
     if interval <= 0:
         raise ExtranetError(f"poll interval {interval}: expected a positive number of seconds", code="config")
@@ -86,7 +86,7 @@ async def poll_forever(engine: Engine, interval: float = DEFAULT_INTERVAL, lab_i
         while rounds is None or done < rounds:
             began = clock.now()
             try:
-                rep = await poll_once(engine, poller, lab_inventory)
+                rep = await poll_once(engine, poller, lab_inventory, zone=zone)
                 rollup(engine, began - HOUR, clock.now() + HOUR)
                 if last_retention != began.date():
                     apply_retention(engine)

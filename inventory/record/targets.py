@@ -33,9 +33,11 @@ class TargetSet:
 
 
 def build_targets(session: Session, credentials: Callable[[str], SnmpCredentials],
-                  lab_inventory: dict[str, Any] | None = None, all_interfaces: bool = False) -> TargetSet:
-    """Every enabled device with a circuit termination; its circuit interfaces first, then (with
-    `all_interfaces`) its other interfaces."""
+                  lab_inventory: dict[str, Any] | None = None, all_interfaces: bool = False,
+                  zone: str | None = None) -> TargetSet:
+    """Every enabled device with a circuit termination (of management zone `zone`, when given: one poller
+    per zone, as one collection queue per zone); its circuit interfaces first, then (with `all_interfaces`)
+    its other interfaces."""
     out = TargetSet()
     for c in session.exec(select(Circuit).where(Circuit.status == "active")).all():
         for iid in (c.a_interface_id, c.z_interface_id):
@@ -45,8 +47,10 @@ def build_targets(session: Session, credentials: Callable[[str], SnmpCredentials
         return out
     circuit_ifaces = session.exec(select(Interface).where(col(Interface.id).in_(list(out.circuit_of)))).all()
     device_ids = sorted({i.device_id for i in circuit_ifaces})
-    devices = session.exec(select(Device).where(col(Device.id).in_(device_ids), Device.enabled == True)  # noqa: E712
-                           .order_by(Device.id)).all()
+    wanted = select(Device).where(col(Device.id).in_(device_ids), Device.enabled == True)  # noqa: E712
+    if zone is not None:
+        wanted = wanted.where(Device.zone == zone)
+    devices = session.exec(wanted.order_by(Device.id)).all()
     by_dev: dict[int, list[Interface]] = defaultdict(list)
     for i in circuit_ifaces:
         by_dev[i.device_id].append(i)

@@ -140,3 +140,18 @@ def test_lab_city_polled_twice_deltas_equal_traffic_added(sample_sqlite, tmp_pat
         assert got == added
     finally:
         lab.stop()
+
+
+def test_a_zone_poller_polls_only_its_zone(sample_sqlite) -> None:
+    from collectors.snmp.credentials import SnmpCredentials
+    from inventory.record.targets import build_targets
+
+    creds = SnmpCredentials(community="x")
+    with session_scope(sample_sqlite) as s:
+        zones = {d.hostname: d.zone for d in s.exec(select(Device)).all()}
+        every = build_targets(s, lambda _h: creds)
+        assert len({zones[t.hostname] for t in every.targets}) >= 2, "the sample spans several zones"
+        zone = zones[every.targets[0].hostname]
+        mine = build_targets(s, lambda _h: creds, zone=zone)
+    assert mine.targets and {zones[t.hostname] for t in mine.targets} == {zone}
+    assert {t.hostname for t in mine.targets} == {t.hostname for t in every.targets if zones[t.hostname] == zone}
