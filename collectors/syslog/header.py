@@ -98,12 +98,20 @@ def _micro(frac: str | None) -> int:
     return int((frac + "00000")[:6]) if frac else 0
 
 
+_OFFSETS: dict[str, dt.tzinfo] = {}
+
+
 def _offset(text: str | None, tz: dt.tzinfo) -> dt.tzinfo:
     if not text or text in _UTC_NAMES:
         return UTC if text else tz
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+    zone = _OFFSETS.get(text)
+    if zone is None:
+        sign = -1 if text[0] == "-" else 1
+        digits = text[1:].replace(":", "")
+        zone = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+        if len(_OFFSETS) < 256:  # a few dozen zones exist; the bound is against noise
+            _OFFSETS[text] = zone
+    return zone
 
 
 def parse(text: str, *, received_at: dt.datetime, tz: dt.tzinfo) -> Header:

@@ -62,7 +62,7 @@ def test_fixture(case: dict[str, Any]) -> None:
         assert msg.occurred_at.utcoffset() == dt.timedelta(0)
     if "raw_contains" in expected:
         assert expected["raw_contains"] in msg.raw
-    assert msg.raw  or not data.strip()  # the line is kept whatever it became
+    assert msg.raw or not data.strip()  # the line is kept whatever it became
     assert msg.received_at == received and msg.source_addr == "10.16.0.1"
 
 
@@ -147,17 +147,21 @@ def _when(line: str, received: dt.datetime, tz: dt.tzinfo = CHINA) -> dt.datetim
     return header.parse(line, received_at=received, tz=tz).occurred_at
 
 
+def _u(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=dt.UTC)
+
+
 @pytest.mark.parametrize(("stamp", "received", "want"), [
     # received 2026-01-01 00:30 China: a Dec 31 line is last year's
-    ("Dec 31 23:59:00", dt.datetime(2025, 12, 31, 16, 30, tzinfo=dt.UTC), dt.datetime(2025, 12, 31, 15, 59, tzinfo=dt.UTC)),
+    ("Dec 31 23:59:00", _u(2025, 12, 31, 16, 30), _u(2025, 12, 31, 15, 59)),
     # received 2025-12-31 23:59 China from a clock a minute fast: Jan 1 is next year's
-    ("Jan  1 00:00:30", dt.datetime(2025, 12, 31, 15, 59, tzinfo=dt.UTC), dt.datetime(2025, 12, 31, 16, 0, 30, tzinfo=dt.UTC)),
+    ("Jan  1 00:00:30", _u(2025, 12, 31, 15, 59), _u(2025, 12, 31, 16, 0, 30)),
     # the arrival is already 2026-01-01 in China though still 2025 in UTC: the China year counts
-    ("Jan  1 00:10:00", dt.datetime(2025, 12, 31, 16, 20, tzinfo=dt.UTC), dt.datetime(2025, 12, 31, 16, 10, tzinfo=dt.UTC)),
+    ("Jan  1 00:10:00", _u(2025, 12, 31, 16, 20), _u(2025, 12, 31, 16, 10)),
     # an ordinary day
-    ("Jul  4 12:00:00", dt.datetime(2026, 7, 4, 5, 0, tzinfo=dt.UTC), dt.datetime(2026, 7, 4, 4, 0, tzinfo=dt.UTC)),
+    ("Jul  4 12:00:00", _u(2026, 7, 4, 5, 0), _u(2026, 7, 4, 4, 0)),
     # a few hours ahead is tolerated (less than a day)
-    ("Jul  4 20:00:00", dt.datetime(2026, 7, 4, 5, 0, tzinfo=dt.UTC), dt.datetime(2026, 7, 4, 12, 0, tzinfo=dt.UTC)),
+    ("Jul  4 20:00:00", _u(2026, 7, 4, 5, 0), _u(2026, 7, 4, 12, 0)),
 ])
 def test_year_inference(stamp: str, received: dt.datetime, want: dt.datetime) -> None:
     assert _when(f"<13>{stamp} qhd-mon1 app: x", received) == want
@@ -169,15 +173,15 @@ def test_feb_29_without_a_year_takes_the_latest_leap_year() -> None:
 
 
 def test_zone_handling() -> None:
-    r = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)
+    r = _u(2026, 3, 1, 2, 0)
     # no zone: the device's zone as passed in
-    assert _when("<189>Mar  1 2026 08:00:00 h %%01CFM/4/SAVE(l):x", r) == dt.datetime(2026, 3, 1, 0, 0, tzinfo=dt.UTC)
-    assert _when("<189>Mar  1 2026 08:00:00 h %%01CFM/4/SAVE(l):x", r, dt.UTC) == dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)
+    assert _when("<189>Mar  1 2026 08:00:00 h %%01CFM/4/SAVE(l):x", r) == _u(2026, 3, 1, 0, 0)
+    assert _when("<189>Mar  1 2026 08:00:00 h %%01CFM/4/SAVE(l):x", r, dt.UTC) == _u(2026, 3, 1, 8)
     # an offset as written; UTC/GMT names are UTC; other names are the device's zone
-    assert _when("<189>Mar  1 2026 08:00:00+00:00 h %%01CFM/4/SAVE(l):x", r) == dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)
-    assert _when("<189>1: Mar  1 08:00:00.000 UTC: %SYS-5-RESTART: x", r) == dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)
-    assert _when("<189>1: Mar  1 08:00:00.000 CST: %SYS-5-RESTART: x", r) == dt.datetime(2026, 3, 1, 0, tzinfo=dt.UTC)
-    assert _when("<13>1 2026-03-01T08:00:00+08:00 h a - - - x", r) == dt.datetime(2026, 3, 1, 0, tzinfo=dt.UTC)
+    assert _when("<189>Mar  1 2026 08:00:00+00:00 h %%01CFM/4/SAVE(l):x", r) == _u(2026, 3, 1, 8)
+    assert _when("<189>1: Mar  1 08:00:00.000 UTC: %SYS-5-RESTART: x", r) == _u(2026, 3, 1, 8)
+    assert _when("<189>1: Mar  1 08:00:00.000 CST: %SYS-5-RESTART: x", r) == _u(2026, 3, 1, 0)
+    assert _when("<13>1 2026-03-01T08:00:00+08:00 h a - - - x", r) == _u(2026, 3, 1, 0)
 
 
 def test_parse_never_raises_on_noise() -> None:
