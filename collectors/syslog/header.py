@@ -67,6 +67,8 @@ class Header:
 
 
 def join_errors(*codes: str | None) -> str | None:
+    if not any(codes):
+        return None
     found = [c for c in codes if c]
     return ",".join(found) if found else None
 
