@@ -119,7 +119,7 @@ def _offset(text: str | None, tz: dt.tzinfo) -> dt.tzinfo:
 def parse(text: str, *, received_at: dt.datetime, tz: dt.tzinfo) -> Header:
     """The header of one decoded line (`received_at` in UTC, `tz` the device's zone)."""
     h = Header()
-    if not text.strip():
+    if not text or text.isspace():
         h.error = "empty"
         return h
     pos = 0
@@ -136,7 +136,7 @@ def parse(text: str, *, received_at: dt.datetime, tz: dt.tzinfo) -> Header:
     else:
         errors.append("no_pri")
     rest = text[pos:]
-    if not rest.strip():
+    if not rest or rest.isspace():
         errors.append("truncated")
         h.error = join_errors(*errors)
         return h
@@ -211,8 +211,9 @@ def _take_tag(h: Header, m: re.Match[str], text: str) -> None:
 
 
 def _legacy(h: Header, rest: str, received_at: dt.datetime, tz: dt.tzinfo, errors: list[str]) -> None:
-    pre = _PRE.match(rest)
     pos = 0
+    # a month first: no Cisco prefix to read (an origin-id hostname may start like one: `SW1: Mar ...`)
+    pre = None if rest[:3] in MONTHS and rest[3:4] == " " else _PRE.match(rest)
     if pre is not None and pre.end():
         seq, origin, _sync = pre.groups()
         if seq is not None:
@@ -259,7 +260,7 @@ def _legacy(h: Header, rest: str, received_at: dt.datetime, tz: dt.tzinfo, error
     text = rest[pos:]
     tag = _VTAG.search(text, 0, _TAG_WITHIN)
     if tag is not None:
-        before = text[: tag.start()].split()
+        before = text[: tag.start()].split() if tag.start() else ()
         if before and h.hostname is None and (stamped or len(before) == 1):
             h.hostname = before[0].rstrip(":")
         _take_tag(h, tag, text)
