@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from collectors.syslog.rules import SyslogSection, read_section
+
 HERE = Path(__file__).parent
 TEMPLATES = HERE.parent / "templates"
 
@@ -135,6 +137,8 @@ class Profile:
     config_hostname: re.Pattern | None = None
     # how the probe-results screen's rows read as probe facts (facts.probes; collectors/probes.py reads it)
     probes: dict[str, Any] = field(default_factory=dict)
+    # how its syslog messages read (collectors/syslog/rules.py; matched by collectors/syslog/messages.py)
+    syslog: SyslogSection = field(default_factory=SyslogSection)
 
     def prompt_re(self, hostname: str) -> str:
         return self.prompt.replace("{host}", re.escape(hostname))
@@ -184,6 +188,7 @@ def read_profile(path: Path) -> Profile:
             detect=tuple(re.compile(p, re.M) for p in data.get("detect") or ()),
             config_hostname=re.compile(data["config_hostname"], re.M) if data.get("config_hostname") else None,
             probes=dict(facts.get("probes") or {}),
+            syslog=read_section(str(data["platform"]), data.get("syslog")),
         )
     except (KeyError, TypeError, ValueError, AttributeError, re.error, yaml.YAMLError) as exc:
         raise ProfileError(f"{path}: bad profile ({type(exc).__name__}: {exc})") from exc
