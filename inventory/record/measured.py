@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from ..models import InterfaceSample, LinkStateInterval
@@ -35,7 +35,8 @@ class Carried:
     in_octets: int = 0
     out_octets: int = 0
     samples: int = 0
-    discontinuities: int = 0  # samples after which no delta could be known (reboot, reset)
+    discontinuities: int = 0  # samples with no delta (reboot, reset; the first sample of an interface too)
+    wraps: int = 0  # 64-bit counters passing 2^64: a delta all the same
     largest_delta: int = 0  # the biggest single step: a wrap or reboot read as traffic would show here
 
 
@@ -47,13 +48,14 @@ def carried(session: Session, interface_ids: list[int], start: dt.datetime | Non
         return out
     s = InterfaceSample
     stmt = (select(s.interface_id, func.coalesce(func.sum(s.in_delta), 0), func.coalesce(func.sum(s.out_delta), 0),
-                   func.count(), func.count(s.discontinuity),
+                   func.count(), func.count() - func.count(s.in_delta),
+                   func.sum(case((s.discontinuity == "wrap", 1), else_=0)),
                    func.coalesce(func.max(s.in_delta), 0), func.coalesce(func.max(s.out_delta), 0))
             .where(col(s.interface_id).in_(interface_ids)).group_by(s.interface_id))
     if start is not None:
         stmt = stmt.where(s.sampled_at > start)
     if end is not None:
         stmt = stmt.where(s.sampled_at <= end)
-    for iid, i_sum, o_sum, n, disc, i_max, o_max in session.exec(stmt).all():
-        out[iid] = Carried(int(i_sum), int(o_sum), int(n), int(disc), max(int(i_max), int(o_max)))
+    for iid, i_sum, o_sum, n, disc, wraps, i_max, o_max in session.exec(stmt).all():
+        out[iid] = Carried(int(i_sum), int(o_sum), int(n), int(disc), int(wraps or 0), max(int(i_max), int(o_max)))
     return out
