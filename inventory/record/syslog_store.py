@@ -37,6 +37,7 @@ WIDTH = {"source_addr": 64, "transport": 8, "hostname": 128, "tag": 96, "kind": 
          "state": 8, "error": 200, "platform": 32}
 _REPEATS = COLUMNS.index("repeats") - 1  # rows are built without their id
 _INT64 = 2**63 - 1
+CONFIG_TABLE = ConfigChangeEvent.__table__  # type: ignore[attr-defined]
 # What follows the tag and is not the message: Huawei's "(l)" log type and "[123]" counter, a colon.
 _TAG_TAIL = re.compile(r"^(?:\([a-z]\))?(?:\[\d+\])?:?\s*")
 
@@ -97,6 +98,10 @@ def _row(m: ParsedMessage, device_id: int | None, received: object, occurred: ob
             _sequence(m.sequence), raw]
 
 
+def _sqlite_time(t: dt.datetime) -> str:
+    return t.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _sequence(n: int | None) -> int | None:
     return n if n is None or -_INT64 <= n <= _INT64 else None  # a BIGINT column: a wild number is dropped
 
@@ -147,6 +152,7 @@ class SyslogStore:
         bumps: dict[int, int] = {}  # row id stored earlier → repeats to add
         devices: dict[tuple[str, str | None], int | None] = {}
         recent, window = self.recent, self.window
+        texts: dict[dt.datetime, str] = {}  # a receiver stamps a whole read at once: many messages share a time
         for m in batch:
             received = _utc(m.received_at)
             who = (m.source_addr, m.hostname)
@@ -166,8 +172,9 @@ class SyslogStore:
                 staged[key] = _Seen(ts, None, len(rows))
             occurred = _utc(m.occurred_at) if m.occurred_at is not None else received
             if sqlite:  # SQLite keeps the text SQLAlchemy would write for the column; no per-row type work
-                rows.append(_row(m, device_id, received.replace(tzinfo=None).isoformat(" ", "microseconds"),
-                                 occurred.replace(tzinfo=None).isoformat(" ", "microseconds")))
+                r_text = texts.get(received) or texts.setdefault(received, _sqlite_time(received))
+                o_text = texts.get(occurred) or texts.setdefault(occurred, _sqlite_time(occurred))
+                rows.append(_row(m, device_id, r_text, o_text))
             else:
                 rows.append(_row(m, device_id, received, occurred))
             kept.append((m, device_id))
@@ -190,26 +197,33 @@ class SyslogStore:
     def _events(self, session: Session, kept: list[tuple[ParsedMessage, int | None]], ids: list[int],
                 rep: StoreReport) -> None:
         att = self.attributor
+        conn = session.connection()
         changes: list[Change] = []
+        configs: list[dict[str, Any]] = []
         probes: list[ProbeResult] = []
         for (m, device_id), row_id in zip(kept, ids, strict=True):
             if device_id is None:
                 continue
-            at = _utc(m.occurred_at or m.received_at)
-            if m.kind == "link" and m.state in ("up", "down"):
-                iid = att.interface(device_id, m.interface_name)
-                if iid is not None:
-                    changes.append(Change(iid, att.circuit(iid), m.state, at, row_id))
-            elif m.kind == "config_change":
-                session.add(ConfigChangeEvent(device_id=device_id, occurred_at=at, source="syslog",
-                                              user=_clean(m.user, 64), message_id=row_id))
-                rep.config_changes += 1
-            elif m.kind == "probe" and m.test:
-                probes.append(ProbeResult(device_id=device_id, test=_clean(m.test, 96) or "", measured_at=at,
+            kind = m.kind
+            if kind == "link":
+                if m.state in ("up", "down"):
+                    iid = att.interface(device_id, m.interface_name)
+                    if iid is not None:
+                        changes.append(Change(iid, att.circuit(iid), m.state, _utc(m.occurred_at or m.received_at),
+                                              row_id))
+            elif kind == "config_change":
+                configs.append({"device_id": device_id, "occurred_at": _utc(m.occurred_at or m.received_at),
+                                "source": "syslog", "user": _clean(m.user, 64), "message_id": row_id})
+            elif kind == "probe" and m.test:
+                probes.append(ProbeResult(device_id=device_id, test=_clean(m.test, 96) or "",
+                                          measured_at=_utc(m.occurred_at or m.received_at),
                                           ok=None if m.state is None else m.state == "up", source="syslog"))
+        if configs:
+            conn.execute(CONFIG_TABLE.insert(), configs)
+        rep.config_changes = len(configs)
         rep.probes = len(_add_probes(session, probes))
-        rep.opened, rep.closed = apply_changes(session, changes)
         session.flush()
+        rep.opened, rep.closed = apply_changes(conn, changes)
 
     def _remember(self, staged: dict[tuple[str, str | None, str], _Seen]) -> None:
         self.recent.update(staged)

@@ -87,7 +87,7 @@ def test_sink_failure_spools_and_replays_every_message_once(tmp_path: Path) -> N
     r = rt.receiver
     send_tcp(r.tcp_address, [line(i) for i in range(5000)])
     wait_for(lambda: r.counters.spooled == 5000, what="everything spooled")
-    assert sink.got == [] and r.spool_files >= 10
+    assert sink.got == [] and r.spool_files >= 1
     sink.down = False
     wait_for(lambda: r.counters.replayed == 5000 and r.spool_files == 0, what="the spool replayed")
     rt.stop()
