@@ -14,9 +14,10 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy import Connection, or_, select
 
 from ..models import LinkStateInterval
+from .bulk import insert_rows, update_rows
 
 SOURCE = "syslog"
 # Core, not ORM objects: a burst of flaps is thousands of intervals a batch, and ORM instances cost ~80 µs each.
@@ -113,10 +114,8 @@ def apply_changes(conn: Connection, changes: list[Change]) -> tuple[int, int]:
                               "started_at": iv.started_at, "ended_at": iv.ended_at, "source": SOURCE,
                               "opened_by": iv.opened_by})
             else:
-                changed.append({"b_id": iv.id, "state": iv.state, "started_at": iv.started_at,
+                changed.append({"id": iv.id, "state": iv.state, "started_at": iv.started_at,
                                 "ended_at": iv.ended_at, "opened_by": iv.opened_by})
-    if changed:
-        conn.execute(update(TABLE).where(TABLE.c.id == bindparam("b_id")), changed)
-    if fresh:
-        conn.execute(TABLE.insert(), fresh)
+    update_rows(conn, TABLE, changed)
+    insert_rows(conn, TABLE, fresh)
     return opened, closed

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from collectors.syslog.event import ParsedMessage
 
 from ..models import ConfigChangeEvent, ProbeResult
+from .bulk import insert_rows
 from .syslog_devices import Attributor
 from .syslog_links import Change, apply_changes
 
@@ -218,8 +219,7 @@ class SyslogStore:
                 probes.append(ProbeResult(device_id=device_id, test=_clean(m.test, 96) or "",
                                           measured_at=_utc(m.occurred_at or m.received_at),
                                           ok=None if m.state is None else m.state == "up", source="syslog"))
-        if configs:
-            conn.execute(CONFIG_TABLE.insert(), configs)
+        insert_rows(conn, CONFIG_TABLE, configs)
         rep.config_changes = len(configs)
         rep.probes = len(_add_probes(session, probes))
         session.flush()
