@@ -44,7 +44,9 @@ def counters_line(r: SyslogReceiver) -> str:
     return (f"received {c.received} (udp {c.by_transport.get('udp', 0)}, tcp {c.by_transport.get('tcp', 0)}), "
             f"parsed {c.parsed}, unparsed {c.unparsed}, stored {c.stored}, spooled {c.spooled} "
             f"(waiting files {r.spool_files}), udp lost: kernel {c.udp_dropped_kernel} gaps {c.udp_gaps}; "
-            f"errors: {errors}")
+            f"errors: {errors}"
+            + (f"; set aside (spool/rejected) {c.spool_rejected}" if c.spool_rejected else "")
+            + (f"; last store error: {c.last_sink_error}" if c.last_sink_error else ""))
 
 
 def start_embedded(host: str, port: int) -> ReceiverThread | None:

@@ -32,6 +32,7 @@ from .spool import Spool
 SO_RXQ_OVFL = getattr(socket, "SO_RXQ_OVFL", 40)  # Linux: a drop counter rides along every datagram
 SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)  # beyond net.core.rmem_max, with CAP_NET_ADMIN
 UDP_MAX = 65535
+POISON_TRIES = 3  # refusals of one spooled file, while fresh batches are stored, before it is split
 COALESCE_MAX = 10_000  # messages in one sink call when batches queue up (a burst)
 DEFAULT_PORT = 5514  # unprivileged; devices send to 514 in production
 
@@ -56,6 +57,8 @@ class Counters:
     spooled: int = 0  # written to the spool (sink failed, or the queue was full)
     replayed: int = 0  # accepted by the sink from the spool
     sink_failures: int = 0
+    last_sink_error: str = ""
+    spool_rejected: int = 0  # messages the sink refused on their own, kept in spool/rejected/
     udp_dropped_kernel: int = 0
     udp_gaps: int = 0  # messages missing from a sender's numbered sequence
     connections: int = 0  # TCP connections accepted
@@ -181,6 +184,8 @@ class SyslogReceiver:
         self._clock_at = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
+        self._last_ok = 0.0  # monotonic time the sink last took a fresh batch
+        self._refusals: dict[str, tuple[float, int]] = {}  # spool file → (last refusal, refusals while healthy)
 
     # -- life --------------------------------------------------------------------------------------------
 
@@ -383,11 +388,16 @@ class SyslogReceiver:
         """In the sink's thread: the sink, or the spool when it raises."""
         try:
             self.sink(batch)
-        except Exception:
-            self.counters.sink_failures += 1
+        except Exception as exc:
+            self._failed(exc)
             self._spill(batch)
             return
+        self._last_ok = time.monotonic()
         self.counters.stored += len(batch)
+
+    def _failed(self, exc: Exception) -> None:
+        self.counters.sink_failures += 1
+        self.counters.last_sink_error = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
 
     async def _writer(self) -> None:
         assert self._wake is not None
@@ -412,7 +422,12 @@ class SyslogReceiver:
 
     def replay_spool(self, budget_s: float | None = None) -> int:
         """Hand the spooled batches to the sink, oldest first, each file deleted once accepted; stop at the first
-        refusal (the sink is still down) or after `budget_s`. Runs in the sink's thread. Messages replayed."""
+        refusal (the sink is still down) or after `budget_s`. Runs in the sink's thread. Messages replayed.
+
+        A file the sink keeps refusing while it takes fresh batches is not the database being down but something
+        in that batch: after POISON_TRIES such refusals it is split until the messages the sink refuses alone are
+        found; the rest is stored, those few are kept in spool/rejected/ (counted, never deleted), and the queue
+        behind it moves again."""
         n = 0
         end = time.monotonic() + budget_s if budget_s is not None else None
         for path in self.spool.files():
@@ -421,14 +436,48 @@ class SyslogReceiver:
             batch = self.spool.read(path)
             try:
                 self.sink(batch)
-            except Exception:
-                self.counters.sink_failures += 1
-                break
+            except Exception as exc:
+                self._failed(exc)
+                failed_at = self._refusals.get(path.name)
+                healthy = failed_at is not None and self._last_ok > failed_at[0]
+                tries = (failed_at[1] if failed_at else 0) + (1 if healthy or failed_at is None else 0)
+                self._refusals[path.name] = (time.monotonic(), tries)
+                if tries < POISON_TRIES:
+                    break
+                n += self._salvage(path, batch)
+                continue
+            self._refusals.pop(path.name, None)
             self.spool.remove(path)
             self.counters.stored += len(batch)
             self.counters.replayed += len(batch)
             n += len(batch)
         return n
+
+    def _salvage(self, path: Path, batch: list[ParsedMessage]) -> int:
+        bad: list[ParsedMessage] = []
+        good = 0
+        parts = [batch]
+        while parts:
+            part = parts.pop()
+            try:
+                self.sink(part)
+            except Exception:
+                if len(part) == 1:
+                    bad.extend(part)
+                else:
+                    parts += [part[len(part) // 2:], part[:len(part) // 2]]
+                continue
+            good += len(part)
+        if good == 0 and len(batch) > 1:
+            return 0  # nothing at all went in: the sink is down after all; the file stays and waits
+        if bad:
+            self.spool.reject(bad)
+            self.counters.spool_rejected += len(bad)
+        self._refusals.pop(path.name, None)
+        self.spool.remove(path)
+        self.counters.stored += good
+        self.counters.replayed += good
+        return good
 
     def _refresh_drops(self) -> None:
         # SO_RXQ_OVFL only reports with the next datagram; /proc also sees drops at the end of a burst.

@@ -45,10 +45,10 @@ class Spool:
         for stale in self.dir.glob("*.tmp"):  # a write a crash interrupted: never renamed, never complete
             stale.unlink(missing_ok=True)
 
-    def write(self, batch: list[ParsedMessage]) -> Path:
+    def write(self, batch: list[ParsedMessage], directory: Path | None = None) -> Path:
         with self._lock:
             name = f"{time.time_ns():020d}-{os.getpid()}-{next(self._seq):08d}{SUFFIX}"
-        final = self.dir / name
+        final = (directory or self.dir) / name
         tmp = final.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -57,12 +57,21 @@ class Spool:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, final)
-        self._sync_dir()
+        self._sync_dir(final.parent)
         return final
 
-    def _sync_dir(self) -> None:
+    def reject(self, batch: list[ParsedMessage]) -> Path:
+        """Messages the sink refuses on their own: kept aside for a person, never replayed or deleted."""
+        self.rejected_dir.mkdir(exist_ok=True, mode=0o700)
+        return self.write(batch, self.rejected_dir)
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.dir / "rejected"
+
+    def _sync_dir(self, directory: Path) -> None:
         try:
-            fd = os.open(self.dir, os.O_RDONLY)
+            fd = os.open(directory, os.O_RDONLY)
         except OSError:
             return
         try:

@@ -193,3 +193,30 @@ def test_the_receivers_clock_follows_a_clock_set_later(tmp_path: Path) -> None:
         clock.use(None)
         rt.stop()
     assert sink.got[0].received_at.year == 2022
+
+
+def test_a_batch_the_sink_refuses_for_its_content_does_not_block_the_spool(tmp_path: Path) -> None:
+    sink = Collecting()
+    poison = b"qhd-core-r1|other|999|POISON\n"
+
+    def picky(batch) -> None:
+        if any("POISON" in m.raw for m in batch):
+            raise ValueError("value too long for type character varying(64)")
+        sink(batch)
+
+    rt = ReceiverThread(receiver(picky, tmp_path, batch_size=100, flush_ms=20)).start()
+    r = rt.receiver
+    send_tcp(r.tcp_address, [line(i) for i in range(50)] + [poison] + [line(i) for i in range(50, 100)])
+    wait_for(lambda: r.counters.spooled == 100 or r.counters.spooled == 101, what="the refused batch spooled")
+    sent = 100
+    while r.counters.spool_rejected == 0 and sent < 5000:  # fresh batches keep being stored meanwhile
+        send_tcp(r.tcp_address, [line(i) for i in range(sent, sent + 100)])
+        sent += 100
+        time.sleep(0.1)
+    wait_for(lambda: r.counters.spool_rejected == 1 and r.spool_files == 0, what="the poison set aside")
+    wait_for(lambda: r.counters.received == sent + 1, what="everything received")
+    rt.stop()
+    assert sink.sequences() == list(range(sent))
+    assert "value too long" in r.counters.last_sink_error
+    rejected = list((tmp_path / "spool" / "rejected").iterdir())
+    assert len(rejected) == 1 and "POISON" in rejected[0].read_text()
