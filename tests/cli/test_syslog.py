@@ -60,3 +60,10 @@ def test_embedded_receiver_on_a_taken_port_says_so_in_one_line_and_serve_goes_on
     err = capsys.readouterr().err
     assert "syslog: not receiving on 127.0.0.1:" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) <= 2  # one message (rich may fold it on a narrow terminal)
+
+
+def test_serve_offers_the_syslog_options() -> None:
+    out = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0
+    for opt in ("--syslog", "--no-syslog", "--syslog-host", "--syslog-port"):
+        assert opt in out.output
