@@ -200,6 +200,8 @@ class SyslogReceiver:
                 await self._bind_tcp()
         except BaseException:
             await self._close_sockets()
+            self.close_socket()
+            self.udp_address = self.tcp_address = None
             raise
         self._tasks = [asyncio.create_task(self._writer(), name="syslog-writer"),
                        asyncio.create_task(self._retrier(), name="syslog-spool-retry")]

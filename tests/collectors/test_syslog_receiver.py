@@ -220,3 +220,16 @@ def test_a_batch_the_sink_refuses_for_its_content_does_not_block_the_spool(tmp_p
     assert "value too long" in r.counters.last_sink_error
     rejected = list((tmp_path / "spool" / "rejected").iterdir())
     assert len(rejected) == 1 and "POISON" in rejected[0].read_text()
+
+
+def test_tcp_port_taken_closes_the_udp_socket_it_had_bound(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = SyslogReceiver(Collecting(), spool_dir=tmp_path / "s", host="127.0.0.1", port=port, parse=parse,
+                           framer=LineFramer, datagram=datagram)
+        with pytest.raises(OSError):
+            ReceiverThread(r).start()
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as again:
+            again.bind(("127.0.0.1", port))  # the receiver's UDP socket on that port is gone
