@@ -18,6 +18,8 @@ from inventory.service import prepare
 
 from .console import console
 from .demo import DemoContext, step
+from .syslog import DEFAULT_PORT as SYSLOG_PORT
+from .syslog import start_embedded as start_syslog
 
 APP = "web.app.create_app"
 
@@ -41,18 +43,25 @@ def register(app: typer.Typer) -> None:
         migrate: bool = typer.Option(True, "--migrate/--no-migrate", help="bring the schema up to date first"),
         schedules: bool = typer.Option(True, "--schedules/--no-schedules",
                                        help="without a broker, run due collection schedules in this process"),
+        syslog: bool = typer.Option(True, "--syslog/--no-syslog", help="receive syslog in this process"),
+        syslog_host: str = typer.Option("127.0.0.1", "--syslog-host", help="syslog address (0.0.0.0: every one)"),
+        syslog_port: int = typer.Option(SYSLOG_PORT, "--syslog-port", min=0, max=65535,
+                                        help="syslog UDP and TCP port (514 in production)"),
     ) -> None:
-        """Serve the web UI and the REST API (OpenAPI at /api/v1/docs)."""
+        """Serve the web UI and the REST API (OpenAPI at /api/v1/docs), and receive syslog beside them."""
         if migrate:
             prepare()
         console.print(f"serving [bold]{APP}[/] at [link]http://{host}:{port}/[/]  (API docs: "
                       f"http://{host}:{port}/api/v1/docs); Ctrl-C to stop")
         stop = _start_scheduler() if schedules else None
+        receiver = start_syslog(syslog_host, syslog_port) if syslog else None
         try:
             run_server(host, port, log_level="info")
         finally:
             if stop is not None:
                 stop.set()
+            if receiver is not None:
+                receiver.stop()
 
 
 def _start_scheduler() -> threading.Event | None:

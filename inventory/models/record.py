@@ -43,6 +43,9 @@ class SyslogMessage(SQLModel, table=True):
     # Identical messages from one sender within the dedup window are one row with a count.
     repeats: int = Field(default=1)
     error: str | None = Field(default=None, max_length=200, description="why the line was not understood")
+    # The profile whose layout matched, and the sender's own message number (a gap in it is a lost message).
+    platform: str | None = Field(default=None, max_length=32)
+    sequence: int | None = Field(default=None, sa_type=BigInteger)
     raw: str = Field(sa_column=Column(Text, nullable=False))
 
 
@@ -96,7 +99,9 @@ class LinkStateInterval(SQLModel, table=True):
     `ended_at` None: still so. Sources never overwrite each other; the SLA ledger chooses."""
 
     __tablename__ = "link_state_interval"
-    __table_args__ = (Index("ix_link_state_interval_if_start", "interface_id", "started_at"),)
+    # (source, ended_at): the syslog store and the SNMP poller each find their open intervals by it.
+    __table_args__ = (Index("ix_link_state_interval_if_start", "interface_id", "started_at"),
+                      Index("ix_link_state_interval_source_end", "source", "ended_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     interface_id: int = Field(foreign_key="interface.id")
