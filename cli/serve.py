@@ -18,6 +18,7 @@ from inventory.service import prepare
 
 from .console import console
 from .demo import DemoContext, step
+from .embedded import start_poller, start_triggers
 from .syslog import DEFAULT_PORT as SYSLOG_PORT
 from .syslog import start_embedded as start_syslog
 
@@ -47,19 +48,29 @@ def register(app: typer.Typer) -> None:
         syslog_host: str = typer.Option("127.0.0.1", "--syslog-host", help="syslog address (0.0.0.0: every one)"),
         syslog_port: int = typer.Option(SYSLOG_PORT, "--syslog-port", min=0, max=65535,
                                         help="syslog UDP and TCP port (514 in production)"),
+        snmp: bool = typer.Option(True, "--snmp/--no-snmp", help="without a broker, poll the circuits' interfaces "
+                                  "over SNMP in this process (when SNMP credentials are configured)"),
+        snmp_interval: int = typer.Option(300, "--snmp-interval", min=10, help="seconds between SNMP rounds"),
+        triggers: bool = typer.Option(True, "--triggers/--no-triggers", help="without a broker, collect a device "
+                                      "soon after it reports a config change"),
     ) -> None:
-        """Serve the web UI and the REST API (OpenAPI at /api/v1/docs), and receive syslog beside them."""
+        """Serve the web UI and the REST API (OpenAPI at /api/v1/docs), and beside them receive syslog, poll
+        SNMP and collect devices whose config changed (docs/telemetry.md)."""
         if migrate:
             prepare()
         console.print(f"serving [bold]{APP}[/] at [link]http://{host}:{port}/[/]  (API docs: "
                       f"http://{host}:{port}/api/v1/docs); Ctrl-C to stop")
         stop = _start_scheduler() if schedules else None
         receiver = start_syslog(syslog_host, syslog_port) if syslog else None
+        engine = get_engine()
+        stops = [stop, start_poller(engine, snmp_interval) if snmp else None,
+                 start_triggers(engine) if triggers else None]
         try:
             run_server(host, port, log_level="info")
         finally:
-            if stop is not None:
-                stop.set()
+            for event in stops:
+                if event is not None:
+                    event.set()
             if receiver is not None:
                 receiver.stop()
 

@@ -1,4 +1,5 @@
-"""Receiver and store together, on real loopback sockets and both databases: nothing received is lost."""
+"""Receiver and store together, on real loopback sockets and both databases, with the real framing and
+vendor parser: nothing received is lost."""
 
 from __future__ import annotations
 
@@ -11,12 +12,18 @@ from collectors.syslog.receiver import ReceiverThread, SyslogReceiver
 from inventory.db import session_scope
 from inventory.models import SyslogMessage
 from inventory.record.syslog_store import SyslogStore
-from tests.collectors.syslog_doubles import LineFramer, datagram, line, parse, send_tcp, wait_for
+from tests.collectors.syslog_doubles import send_tcp, wait_for
+
+
+def line(n: int) -> bytes:
+    """An IOS line numbered by `service sequence-numbers` (the parser reads the number into .sequence), newline
+    framed; each text differs, so no two fold as repeats."""
+    return (f"<190>{n}: QHD-CORE-R1: Mar  1 2022 08:00:{n % 60:02d}.000 CST: %SEC-6-IPACCESSLOGP: list 101 "
+            f"permitted tcp 10.1.{n // 250 % 250}.{n % 250}(40{n % 100:02d}) -> 10.255.0.1(22), 1 packet\n").encode()
 
 
 def _receiver(sink, tmp: Path, **kw) -> ReceiverThread:
-    r = SyslogReceiver(sink, spool_dir=tmp / "spool", host="127.0.0.1", port=0, parse=parse, framer=LineFramer,
-                       datagram=datagram, flush_ms=50, retry_s=0.05, **kw)
+    r = SyslogReceiver(sink, spool_dir=tmp / "spool", host="127.0.0.1", port=0, flush_ms=50, retry_s=0.05, **kw)
     return ReceiverThread(r).start()
 
 

@@ -1,0 +1,97 @@
+"""The acceptance of the record over time, on real sockets: a lab replays a year of the sample city on a
+compressed clock, sends its syslog to the receiver and answers the SNMP poller; the stored link-down
+minutes equal the timeline's within a minute per circuit, the bytes each backup carried within 1 %, no
+message is lost, and the reboot and the counter wrap produce no spike."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlmodel import Session, select
+
+from inventory.models import InterfaceSample, SyslogMessage
+from lab.spec import build_lab_spec, city_timeline
+from lab.year import DAY, live_year, telling_units, unit_end_interfaces
+
+YEAR_S = 365 * DAY
+SPEED = YEAR_S / 60  # the year in a minute of wall time; the poller reads the counters once a model day
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory):
+    from inventory.db import get_engine
+    from inventory.service import load_sample, prepare
+
+    tmp = tmp_path_factory.mktemp("year")
+    engine = get_engine(f"sqlite:///{tmp / 'extranet.db'}")
+    prepare(engine)
+    load_sample(engine)
+    with Session(engine) as s:
+        timeline = city_timeline(s)
+        spec = build_lab_spec(s, only=telling_units(timeline))
+    result = asyncio.run(live_year(engine, timeline, spec, tmp / "run", speed=SPEED, poll_every_s=DAY))
+    yield engine, timeline, spec, result
+    engine.dispose()
+
+
+def test_the_year_covers_every_kind_of_evidence(year) -> None:
+    _engine, timeline, spec, result = year
+    played = result.circuits
+    assert {c.role for c in played.values()} == {"primary", "backup"}
+    assert any(result.truth.failover_seconds.get(c, 0) > 0 for c in played), "a backup that took over"
+    kinds = {e.kind for e in timeline.events if (e.circuit in played) or any(
+        d.hostname == e.device for d in spec.devices)}
+    assert {"outage", "maintenance", "reboot", "counter_wrap", "config_change"} <= kinds
+    assert len({d.platform for d in spec.devices}) >= 2
+    assert result.poll_failures == 0 and result.polls >= 100  # a round takes longer than a model day here
+
+
+def test_link_down_minutes_per_circuit_within_one_minute(year) -> None:
+    result = year[3]
+    wrong = {cid: (round(c.true_down_s / 60, 2), round(c.measured_down_s / 60, 2))
+             for cid, c in result.circuits.items() if abs(c.down_error_s) > 60}
+    assert not wrong, f"circuit: (timeline minutes, stored minutes) {wrong}"
+    assert sum(c.true_down_s for c in result.circuits.values()) > 0
+
+
+def test_bytes_per_backup_within_one_percent(year) -> None:
+    result = year[3]
+    backups = {cid: c for cid, c in result.circuits.items() if c.role == "backup"}
+    assert backups
+    wrong = {cid: (c.true_octets, c.measured.in_octets + c.measured.out_octets)
+             for cid, c in backups.items() if abs(c.octets_error) > 0.01}
+    assert not wrong, f"backup: (true bytes, measured bytes) {wrong}"
+
+
+def test_no_syslog_message_lost(year) -> None:
+    engine, _tl, _spec, result = year
+    rc = result.receiver
+    assert result.syslog_sent > 0 and result.syslog_dropped_by_sender == 0
+    assert rc["received"] == result.syslog_sent
+    assert rc["udp_dropped_kernel"] == 0 and rc["udp_gaps"] == 0
+    assert rc["stored"] == rc["received"] and rc.get("unparsed", 0) == 0
+    with Session(engine) as s:
+        rows = s.exec(select(SyslogMessage.repeats)).all()
+    assert sum(rows) == result.syslog_sent
+
+
+def test_reboot_and_wrap_make_no_spike(year) -> None:
+    engine, timeline, spec, result = year
+    ends = unit_end_interfaces(engine, timeline, spec)
+    wrap = next(e.circuit for e in timeline.events if e.kind == "counter_wrap")
+    assert wrap in result.circuits
+    w = result.circuits[wrap].measured
+    assert w.wraps >= 1 and w.discontinuities == 1, "a wrap is traffic: only the first sample has no delta"
+    reboot = next(e.device for e in timeline.events if e.kind == "reboot")
+    assert any(d.hostname == reboot for d in spec.devices)
+    with Session(engine) as s:
+        rebooted = s.exec(select(InterfaceSample).where(InterfaceSample.discontinuity == "reboot")).all()
+    assert rebooted, "the reboot was seen as a discontinuity"
+    assert {r.in_delta for r in rebooted} == {None}, "no delta across a reboot"
+    for cid, c in result.circuits.items():
+        track = timeline.tracks[cid]
+        # no single step beyond what the circuit's bandwidth carries in a few days of polls
+        assert c.measured.largest_delta <= track.bandwidth_mbps * 1e6 / 8 * 4 * DAY, cid
+        assert c.measured.in_octets + c.measured.out_octets <= c.true_octets * 1.01 + 1, cid
+    assert set(result.circuits) <= set(ends)
