@@ -250,6 +250,17 @@ def _add_probes(session: Session, probes: list[ProbeResult]) -> list[ProbeResult
         if key not in have:
             have.add(key)
             fresh.append(p)
+    # A probe message names its test, not its circuit: the circuit is the one the collected results of the
+    # same test on the same device measure (inventory/probes.py links those by the target address).
+    known: dict[tuple[int, str], int] = {}
+    for device_id, test, circuit_id in session.exec(
+            select(ProbeResult.device_id, ProbeResult.test, ProbeResult.circuit_id)
+            .where(col(ProbeResult.device_id).in_({p.device_id for p in fresh}),
+                   col(ProbeResult.circuit_id).is_not(None))
+            .order_by(col(ProbeResult.measured_at))).all():
+        known[(device_id, test)] = circuit_id  # type: ignore[assignment]
+    for p in fresh:
+        p.circuit_id = known.get((p.device_id, p.test))
     session.add_all(fresh)
     return fresh
 

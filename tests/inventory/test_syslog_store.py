@@ -212,3 +212,17 @@ def test_ids_are_exact_for_large_batches_and_overlong_fields_fit(engine, inv) ->
     with session_scope(engine) as s:
         assert s.exec(select(func.count()).select_from(SyslogMessage)).one() == 5000
         assert s.exec(select(func.max(func.length(SyslogMessage.tag)))).one() == 96
+
+
+def test_a_probe_message_takes_the_circuit_its_collected_results_measure(engine, inv) -> None:
+    with session_scope(engine) as s:
+        s.add(ProbeResult(device_id=inv["r1"], test="admin lt-qhd", circuit_id=inv["c"], measured_at=at(1), ok=True,
+                          source="ssh"))
+    nqa = msg("<188>x qhd-core-r1 %%01NQA/4/PROBEFAIL: admin test lt-qhd failed", tag="NQA/4/PROBEFAIL",
+              kind="probe", test="admin lt-qhd", state="down", occurred=9)
+    other = msg("<188>x qhd-core-r1 %%01NQA/4/PROBEFAIL: admin test never-collected failed", tag="NQA/4/PROBEFAIL",
+                kind="probe", test="admin never-collected", state="down", occurred=9)
+    assert SyslogStore().store(engine, [nqa, other]).probes == 2
+    with session_scope(engine) as s:
+        got = {(r.test, r.circuit_id) for r in s.exec(select(ProbeResult).where(ProbeResult.source == "syslog"))}
+    assert got == {("admin lt-qhd", inv["c"]), ("admin never-collected", None)}
