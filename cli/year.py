@@ -25,18 +25,26 @@ YEAR_S = 365 * DAY
 
 def print_year(res: YearResult) -> None:
     tl = res.timeline
-    table = Table(title=f"{tl.name or tl.start.year} — {len(res.circuits)} circuits, "
-                        f"{res.wall_s:.0f} s of wall time ({res.speed:,.0f}× faster)")
-    for col, just in (("circuit", "left"), ("role", "left"), ("unit", "left"), ("down, timeline (min)", "right"),
-                      ("down, stored (min)", "right"), ("GB, timeline", "right"), ("GB, measured", "right"),
-                      ("error", "right")):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    table = Table(title=f"{tl.name or tl.start.year}: {len(res.circuits)} circuits, {res.wall_s:.0f} s of wall time "
+                        f"({res.speed:,.0f}× faster)")
+    table.add_column("线路 circuit")
+    table.add_column("用途 role")
+    table.add_column("中断 min down\ntimeline / stored", justify="right")
+    table.add_column("GB timeline / measured", justify="right")
+    table.add_column("注 note")
     for c in sorted(res.circuits.values(), key=lambda c: (c.unit, c.role != "primary", c.cid)):
         got = c.measured.in_octets + c.measured.out_octets
-        table.add_row(c.cid, "主用 primary" if c.role == "primary" else "备用 backup", c.unit,
-                      f"{c.true_down_s / 60:,.0f}", f"{c.measured_down_s / 60:,.0f}", f"{c.true_octets / 1e9:,.2f}",
-                      f"{got / 1e9:,.2f}", f"{100 * c.octets_error:+.2f} %")
+        note = ""
+        if c.measured.discontinuities > 1:
+            note = f"重启 reboot {100 * c.octets_error:+.1f} %"
+        elif c.measured.wraps:
+            note = "回绕 wrap"
+        table.add_row(c.cid, "主用 primary" if c.role == "primary" else "备用 backup",
+                      f"{c.true_down_s / 60:,.0f} / {c.measured_down_s / 60:,.0f}",
+                      f"{_gb(c.true_octets)} / {_gb(got)}", note)
     console.print(table)
+    console.print("[dim]重启 reboot: the bytes between the last poll and the reboot are not counted — no delta is "
+                  "invented across a discontinuity[/]")
     rc = res.receiver
     console.print(f"syslog: {res.syslog_sent} sent, {rc.get('received', 0)} received, {rc.get('stored', 0)} "
                   f"stored, {rc.get('udp_dropped_kernel', 0)} dropped by the kernel; SNMP: {res.polls} rounds, "
@@ -45,6 +53,11 @@ def print_year(res: YearResult) -> None:
     backups = [c for c in res.circuits.values() if c.role == "backup"]
     bytes_worst = max((abs(c.octets_error) for c in backups), default=0.0)
     console.print(f"largest down-time error {worst / 60:.2f} min; largest backup byte error {100 * bytes_worst:.3f} %")
+
+
+def _gb(octets: int) -> str:
+    gb = octets / 1e9
+    return f"{gb:,.0f}" if gb >= 100 else f"{gb:.1f}"
 
 
 def _run(engine, seconds: float, failovers: int, timeline_file: Path | None, transport: str) -> YearResult:
@@ -71,8 +84,9 @@ def register(app: typer.Typer) -> None:
                                                   "default: the sample city's year"),
         transport: str = typer.Option("udp", "--transport", help="syslog over udp or tcp"),
     ) -> None:
-        """Replay a year through the lab on real sockets into this database's record, and compare it with the
-        timeline's ground truth (minutes down per circuit, bytes per circuit)."""
+        """Replay a year through the lab on real sockets into this database's record (use a sample or demo
+        database: the lab's messages and samples join its record), and compare it with the timeline's ground
+        truth (minutes down per circuit, bytes per circuit)."""
         if transport not in ("udp", "tcp"):
             raise ExtranetError(f"--transport {transport!r}: expected udp or tcp", code="invalid")
         print_year(_run(get_engine(), seconds, failovers, timeline_file, transport))

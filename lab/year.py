@@ -24,7 +24,7 @@ from collectors.snmp.poller import SnmpPoller
 from collectors.syslog.receiver import SyslogReceiver
 from inventory.db import session_scope
 from inventory.models import Device, Interface
-from inventory.record.measured import Carried, carried, down_seconds
+from inventory.record.measured import Carried, carried, down_seconds, last_sample_id
 from inventory.record.polling import poll_once
 from inventory.record.syslog_store import SyslogStore
 
@@ -73,6 +73,7 @@ class YearResult:
     poll_failures: int = 0
     wall_s: float = 0.0
     speed: float = 0.0
+    samples_before: int = 0
 
 
 def telling_units(timeline: Timeline, failovers: int = 6) -> list[str]:
@@ -113,6 +114,8 @@ async def live_year(engine: Engine, timeline: Timeline, spec: LabSpec, workdir: 
     and poll it over SNMP every `poll_every_s` model seconds; returns the record beside the truth."""
     workdir.mkdir(parents=True, exist_ok=True)
     result = YearResult(timeline=timeline, truth=truth(timeline), speed=speed)
+    with session_scope(engine) as s:
+        result.samples_before = last_sample_id(s)  # an earlier replay of the same dates is not this one's
     store = SyslogStore()
     receiver = SyslogReceiver(lambda batch: store(engine, batch), spool_dir=workdir / "spool", port=0,
                               udp=transport == "udp", tcp=transport == "tcp")
@@ -181,7 +184,7 @@ def _measure(engine: Engine, result: YearResult, spec: LabSpec) -> None:
     ends = unit_end_interfaces(engine, tl, spec)
     with session_scope(engine) as s:
         down = down_seconds(s, list(ends.values()), tl.start, tl.end, source="syslog")
-        bytes_ = carried(s, list(ends.values()))
+        bytes_ = carried(s, list(ends.values()), after_id=result.samples_before)
     for cid, iid in sorted(ends.items()):
         t = tl.tracks[cid]
         result.circuits[cid] = CircuitYear(cid=cid, role=t.role, carrier=t.carrier, unit=t.unit,

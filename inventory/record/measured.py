@@ -40,9 +40,14 @@ class Carried:
     largest_delta: int = 0  # the biggest single step: a wrap or reboot read as traffic would show here
 
 
+def last_sample_id(session: Session) -> int:
+    return session.exec(select(func.coalesce(func.max(InterfaceSample.id), 0))).one()
+
+
 def carried(session: Session, interface_ids: list[int], start: dt.datetime | None = None,
-            end: dt.datetime | None = None) -> dict[int, Carried]:
-    """Interface → bytes its samples' deltas add up to in (start, end] (all samples when unbounded)."""
+            end: dt.datetime | None = None, after_id: int | None = None) -> dict[int, Carried]:
+    """Interface → bytes its samples' deltas add up to in (start, end] (all samples when unbounded); with
+    `after_id`, only samples stored after that one (one replay of a year among others of the same dates)."""
     out = {i: Carried() for i in interface_ids}
     if not interface_ids:
         return out
@@ -56,6 +61,8 @@ def carried(session: Session, interface_ids: list[int], start: dt.datetime | Non
         stmt = stmt.where(s.sampled_at > start)
     if end is not None:
         stmt = stmt.where(s.sampled_at <= end)
+    if after_id is not None:
+        stmt = stmt.where(col(s.id) > after_id)
     for iid, i_sum, o_sum, n, disc, wraps, i_max, o_max in session.exec(stmt).all():
         out[iid] = Carried(int(i_sum), int(o_sum), int(n), int(disc), int(wraps or 0), max(int(i_max), int(o_max)))
     return out
