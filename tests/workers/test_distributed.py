@@ -190,3 +190,64 @@ def test_a_run_waiting_for_a_zone_without_workers_can_be_cancelled(lab: Lab, clu
         assert again.status_code == 409 and "not running" in again.json()["message"]
         assert client.post("/api/v1/collection-runs/999999/cancel", headers=headers).status_code == 404
     assert sweep(engine, app, cfg, plan.run_id).finished
+
+
+def test_zone_receiver_and_beat_collect_a_changed_device_on_its_zone_workers(lab: Lab, cluster_env: tuple,
+                                                                              tmp_path: Path) -> None:
+    """Issue 16's zones: `extranet syslog` beside a zone's workers writes to the shared PostgreSQL, and the beat
+    tick collects the device that reported a config change on its zone's queue."""
+    import socket
+
+    from inventory.models import ConfigChangeEvent, ConfigSnapshot
+
+    env, _prefix = cluster_env
+    url, engine = pg_city()
+    port = sv.free_port()
+    env = {**env, "DATABASE_URL": url, "PYTHONPATH": str(sv.ROOT), "EXTRANET_TRIGGER_LAB": "1",
+           "EXTRANET_TRIGGER_QUIET_S": "1"}
+    with session_scope(engine) as s:
+        dev = s.exec(select(Device).where(Device.zone == "zone-a", Device.platform == "huawei_vrp")
+                     .order_by(Device.id)).first()
+    assert dev is not None
+    inv = json.loads(lab.inventory.read_text(encoding="utf-8"))
+    cluster = Cluster(env, tmp_path)
+    receiver = beat = None
+    try:
+        cluster.start("zone-a", concurrency=4)
+        receiver = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "syslog", "--port",
+                                     str(port), "--spool", str(tmp_path / "spool"), "--every", "1"],
+                                    env=env, cwd=sv.ROOT, stdout=(tmp_path / "syslog.log").open("wb"),
+                                    stderr=subprocess.STDOUT)
+        sv.wait_log(tmp_path / "syslog.log", "receiving", 60)
+        beat = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "beat", "--every", "1"],
+                                env=env, cwd=sv.ROOT, stdout=(tmp_path / "beat.log").open("wb"),
+                                stderr=subprocess.STDOUT)
+        with socket.create_connection(tuple(inv["control"]), timeout=5) as ctl:  # someone changes the config
+            ctl.sendall((json.dumps({"op": "config_change", "device": dev.hostname, "user": "netops"}) + "\n").encode())
+            assert json.loads(ctl.makefile().readline())["ok"]
+        line = (f"<190>Dec  3 2026 10:00:00+08:00 {dev.hostname} %%01CONFIGURATION/6/CFG_FILE_CHANGE(l)[7]:"
+                "Configuration file was changed. (LogIndex=7, SrcCmd=1, SrcData=3, DestData=2, TerUser=\"netops\", "
+                "SrcAddr=10.255.0.10, ConfigChangeId=7, LogTime=700, CfgBaselineTime=\"2026-12-03 10:00:00\")")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.sendto(line.encode(), ("127.0.0.1", port))
+        deadline = time.monotonic() + 90
+        event = run = None
+        while time.monotonic() < deadline:
+            with session_scope(engine) as s:
+                event = s.exec(select(ConfigChangeEvent).where(ConfigChangeEvent.device_id == dev.id)).first()
+                run = s.get(CollectionRun, event.run_id) if event is not None and event.run_id else None
+                if run is not None and run.status == "done" and event.snapshot_id is not None:
+                    snap = s.get(ConfigSnapshot, event.snapshot_id)
+                    break
+            time.sleep(0.3)
+    finally:
+        sv.stop(beat)
+        sv.stop(receiver)
+        cluster.stop_all()
+    logs = (tmp_path / "beat.log").read_text() + (tmp_path / "syslog.log").read_text() + cluster.log_text()
+    assert run is not None and run.status == "done" and event is not None and event.snapshot_id, logs
+    assert (run.trigger, run.params["engine"], run.total) == ("config_change", "celery", 1)
+    assert event.user == "netops" and snap is not None and "changed-" in snap.text
+    with session_scope(engine) as s:
+        workers = set(s.exec(select(DeviceResult.worker).where(DeviceResult.run_id == run.id)).all())
+    assert workers and all(w.endswith("/zone-a") for w in workers), workers
