@@ -1,11 +1,11 @@
 """Outages as objects, from the availability ledger's down stretches (money/sla.py).
 
-Pure. An outage is one failure: a circuit's down stretch, or — when the evidence says a device rebooted or
-every circuit on it went down within DEVICE_TOLERANCE of each other — the device, with all its circuits'
-stretches in one object. Each names the units it affected (cut off or carried by a backup), their declared
-terminals, whether the unit's backup took over and how fast, and the evidence rows behind it. Typed incidents (the Incident table) stay:
-one matching a measured outage is attached to it, one with no measured counterpart becomes an outage of
-its own marked typed and not measured.
+Pure. An outage is one failure: a circuit's down stretch, or — when the evidence says a device rebooted
+or every circuit on it went down within DEVICE_TOLERANCE of each other — the device, with all its
+circuits' stretches in one object. Each names the units it affected (cut off or carried by a backup),
+their declared terminals, whether the unit's backup took over and how fast, and the evidence rows behind
+it. Typed incidents (the Incident table) stay: one matching a measured outage is attached to it, one with
+no measured counterpart becomes an outage of its own marked typed and not measured.
 
 Backup take-over: the backup is *ready* when the ledger has it up when the primary went down; it *carried*
 when its traffic rose above `carry_bps` during the outage, and the take-over time is the start of the first
