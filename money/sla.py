@@ -223,9 +223,11 @@ def _carve_weak(spans: list[Span]) -> list[Span]:
     return sorted(out, key=lambda x: x.start)
 
 
-def event_spans(rows: Iterable[StateRow], heard_until: dt.datetime | None = None) -> list[Span]:
+def event_spans(rows: Iterable[StateRow], heard_until: dt.datetime | None = None,
+                horizon: dt.datetime | None = None) -> list[Span]:
     """Syslog or log-buffer intervals of one interface under the coverage rule: a down stretch counts to the
-    up that closed it (open: to `heard_until`, the device's last message); an up stretch needs cover."""
+    up that closed it (open: to `heard_until`, the device's last message); an up stretch needs cover, so an
+    open one may run to `horizon` (it never decides alone)."""
     out = []
     for r in rows:
         if r.state == "down":
@@ -233,7 +235,7 @@ def event_spans(rows: Iterable[StateRow], heard_until: dt.datetime | None = None
             if end is not None and end > r.start:
                 out.append(Span(r.start, end, "down", r.source, f"lsi:{r.id}"))
         else:
-            end = r.end if r.end is not None else heard_until
+            end = r.end if r.end is not None else horizon or heard_until
             if end is not None and end > r.start:
                 out.append(Span(r.start, end, "up", r.source, f"lsi:{r.id}", needs_cover=True))
     return out
@@ -519,7 +521,7 @@ def circuit_spans(info: dict[str, CircuitInfo], states: Iterable[StateRow], prob
         if source == "snmp":
             out[cid] += snmp_spans(rows, snmp_coverage.get(end, []), horizon)
         elif source in ("syslog", "log_buffer"):
-            out[cid] += event_spans(rows, heard_until.get((source, end)))
+            out[cid] += event_spans(rows, heard_until.get((source, end)), horizon)
     by_cid: dict[str, list[ProbeRow]] = defaultdict(list)
     for p in probes:
         if p.cid in info:
