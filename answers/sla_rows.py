@@ -13,7 +13,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, or_, union_all
 from sqlmodel import Session, col, select
 
 from inventory.models import (
@@ -150,8 +150,12 @@ def _coverage_rollups(session: Session, ids: list[int], lo: dt.datetime, hi: dt.
     wanted = set(ids)
     full: dict[int, list[dt.datetime]] = defaultdict(list)
     partial: list[tuple[int, dt.datetime]] = []
-    for iid, start, measured in session.exec(select(R.interface_id, R.start, R.measured_s).where(
-            R.period == "day", col(R.start) >= lo, col(R.start) < hi)).all():
+    # by interface: the (interface, period, start) index; by start alone SQLite walks the hours too
+    day_rows = [r for at in range(0, len(ids), 500) for r in session.execute(
+        select(R.interface_id, R.start, R.measured_s).where(col(R.interface_id).in_(ids[at:at + 500]),
+                                                            R.period == "day", col(R.start) >= lo,
+                                                            col(R.start) < hi)).all()]
+    for iid, start, measured in day_rows:
         if iid not in wanted:
             continue
         if measured >= 86400:
@@ -170,11 +174,19 @@ def _coverage_rollups(session: Session, ids: list[int], lo: dt.datetime, hi: dt.
             if d >= lo:
                 want += [(i, d) for i in ids if (i, d) not in known]
     hours: dict[int, dict[dt.datetime, int]] = defaultdict(dict)
-    for at in range(0, len(want), CHUNK):
-        cond = or_(*(and_(R.interface_id == i, col(R.start) >= d, col(R.start) < d + DAY)
-                     for i, d in want[at:at + CHUNK]))
-        for iid, start, measured in session.exec(select(R.interface_id, R.start, R.measured_s)
-                                                 .where(R.period == "hour", cond)).all():
+    # one indexed range (interface, period, start) per run of consecutive days: an OR of ranges would scan
+    runs: list[tuple[int, dt.datetime, dt.datetime]] = []
+    for i, d in sorted(set(want)):
+        if runs and runs[-1][0] == i and runs[-1][2] == d:
+            runs[-1] = (i, runs[-1][1], d + DAY)
+        else:
+            runs.append((i, d, d + DAY))
+    for at in range(0, len(runs), CHUNK):
+        parts = [select(R.interface_id, R.start, R.measured_s).where(R.interface_id == i, R.period == "hour",
+                                                                    col(R.start) >= a, col(R.start) < b)
+                 for i, a, b in runs[at:at + CHUNK]]
+        stmt = parts[0] if len(parts) == 1 else union_all(*parts)
+        for iid, start, measured in session.execute(stmt).all():
             hours[iid][_aware(start)] = measured
     return {str(i): sla.coverage_from_rollups(full.get(i, []), hours.get(i, {})) for i in ids}
 
