@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from answers import ask
 from answers.sla_rows import load
 from collectors.snmp.poller import DeviceResult, InterfaceReading
 from inventory.db import session_scope
@@ -83,3 +84,15 @@ def test_rollups_and_samples_agree_and_gap_is_unmeasured(engine) -> None:
         [o] = build_outages(led)
         assert (o.start, o.duration_s, o.sources) == (T0 + 123 * M, 30 * 60, ("snmp", "syslog"))
         assert any(e.startswith("lsi:") for e in o.evidence)
+
+
+def test_answer_is_cached_until_the_record_moves(engine) -> None:
+    iid = _record(engine)
+    with session_scope(engine) as s:
+        first = ask(s).sla_ledger(2022)
+        assert ask(s).sla_ledger(2022) is first  # the same record: the same answer object
+    assert first.ledger.circuits["LT-U023-1"].year.by_source == {"snmp": 295 * 60}
+    _syslog(engine, iid)  # evidence rows are not audited: only the record's own mark sees them
+    with session_scope(engine) as s:
+        again = ask(s).sla_ledger(2022)
+    assert again is not first and again.ledger.circuits["LT-U023-1"].year.by_source["syslog"] == 7 * 60

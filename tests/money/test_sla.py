@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from money import sla
 from money.sla import (
     CircuitInfo,
@@ -188,3 +191,56 @@ def test_maintenance_window_by_carrier_and_service_period() -> None:
     assert y.maintenance == 7200 and y.down == 3600 and y.total == 184 * 86400
     assert led.circuits["P"].months[6].total == 0
     assert round(y.availability, 6) == round(100 * (184 * 86400 - 10800) / (184 * 86400 - 7200), 6)
+
+
+# -- the sweep against a naive minute-by-minute reading of the same rules ------------------------------
+def _naive(spans: list[Span], maint: list[tuple[int, int]], minutes: int) -> list[str]:
+    out = []
+    for m in range(minutes):
+        t = T + m * M
+        on = [s for s in spans if s.start <= t < s.end]
+        if not on or all(s.needs_cover for s in on):
+            out.append("unmeasured")
+            continue
+        rank = min(4 if s.weak else sla.SOURCES.index(s.source) for s in on)
+        top = [s for s in on if (4 if s.weak else sla.SOURCES.index(s.source)) == rank]
+        state = "down" if any(s.state == "down" for s in top) else "up"
+        if state == "down" and any(a <= m < b for a, b in maint):
+            state = "maintenance"
+        out.append(state)
+    return out
+
+
+span_st = st.builds(
+    lambda a, n, state, src, weak, cover: Span(T + a * M, T + (a + n) * M, state, src, weak=weak and src == "snmp",
+                                               needs_cover=cover and state == "up" and src in ("syslog", "log_buffer")),
+    st.integers(0, 100), st.integers(1, 40), st.sampled_from(["up", "down"]), st.sampled_from(sla.SOURCES),
+    st.booleans(), st.booleans())
+
+
+@given(st.lists(span_st, max_size=12), st.lists(st.tuples(st.integers(0, 100), st.integers(1, 30)), max_size=3))
+@settings(max_examples=300, deadline=None)
+def test_decide_equals_the_naive_reading(spans: list[Span], maint: list[tuple[int, int]]) -> None:
+    windows = [(a, a + n) for a, n in maint]
+    ivs = decide(spans, [(T + a * M, T + b * M) for a, b in windows], T, T + 120 * M)
+    got = []
+    for iv in ivs:
+        got += [iv.state] * round(iv.seconds / 60)
+    assert got == _naive(spans, windows, 120)
+    assert sum(iv.seconds for iv in ivs) == 7200
+
+
+@given(st.lists(st.lists(span_st, max_size=6), min_size=1, max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_unit_equals_the_naive_reading(per_circuit: list[list[Span]]) -> None:
+    lo, hi = T, T + 120 * M
+    circuits = [decide(spans, [], lo, hi) for spans in per_circuit]
+    ivs = sla.unit_intervals(circuits, lo, hi)
+    got = []
+    for iv in ivs:
+        got += [iv.state] * round(iv.seconds / 60)
+    want = []
+    for m in range(120):
+        states = {sla.state_at(c, T + m * M) for c in circuits}
+        want.append(next(s for s in ("up", "unmeasured", "maintenance", "down") if s in states))
+    assert got == want
