@@ -168,7 +168,7 @@ def build_outages(ledger: Ledger, *, terminals: dict[str, int] | None = None, re
     for o in outages:
         o.carriers = tuple(sorted({info[c].carrier or "own" for c in o.circuits}))
         o.units = _impacts(ledger, o, terminals, traffic, carry_bps)
-    _typed(outages, incidents, info)
+    _typed(outages, incidents, info, terminals)
     return sorted(outages, key=lambda o: (o.start, o.id))
 
 
@@ -214,21 +214,25 @@ def _impacts(ledger: Ledger, o: Outage, terminals: dict[str, int], traffic: dict
     return out
 
 
-def _typed(outages: list[Outage], incidents: Iterable[TypedIncident], info: dict[str, CircuitInfo]) -> None:
+def _typed(outages: list[Outage], incidents: Iterable[TypedIncident], info: dict[str, CircuitInfo],
+           terminals: dict[str, int]) -> None:
+    """An incident naming a circuit is attached to that circuit's measured outages it overlaps (an open
+    incident overlaps from its start on); any other stays an outage of its own, typed and not measured."""
+    never = dt.datetime.max.replace(tzinfo=dt.UTC)
     for inc in sorted(incidents, key=lambda i: (i.start, i.id)):
-        end = inc.end or inc.start
-        match = [o for o in outages if o.measured and (inc.circuit is None or inc.circuit in o.circuits)
-                 and (inc.circuit is not None or inc.carrier in o.carriers)
-                 and o.start <= max(end, inc.start + dt.timedelta(seconds=1)) and inc.start <= (o.end or end)]
-        if match and inc.circuit is not None:
-            for o in match:
-                o.typed = True
-                o.incident_ids = (*o.incident_ids, inc.id)
+        inc_end = inc.end or never
+        match = [o for o in outages if o.measured and inc.circuit is not None and inc.circuit in o.circuits
+                 and o.start < inc_end and inc.start < (o.end or never)]
+        for o in match:
+            o.typed = True
+            o.incident_ids = (*o.incident_ids, inc.id)
+        if match:
             continue
         c = info.get(inc.circuit) if inc.circuit else None
+        # cut_s 0: nothing measured says the unit was cut off; its terminals say what was at stake
         outages.append(Outage(
             id=f"incident:{inc.id}", start=inc.start, end=inc.end, failed_kind="circuit" if c else "carrier",
             failed=inc.circuit or inc.carrier, circuits=(inc.circuit,) if inc.circuit else (),
             carriers=(inc.carrier,), evidence=(f"incident:{inc.id}",), sources=("incident",), typed=True,
             measured=False, incident_ids=(inc.id,), cause=inc.category,
-            units=[UnitImpact(c.unit, 0, 0.0)] if c and c.unit else []))
+            units=[UnitImpact(c.unit, terminals.get(c.unit, 0), 0.0)] if c and c.unit else []))

@@ -81,12 +81,13 @@ def test_all_circuits_of_a_device_down_is_the_device() -> None:
 def test_typed_incidents_are_kept_and_marked() -> None:
     spans = {"P1": around((T, T + H)), "B1": around(), "P2": around(), "P3": around()}
     led = build(2022, INFO, spans)
-    out = build_outages(led, incidents=[
+    out = build_outages(led, terminals={"U2": 10}, incidents=[
         TypedIncident(3, "unicom", "P1", "access_quality", "major", T + 5 * M, T + H),
         TypedIncident(4, "unicom", "P2", "access_quality", "minor", T + 5 * H, T + 6 * H)])
     assert [(o.id, o.typed, o.measured, o.incident_ids) for o in out] == [
         (f"circuit:P1:{T:%Y%m%dT%H%M%SZ}", True, True, (3,)), ("incident:4", True, False, (4,))]
-    assert out[1].duration_s == 3600 and out[1].units[0].unit == "U2"
+    assert out[1].duration_s == 3600 and (out[1].units[0].unit, out[1].units[0].terminals) == ("U2", 10)
+    assert out[1].terminals == 0  # not measured: nothing says the unit was cut off
 
 
 def test_stretches_merge_sources_and_mark_open_end() -> None:
