@@ -84,7 +84,7 @@ def load(session: Session, year: int, *, source: str = "rollups", poll_s: float 
         info[c.cid] = sla.CircuitInfo(
             c.cid, carriers[c.carrier_id].code if c.carrier_id in carriers else None, c.role, unit,
             tuple(rooms[r].code for r in (c.a_room_id, c.z_room_id) if r in rooms),
-            tuple(hosts[iface_dev[i]] for i in iids if i in iface_dev and iface_dev[i] in hosts), span)
+            tuple(hosts[iface_dev[i]] for i in iids if i in iface_dev and iface_dev[i] in hosts), span, c.srlg)
         for i in iids:
             ends[i] = c.cid
         ue = c.a_interface_id if c.a_unit_id else c.z_interface_id if c.z_unit_id else None

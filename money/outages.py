@@ -86,7 +86,7 @@ class Outage:
     id: str
     start: dt.datetime
     end: dt.datetime | None
-    failed_kind: str  # circuit | device
+    failed_kind: str  # circuit | device | room | srlg (a duct or other shared risk) | carrier (typed only)
     failed: str  # the circuit id or the device hostname
     circuits: tuple[str, ...]
     carriers: tuple[str, ...]
@@ -96,7 +96,7 @@ class Outage:
     typed: bool = False  # an Incident row says so
     measured: bool = True  # the record shows it (a typed incident alone: False)
     incident_ids: tuple[int, ...] = ()
-    cause: str = ""  # why a device: "reboot" | "all circuits down"
+    cause: str = ""  # why a device, room or duct: "reboot" | "all circuits down"
     open_end: bool = False
 
     @property
@@ -137,30 +137,33 @@ def build_outages(ledger: Ledger, *, terminals: dict[str, int] | None = None, re
     terminals = terminals or {}
     traffic = traffic or {}
     runs = stretches(ledger)
-    on_device: dict[str, list[str]] = defaultdict(list)
-    for cid in ledger.circuits:
-        for d in info[cid].devices:
-            on_device[d].append(cid)
     taken: set[int] = set()
     outages: list[Outage] = []
-    reboots = sorted(reboots, key=lambda r: r.at)
-    # a device first: a reboot near the stretches of its circuits, or all of them down together
-    for r in reboots:
+    # a device first when a reboot is near the stretches of its circuits
+    for r in sorted(reboots, key=lambda r: r.at):
         group = [i for i, s in enumerate(runs) if i not in taken and r.device in info[s.cid].devices
                  and s.start - DEVICE_TOLERANCE <= r.at <= s.end + DEVICE_TOLERANCE]
         if group:
             outages.append(_make(runs, group, "device", r.device, "reboot", (r.ref,)))
             taken |= set(group)
-    for device, cids in sorted(on_device.items()):
-        if len(cids) < 2:
-            continue
-        for i, s in enumerate(runs):
-            if i in taken or s.cid not in cids:
+    # then every element whose circuits all went down together, the widest first: a room, a shared-risk
+    # group (a duct), a device
+    by_cid: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(runs):
+        by_cid[s.cid].append(i)
+    for kind, element, cids in _groups(ledger):
+        for i in by_cid.get(cids[0], []):
+            if i in taken:
                 continue
-            group = [i] + [j for j, t in enumerate(runs) if j != i and j not in taken and t.cid in cids
-                           and t.cid != s.cid and abs(t.start - s.start) <= DEVICE_TOLERANCE]
-            if {runs[j].cid for j in group} == set(cids):
-                outages.append(_make(runs, group, "device", device, "all circuits down", ()))
+            group = [i]
+            for other in cids[1:]:
+                near = [j for j in by_cid.get(other, []) if j not in taken
+                        and abs(runs[j].start - runs[i].start) <= DEVICE_TOLERANCE]
+                if not near:
+                    break
+                group.append(near[0])
+            else:
+                outages.append(_make(runs, group, kind, element, "all circuits down", ()))
                 taken |= set(group)
     for i, s in enumerate(runs):
         if i not in taken:
@@ -170,6 +173,29 @@ def build_outages(ledger: Ledger, *, terminals: dict[str, int] | None = None, re
         o.units = _impacts(ledger, o, terminals, traffic, carry_bps)
     _typed(outages, incidents, info, terminals)
     return sorted(outages, key=lambda o: (o.start, o.id))
+
+
+def _groups(ledger: Ledger) -> list[tuple[str, str, list[str]]]:
+    """(kind, element, its circuits) for every room, shared-risk group and device with two circuits or more."""
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for cid in ledger.circuits:
+        c = ledger.info[cid]
+        for r in c.rooms:
+            out[("room", r)].append(cid)
+        if c.srlg:
+            out[("srlg", c.srlg)].append(cid)
+        for d in c.devices:
+            out[("device", d)].append(cid)
+    order = {"room": 0, "srlg": 1, "device": 2}
+    # the same circuits behind a wider and a narrower element: the narrower explains it (a room whose
+    # circuits all end on one device lost that device, as far as the evidence can tell)
+    narrowest: dict[frozenset[str], str] = {}
+    for (k, _), cids in out.items():
+        key = frozenset(cids)
+        if key not in narrowest or order[k] > order[narrowest[key]]:
+            narrowest[key] = k
+    return [(k, e, sorted(cids)) for (k, e), cids in sorted(out.items(), key=lambda x: (order[x[0][0]], x[0][1]))
+            if len(cids) >= 2 and narrowest[frozenset(cids)] == k]
 
 
 def _make(runs: list[Stretch], group: list[int], kind: str, element: str, cause: str,

@@ -114,6 +114,7 @@ class CircuitInfo:
     rooms: tuple[str, ...] = ()
     devices: tuple[str, ...] = ()  # hostnames at its ends
     in_service: Span2 | None = None  # None: the whole year
+    srlg: str | None = None  # shared-risk group: a duct, a pole route
 
 
 # -- coverage and spans from rows ---------------------------------------------------------------------

@@ -102,3 +102,21 @@ def test_stretches_merge_sources_and_mark_open_end() -> None:
     assert s.open_end and s.end == HI
     [o] = build_outages(build(2022, INFO, spans))
     assert o.end is None and o.open_end and o.duration_s is None
+
+
+def test_a_duct_and_a_room() -> None:
+    info = {"A": CircuitInfo("A", "unicom", "primary", "U1", ("R1",), ("u1-ar1", "r1-agg1"), srlg="管道-北环"),
+            "B": CircuitInfo("B", "unicom", "primary", "U2", ("R1",), ("u2-ar1", "r1-agg2"), srlg="管道-北环"),
+            "C": CircuitInfo("C", "unicom", "primary", "U3", ("R1",), ("u3-ar1", "r1-agg2")),
+            "D": CircuitInfo("D", "telecom", "primary", "U4", ("R2",), ("u4-ar1", "r2-agg1"))}
+    # the duct: A and B together, C (same room, same device as B) stays up
+    spans = {"A": around((T, T + H)), "B": around((T + 3 * M, T + H)), "C": around(), "D": around()}
+    [o] = build_outages(build(2022, info, spans))
+    assert (o.failed_kind, o.failed, o.circuits) == ("srlg", "管道-北环", ("A", "B"))
+    # the room: every circuit ending in R1 within ten minutes; D, elsewhere, is not part of it
+    spans = {"A": around((T, T + H)), "B": around((T + 3 * M, T + H)), "C": around((T + 5 * M, T + 2 * H)),
+             "D": around((T + 4 * M, T + H))}
+    out = build_outages(build(2022, info, spans))
+    assert [(o.failed_kind, o.failed, o.circuits) for o in out] == [("room", "R1", ("A", "B", "C")),
+                                                                    ("circuit", "D", ("D",))]
+    assert out[0].duration_s == 2 * 3600 and out[0].cause == "all circuits down"
