@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from . import cache, compliance, drift, exports, money, scenarios
+from . import cache, compliance, drift, exports, money, scenarios, sla
 from .core import SWEEP_KINDS, Snapshot
 
 __all__ = ["SWEEP_KINDS", "Answers", "ask", "peek"]
@@ -36,6 +36,8 @@ class Answers(Snapshot):
     full_sweep = scenarios.full_sweep
     overloads = scenarios.overloads
     link_pairs = scenarios.link_pairs
+    sla_ledger = sla.ledger
+    sla_outages = sla.outages
 
 
 def ask(session: Session) -> Answers:

@@ -26,7 +26,7 @@ VERSION = "1.0.0"
 # Routers are modules of api.routers with a `router`; optional ones are skipped while the
 # capability they expose has not landed. Order matters for speed: routes are matched in order, so
 # the hot read paths (topology, lists) come first.
-ROUTERS = ("topology", "inventory", "auth", "users", "trail", "configs", "collect", "analysis", "money",
+ROUTERS = ("topology", "inventory", "auth", "users", "trail", "configs", "collect", "analysis", "money", "sla",
            "compliance", "exports", "jobs")
 
 DESCRIPTION = """

@@ -3,12 +3,15 @@ covers, so running it twice, or again after late samples arrived, gives the same
 
 A sample's delta covers (previous sample, this sample]; its bytes and its measured seconds are shared among
 the hours that span overlaps, in proportion. Only deltas count as measured: a first sample, a reboot or a
-reset leaves its span unmeasured. Up/down seconds come from the SNMP link-state intervals. Days are the
+reset leaves its span unmeasured, and so does a span longer than the max gap (2.5 poll intervals: the
+poller did not hear the device, its bytes are still shared but its state is unknown; the SLA ledger reads
+measured_s as SNMP's coverage). Up/down seconds come from the SNMP link-state intervals. Days are the
 bureau's (China time, UTC+8, no daylight saving), stored by their UTC start."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -26,6 +29,16 @@ HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 CHINA = dt.timezone(dt.timedelta(hours=8))
 LOOKBACK = dt.timedelta(hours=6)  # the longest gap between two samples whose delta is shared back
+DEFAULT_MAX_GAP_S = 750.0  # 2.5 × the default 300 s interval; EXTRANET_SNMP_MAX_GAP for another interval
+
+
+def max_gap_s() -> float:
+    """One setting for every run (the poller's and retention's re-runs must agree on what was measured)."""
+    try:
+        value = float(os.environ.get("EXTRANET_SNMP_MAX_GAP", DEFAULT_MAX_GAP_S))
+    except ValueError:
+        return DEFAULT_MAX_GAP_S
+    return value if value > 0 else DEFAULT_MAX_GAP_S
 
 
 def floor_hour(t: dt.datetime) -> dt.datetime:
@@ -62,9 +75,10 @@ def _hours(t0: dt.datetime, t1: dt.datetime) -> list[tuple[dt.datetime, float]]:
     return out
 
 
-def rollup_hours(engine: Engine, since: dt.datetime, until: dt.datetime) -> int:
+def rollup_hours(engine: Engine, since: dt.datetime, until: dt.datetime, max_gap: float | None = None) -> int:
     """Replace the hourly rollups of every hour in [since, until); returns how many rows were written."""
     since, until = floor_hour(since), floor_hour(until)
+    gap = max_gap if max_gap is not None else max_gap_s()
     if until <= since:
         return 0
     acc: dict[tuple[int, dt.datetime], _Acc] = defaultdict(_Acc)
@@ -87,7 +101,8 @@ def rollup_hours(engine: Engine, since: dt.datetime, until: dt.datetime) -> int:
                             a = acc[(smp.interface_id, h)]
                             a.in_b += smp.in_delta * secs / span
                             a.out_b += (smp.out_delta or 0) * secs / span
-                            a.measured += secs
+                            if span <= gap:
+                                a.measured += secs
                             a.peak_in, a.peak_out = max(a.peak_in, bps_in), max(a.peak_out, bps_out)
             prev = smp
         _states(s, acc, since, until)
