@@ -10,9 +10,11 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from sqlmodel import select
 
 from inventory.db import get_engine, session_scope
 from inventory.errors import ExtranetError
+from inventory.models import Device
 from lab.spec import build_lab_spec, city_timeline
 from lab.timeline import TimelineError, load
 from lab.year import DAY, YearResult, live_year, telling_units
@@ -66,7 +68,8 @@ def _run(engine, seconds: float, failovers: int, timeline_file: Path | None, tra
             timeline = load(timeline_file) if timeline_file else city_timeline(s)
         except TimelineError as exc:
             raise ExtranetError(str(exc), code="invalid") from None
-        spec = build_lab_spec(s, only=telling_units(timeline, failovers=failovers))
+        platforms = dict(s.exec(select(Device.hostname, Device.platform)).all())
+        spec = build_lab_spec(s, only=telling_units(timeline, failovers=failovers, platforms=platforms))
     if not spec.devices:
         raise ExtranetError("the timeline's units have no devices in the inventory (extranet load-sample)",
                             code="lab")

@@ -76,10 +76,12 @@ class YearResult:
     samples_before: int = 0
 
 
-def telling_units(timeline: Timeline, failovers: int = 6) -> list[str]:
+def telling_units(timeline: Timeline, failovers: int = 6, platforms: dict[str, str] | None = None) -> list[str]:
     """The units whose year shows every kind of evidence: the counter wrap, the reboot, the config changes,
-    the maintenance windows, the backup that failed with its primary, and the first `failovers` units whose
-    backup took over. A lab of just these lives through the year in seconds, not minutes."""
+    the maintenance windows, the backup that failed with its primary, the first `failovers` units whose
+    backup took over, and (given `platforms`, hostname → platform) a unit of every platform that terminates
+    a unit's circuit, so every vendor's syslog and SNMP are in the year. A lab of just these lives through the
+    year in seconds, not minutes."""
     tracks = timeline.tracks
     units: set[str] = set()
     by_device = {e[0]: t.unit for t in tracks.values() for e in t.ends[:1] if e}
@@ -94,6 +96,13 @@ def telling_units(timeline: Timeline, failovers: int = 6) -> list[str]:
     cut_off = sorted(u for u, s in integ_truth.lost_seconds.items() if s > 0 and any(
         t.role == "backup" for t in timeline.units()[u]))
     units |= set(cut_off[:2])
+    if platforms:
+        ends = sorted((t.unit, t.ends[0][0]) for t in tracks.values() if t.ends and t.ends[0])
+        covered = {platforms.get(h) for u, h in ends if u in units}
+        for unit, host in ends:
+            if platforms.get(host) not in covered:
+                units.add(unit)
+                covered.add(platforms.get(host))
     return sorted(units)
 
 
