@@ -37,7 +37,9 @@ def print_year(res: YearResult) -> None:
     for c in sorted(res.circuits.values(), key=lambda c: (c.unit, c.role != "primary", c.cid)):
         got = c.measured.in_octets + c.measured.out_octets
         note = ""
-        if c.measured.discontinuities > 1:
+        if c.unheard_down_s:
+            note = f"网管中断 mgmt cut: {c.unheard_down_s / 60:,.0f} min unheard"
+        elif c.measured.discontinuities > 1:
             note = f"重启 reboot {100 * c.octets_error:+.1f} %"
         elif c.measured.wraps:
             note = "回绕 wrap"
@@ -46,7 +48,8 @@ def print_year(res: YearResult) -> None:
                       f"{_gb(c.true_octets)} / {_gb(got)}", note)
     console.print(table)
     console.print("[dim]重启 reboot: the bytes between the last poll and the reboot are not counted — no delta is "
-                  "invented across a discontinuity[/]")
+                  "invented across a discontinuity. 网管中断 mgmt cut: an outage that began while the router's "
+                  "management plane was cut is not in the syslog record (its down message was lost).[/]")
     rc = res.receiver
     console.print(f"syslog: {res.syslog_sent} sent, {rc.get('received', 0)} received, {rc.get('stored', 0)} "
                   f"stored, {rc.get('udp_dropped_kernel', 0)} dropped by the kernel; SNMP: {res.polls} rounds, "

@@ -84,6 +84,9 @@ class LabDevice:
     # When the device last booted, in model time (collectors.clock): its SNMP sysUpTime counts from here.
     # None: the SNMP agent sets it at start (a month before "now").
     booted_at: dt.datetime | None = None
+    # The management plane is cut (a timeline's `silence`): the SNMP agent answers nothing and the syslog it
+    # sends is lost on the way; the data plane, its links and its traffic go on.
+    mute: bool = False
 
     def interface(self, name: str) -> LabInterface:
         for iface in self.interfaces:

@@ -86,7 +86,10 @@ class Replay:
         for cid, windows in self.integ.windows.items():
             for a, b in windows:
                 todo += [(a, 1, ("down", cid)), (b, 0, ("up", cid))]
-        todo += [(e.at, 2, e) for e in self.timeline.events if e.kind not in ("outage", "maintenance")]
+        for dev, windows in self.timeline.silent_windows().items():
+            for a, b in windows:
+                todo += [(a, 2, ("mute", dev)), (b, 2, ("unmute", dev))]
+        todo += [(e.at, 2, e) for e in self.timeline.events if e.kind not in ("outage", "maintenance", "silence")]
         todo.sort(key=lambda x: (x[0], x[1]))
         self._todo = todo
         self._next = 0
@@ -124,6 +127,11 @@ class Replay:
                 end.write()
 
     def _apply(self, at: dt.datetime, what: Any) -> None:
+        if isinstance(what, tuple) and what[0] in ("mute", "unmute"):
+            if what[1] in self.devices:
+                self.devices[what[1]].mute = what[0] == "mute"
+            self.applied.append((at, what[0], what[1]))
+            return
         if isinstance(what, tuple):
             state, cid = what
             for e in self.timeline.tracks[cid].ends:

@@ -126,6 +126,10 @@ class _Responder:
         return self.tables[tuple(domain)]
 
     def reply(self, engine: SnmpEngine, state_ref: Any, var_binds: list[tuple[Any, Any]]) -> None:
+        if self.table(engine, state_ref).dev.mute:
+            # no answer at all, as from a device whose management plane is cut: the poller times out
+            self.release_state_information(state_ref)
+            return
         if self.delay_s > 0:
             # the base class releases the request's state when this returns: hold it until the late answer
             self._held.add(state_ref)

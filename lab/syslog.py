@@ -47,6 +47,7 @@ class LabSyslog:
     target: SyslogTarget
     sent: int = 0
     dropped: int = 0
+    lost_muted: int = 0  # generated while the device's management plane was cut (LabDevice.mute)
     _seq: dict[str, int] = field(default_factory=dict)
     _sock: socket.socket | None = None
     _backlog: list[bytes] = field(default_factory=list)
@@ -60,6 +61,10 @@ class LabSyslog:
             if line is None:
                 return None
             self._seq[dev.hostname] = seq
+            if dev.mute:
+                # numbered and lost on the way, as a real device's message is: the receiver sees the gap
+                self.lost_muted += 1
+                return line
             self._emit(line.encode("utf-8"))
             return line
 

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
-EVENT_KINDS = ("outage", "maintenance", "reboot", "counter_wrap", "config_change")
+EVENT_KINDS = ("outage", "maintenance", "reboot", "counter_wrap", "config_change", "silence")
 DOWN_KINDS = ("outage", "maintenance")
 # A working day's shape, by local hour: quiet at night, peaks mid-morning and mid-afternoon.
 OFFICE_DAY = (0.05, 0.04, 0.04, 0.04, 0.04, 0.05, 0.08, 0.2, 0.55, 0.9, 1.0, 0.85,
@@ -56,9 +56,9 @@ class Track:
 class Event:
     kind: str
     at: dt.datetime
-    until: dt.datetime | None = None  # outage, maintenance
+    until: dt.datetime | None = None  # outage, maintenance, silence
     circuit: str | None = None  # outage, maintenance, counter_wrap
-    device: str | None = None  # reboot, config_change
+    device: str | None = None  # reboot, config_change, silence (its management plane cut: nothing heard)
     user: str | None = None  # config_change
     note: str = ""
 
@@ -113,6 +113,22 @@ class Timeline:
                 if b > a:
                     raw[ev.circuit].append((a, b))
         return {cid: _merge(ws) for cid, ws in raw.items()}
+
+    def silent_windows(self) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+        """Device → merged windows its management plane was cut (no SNMP answer, no syslog heard)."""
+        raw: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+        for ev in self.events:
+            if ev.kind == "silence" and ev.device and ev.until is not None:
+                a, b = max(ev.at, self.start), min(ev.until, self.end)
+                if b > a:
+                    raw.setdefault(ev.device, []).append((a, b))
+        return {dev: _merge(ws) for dev, ws in raw.items()}
+
+    def window(self, start: dt.datetime, end: dt.datetime, name: str = "") -> Timeline:
+        """The same circuits and traffic between `start` and `end`, with the events that fall in it."""
+        keep = [e for e in self.events if e.at < end and (e.until or e.at) >= start]
+        return Timeline(start=start, end=end, tracks=self.tracks, events=keep, diurnal=self.diurnal,
+                        weekend=self.weekend, name=name or self.name)
 
     def units(self) -> dict[str, list[Track]]:
         """Unit → its circuits, primaries first, each group in cid order (the order traffic prefers)."""
@@ -276,9 +292,9 @@ def from_dict(data: Any, source: str = "timeline") -> Timeline:
                    circuit=e.get("circuit"), device=e.get("device"), user=e.get("user"), note=str(e.get("note", "")))
         if ev.kind in (*DOWN_KINDS, "counter_wrap") and ev.circuit not in tracks:
             raise TimelineError(f"{where}.circuit: {ev.circuit!r} is not one of the timeline's circuits")
-        if ev.kind in DOWN_KINDS and (ev.until is None or ev.until <= ev.at):
+        if ev.kind in (*DOWN_KINDS, "silence") and (ev.until is None or ev.until <= ev.at):
             raise TimelineError(f"{where}.until: an {ev.kind} needs an end after its start")
-        if ev.kind in ("reboot", "config_change") and not ev.device:
+        if ev.kind in ("reboot", "config_change", "silence") and not ev.device:
             raise TimelineError(f"{where}.device: a {ev.kind} names its device")
         events.append(ev)
     events.sort(key=lambda e: e.at)
@@ -331,7 +347,8 @@ def city_year(circuits: list[CircuitRow], incidents: list[tuple[str, dt.datetime
               year: int = 2022, extra_outages: int = 24, seed: int = 2022) -> Timeline:
     """The sample city's year: its recorded incidents, more Unicom outages (some on units with a Telecom
     backup, so the backup takes over), maintenance windows at night, one backup outage during a primary
-    outage (the backup did not take over), a reboot, a counter wrap on a backup circuit and config changes."""
+    outage (the backup did not take over), a reboot, a counter wrap on a backup circuit, config changes and a
+    unit router whose management plane is cut for six hours across the start of one of its outages."""
     rng = random.Random(seed)
     start = dt.datetime(year, 1, 1, tzinfo=CHINA)
     end = dt.datetime(year + 1, 1, 1, tzinfo=CHINA)
@@ -386,6 +403,16 @@ def city_year(circuits: list[CircuitRow], incidents: list[tuple[str, dt.datetime
     if reboot_dev:
         events.append(Event("reboot", dt.datetime(year, 5, 20, 3, 10, tzinfo=CHINA), device=reboot_dev,
                             note="设备重启"))
+    # The management plane of a unit router is cut for six hours, across the start of one of its outages: the
+    # outage's start is heard by no one (unmeasured, never up), its end is.
+    outage = next((e for e in sorted(events, key=lambda e: (e.at, e.circuit or ""))
+                   if e.kind == "outage" and e.circuit in tracks and tracks[e.circuit].role == "primary"
+                   and tracks[e.circuit].ends and tracks[e.circuit].ends[0] and e.until is not None
+                   and (e.until - e.at) >= dt.timedelta(minutes=90) and e.at.month >= 2), None)
+    if outage is not None:
+        dev = tracks[outage.circuit].ends[0][0]  # type: ignore[index]
+        events.append(Event("silence", outage.at - dt.timedelta(hours=5), outage.at + dt.timedelta(hours=1),
+                            device=dev, note="网管通道中断"))
     devices = sorted({e[0] for t in tracks.values() for e in t.ends if e})
     for n, month in enumerate((4, 7, 10)):
         if devices:

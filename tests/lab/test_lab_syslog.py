@@ -117,3 +117,24 @@ def test_target_errors_name_the_expected_form() -> None:
     assert SyslogTarget.parse("127.0.0.1:514").transport == "udp"
     with pytest.raises(ValueError, match="udp://HOST:PORT"):
         SyslogTarget.parse("ftp://x:1")
+
+
+def test_a_muted_device_numbers_its_messages_but_none_arrive(spec) -> None:
+    sock, target = _udp()
+    sock.settimeout(0.5)
+    lab = LabThread(spec, LabOptions(syslog=target)).start()
+    try:
+        dev = spec.devices[0]
+        iface = dev.interfaces[0].name
+        dev.mute = True
+        lab.call(lab.lab.flip_link, dev.hostname, iface, "down", AT)
+        with pytest.raises(TimeoutError):
+            sock.recv(65536)
+        dev.mute = False
+        lab.call(lab.lab.flip_link, dev.hostname, iface, "up", AT)
+        assert sock.recv(65536)
+        assert lab.lab.syslog is not None and (lab.lab.syslog.lost_muted, lab.lab.syslog.sent) == (1, 1)
+    finally:
+        dev.mute = False
+        lab.stop()
+        sock.close()

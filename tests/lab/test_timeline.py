@@ -45,7 +45,7 @@ class FakeLab:
 def test_city_year_has_every_kind_of_event(city) -> None:
     tl, _ = city
     kinds = {e.kind for e in tl.events}
-    assert kinds == {"outage", "maintenance", "reboot", "counter_wrap", "config_change"}
+    assert kinds == {"outage", "maintenance", "reboot", "counter_wrap", "config_change", "silence"}
     assert {t.carrier for t in tl.tracks.values()} >= {"unicom", "telecom"}
     assert all(tl.start <= e.at < tl.end for e in tl.events)
     # the sample city's recorded 2022 incidents are in it

@@ -50,10 +50,12 @@ def test_the_year_covers_every_kind_of_evidence(year) -> None:
 
 def test_link_down_minutes_per_circuit_within_one_minute(year) -> None:
     result = year[3]
-    wrong = {cid: (round(c.true_down_s / 60, 2), round(c.measured_down_s / 60, 2))
+    wrong = {cid: (round(c.true_down_s / 60, 2), round(c.unheard_down_s / 60, 2), round(c.measured_down_s / 60, 2))
              for cid, c in result.circuits.items() if abs(c.down_error_s) > 60}
-    assert not wrong, f"circuit: (timeline minutes, stored minutes) {wrong}"
+    assert not wrong, f"circuit: (timeline minutes, of which unheard, stored minutes) {wrong}"
     assert sum(c.true_down_s for c in result.circuits.values()) > 0
+    # the silence fell across an outage's start: its down message was lost, so syslog never knew of it
+    assert any(c.unheard_down_s > 0 for c in result.circuits.values())
 
 
 def test_bytes_per_backup_within_one_percent(year) -> None:
@@ -70,7 +72,9 @@ def test_no_syslog_message_lost(year) -> None:
     rc = result.receiver
     assert result.syslog_sent > 0 and result.syslog_dropped_by_sender == 0
     assert rc["received"] == result.syslog_sent
-    assert rc["udp_dropped_kernel"] == 0 and rc["udp_gaps"] == 0
+    assert result.syslog_lost_muted > 0, "the silenced router's messages were lost on the way"
+    # the receiver counts what the senders' numbers show missing (formats without numbers show no gap)
+    assert rc["udp_dropped_kernel"] == 0 and rc["udp_gaps"] <= result.syslog_lost_muted
     assert rc["stored"] == rc["received"] and rc.get("unparsed", 0) == 0
     with Session(engine) as s:
         rows = s.exec(select(SyslogMessage.repeats)).all()
