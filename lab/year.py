@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from collectors import clock
-from collectors.snmp.poller import SnmpPoller
+from collectors.snmp.poller import PollSettings, SnmpPoller
 from collectors.syslog.receiver import SyslogReceiver
 from inventory.db import session_scope
 from inventory.models import Device, Interface
@@ -135,7 +135,9 @@ async def live_year(engine: Engine, timeline: Timeline, spec: LabSpec, workdir: 
     receiver = SyslogReceiver(lambda batch: store(engine, batch), spool_dir=workdir / "spool", port=0,
                               udp=transport == "udp", tcp=transport == "tcp")
     lab: Lab | None = None
-    poller = SnmpPoller()
+    # The lab answers on loopback in milliseconds; a silenced device must not hold a round for seconds (days of
+    # model time) with the default timeout and retry.
+    poller = SnmpPoller(PollSettings(timeout=0.5, retries=0))
     receiving = False
     try:
         await receiver.start()
