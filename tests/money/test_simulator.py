@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inventory.errors import ExtranetError
-from money.contract import score
-from money.simulator import ClauseSet, Termination, load_clause_sets, parse_clause_sets, simulate
+from money.assessment import Assessment
+from money.contract import ContractScore, score
+from money.simulator import ClauseSet, Termination, Tier, load_clause_sets, parse_clause_sets, simulate
 
 from .contract_cases import build_case
 
@@ -75,3 +79,49 @@ def test_clause_errors_name_set_and_field() -> None:
     with pytest.raises(ExtranetError):
         parse_clause_sets([], "c.yaml")
     assert parse_clause_sets([{"key": "k"}])[0] == ClauseSet("k", "k")
+
+
+# -- the simulator against a naive reading of the clauses (hypothesis) -----------------------------------
+
+_pct = st.decimals(min_value=0, max_value=100, places=1)
+_avail = st.one_of(st.none(), st.floats(min_value=90, max_value=100, allow_nan=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(fee=st.decimals(min_value=1, max_value=500, places=2), score=st.integers(0, 100),
+       months=st.lists(_avail, min_size=12, max_size=12),
+       tiers=st.lists(st.tuples(st.decimals(min_value=90, max_value=100, places=2), _pct), max_size=3,
+                      unique_by=lambda t: t[0]),
+       cap=st.one_of(st.none(), _pct), points=st.booleans(),
+       term=st.one_of(st.none(), st.tuples(st.decimals(min_value=90, max_value=100, places=1), st.integers(1, 12))))
+def test_simulator_matches_a_naive_reading(fee, score, months, tiers, cap, points, term) -> None:  # type: ignore[no-untyped-def]
+    percent = D(score) if score >= 60 else D(0)
+    carrier = SimpleNamespace(carrier="x", carrier_name="X", fee=fee, score=D(score), payable_percent=percent)
+    scored = ContractScore(2021, "typed", Assessment(2021, [carrier]), None,  # type: ignore[arg-type, list-item]
+                           {"x": dict(enumerate(months, start=1))})
+    cs = ClauseSet("s", "s", points, tuple(sorted((Tier(b, c) for b, c in tiers), key=lambda t: t.below)), cap,
+                   None if term is None else Termination(*term))
+    [[got]] = [o.carriers for o in simulate(scored, [cs])]
+    # naive: every month, of the tiers it falls under, the one with the lowest threshold
+    credits = D(0)
+    for a in months:
+        under = [Tier(b, c) for b, c in tiers if a is not None and D(str(round(a, 6))) < b]
+        if under:
+            credits += (fee / 12 * min(under, key=lambda t: t.below).credit / 100).quantize(D("0.000001"))
+    assert got.credits == credits
+    reduction = fee * (100 - (percent if points else 100)) / 100
+    withheld = reduction + credits
+    if cap is not None:
+        withheld = min(withheld, fee * cap / 100)
+    withheld = min(withheld, fee)
+    assert abs(got.payable - (fee - withheld)) <= D("0.000002")
+    assert D(0) <= got.payable <= fee
+    assert got.capped == (cap is not None and reduction + credits > (fee * cap / 100).quantize(D("0.000001")))
+    if term is not None:
+        longest = run = 0
+        for a in months:
+            run = run + 1 if a is not None and D(str(round(a, 6))) < term[0] else 0
+            longest = max(longest, run)
+        assert got.terminated == (longest >= term[1])
+    else:
+        assert not got.terminated
