@@ -62,3 +62,14 @@ def test_simulate_shipped_and_custom(city: Api) -> None:  # noqa: F811
     # 23 % of 148 = 34.04 + 1.233333 = 35.273333 > the cap 29.6: capped, 118.40 payable
     assert (s["points_reduction"], s["capped"], s["payable"], s["payable_percent"]) == (34.04, True, 118.4, 80)
     assert s["triggered"] == ["points", "credits", "cap"]
+
+
+def test_years_at_the_edges(city: Api) -> None:  # noqa: F811
+    for year in (2000, 2100):
+        for source in ("measured", "typed"):
+            r = city.get(f"/api/v1/contract/score?year={year}&source={source}", "finance")
+            assert r.status_code == 200, r.text
+            assert [(c["carrier"], c["score"], c["deductions"]) for c in r.json()["carriers"]] == [
+                ("unicom", 100, []), ("telecom", 100, [])]
+    r = city.client.post("/api/v1/contract/simulate", json={"year": 2100}, headers=city.as_("finance"))
+    assert r.status_code == 200 and all(c["credits"] in (0, None) for s in r.json()["sets"] for c in s["carriers"])
