@@ -4,6 +4,7 @@ clauses side by side. Reading money: `money.read`, as the money router."""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -18,6 +19,7 @@ from ..deps import Ctx, ctx_for
 from ..errors import ApiError
 
 router = APIRouter(prefix="/contract", tags=["contract"])
+log = logging.getLogger("extranet.api")
 
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="service year, China time (default: the "
                                                                "latest year every carrier was paid for)")]
@@ -102,9 +104,19 @@ def score_out(s: ContractScore) -> ScoreOut:
                         deductions=[_deduction(d) for d in c.deductions]) for c in s.carriers])
 
 
+def _refused(exc: Exception) -> ApiError:
+    # The request is fine; stored rows (e.g. service dates centuries from the payment) are not.
+    log.warning("contract scoring refused the stored ledger: %s", exc)
+    return ApiError(409, "ledger_unusable", f"the stored ledger holds values the contract scoring cannot use "
+                    f"({exc}); correct the payments/contracts and retry")
+
+
 def _score(ctx: Ctx, year: int | None, source: str) -> ContractScore:
     with ctx.read() as s:
-        return ask(s).contract_score(year, source)
+        try:
+            return ask(s).contract_score(year, source)
+        except (ValueError, ArithmeticError, OverflowError) as exc:
+            raise _refused(exc) from None
 
 
 @router.get("/score", response_model=ScoreOut, summary="The 100-point assessment scored from the record")
@@ -231,5 +243,8 @@ def simulate(body: SimulateIn, ctx: Ctx = Depends(ctx_for("money.read"))) -> Sim
                            [{"field": f"body.{exc.field}", "message": exc.message,
                              "type": "value_error"}]) from None
     with ctx.read() as s:
-        scored, outcomes = ask(s).contract_simulate(body.year, body.source, sets)
+        try:
+            scored, outcomes = ask(s).contract_simulate(body.year, body.source, sets)
+        except (ValueError, ArithmeticError, OverflowError) as exc:
+            raise _refused(exc) from None
     return simulate_out(scored.year, scored.source, outcomes)
