@@ -112,6 +112,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "sev_minor": ("一般", "minor"), "sev_major": ("较大", "major"), "sev_critical": ("重大", "critical"),
     "sev_availability": ("可用率", "availability"), "hours": ("时长（小时）", "Hours"),
     "points": ("扣分", "Points"),
+    "rule_table": ("考核规则（百分制）", "Assessment rules (100 points)"),
+    "rule_table_note": ("规则表可编辑：money/assessment_rules.yaml（或 --rules 文件）；修改后下次计算即生效。",
+                        "The rule table is editable: money/assessment_rules.yaml (or a --rules file); the next "
+                        "calculation reads it."),
+    "category": ("类别", "Category"), "per_hour_rule": ("超时扣分", "Per hour beyond grace"),
+    "availability_rule": ("可用率扣分", "Availability below target"), "cap": ("封顶", "Cap"),
+    "beyond": ("超过", "beyond"), "measured_rule": ("实测中断定级", "Measured outage severity"),
+    "or": ("或", "or"), "units_word": ("个单位断开", "units cut off"), "min_minutes": ("不计短于", "ignored below"),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

@@ -27,6 +27,7 @@ def test_contract_simulator_cap_changes_the_figures(as_user, web) -> None:
     assert page.inner_text("#pay-cloud_tiers-unicom") == "148.0000"
     assert page.inner_text("#score-cloud_tiers-unicom") == "—"
     assert not INTERNAL.search(page.inner_text("body"))
+    assert "较大 ≥ 2 h 或 ≥ 3 个单位断开" in page.inner_text("#measured-rule")
     shot(page, "contract-simulator", full_page=True)
     page.fill("#cap", "10")
     page.click("#simulate-submit")
@@ -42,3 +43,10 @@ def test_contract_simulator_cap_changes_the_figures(as_user, web) -> None:
     page.wait_for_load_state("load")
     assert page.inner_text("#contract-error").startswith("条款有误：cap")
     shot(page, "contract-simulator-cap")
+    # English complete: no Chinese label left in the form, no internal key
+    page.context.add_cookies([{"name": "lang", "value": "en", "url": web.base}])
+    page.goto(f"{web.base}/contract?year=2022&source=typed")
+    form = page.inner_text("#contract-form")
+    assert "Custom clauses" in form and not re.search(r"[\u4e00-\u9fff]", form.replace("年", ""))
+    assert "major ≥ 2 h or ≥ 3 units cut off" in page.inner_text("#measured-rule")
+    assert not INTERNAL.search(page.inner_text("body"))
