@@ -73,3 +73,29 @@ def test_years_at_the_edges(city: Api) -> None:  # noqa: F811
                 ("unicom", 100, []), ("telecom", 100, [])]
     r = city.client.post("/api/v1/contract/simulate", json={"year": 2100}, headers=city.as_("finance"))
     assert r.status_code == 200 and all(c["credits"] in (0, None) for s in r.json()["sets"] for c in s["carriers"])
+
+
+def test_a_typed_incident_matching_the_outage_is_one_incident(city: Api) -> None:  # noqa: F811
+    """Last in the module: it adds an Incident row (the bureau typed the May outage, 09:05–10:55)."""
+    import datetime as dt
+
+    from sqlmodel import select
+
+    from inventory.db import session_scope
+    from inventory.models import Carrier, Circuit, Incident
+    from money import sla
+
+    start = dt.datetime(2022, 5, 4, 9, 5, tzinfo=sla.CHINA).astimezone(dt.UTC)
+    with session_scope(city.engine, actor="test") as s:
+        uni = s.exec(select(Carrier).where(Carrier.code == "unicom")).one()
+        p = s.exec(select(Circuit).where(Circuit.cid == "LT-U001-1")).one()
+        s.add(Incident(carrier_id=uni.id, circuit_id=p.id, category="access_quality", severity="major",
+                       started_at=start, ended_at=start + dt.timedelta(minutes=110), description="typed"))
+    measured = _carrier(city.get("/api/v1/contract/score?year=2022", "finance").json(), "unicom")
+    typed = _carrier(city.get("/api/v1/contract/score?year=2022&source=typed", "finance").json(), "unicom")
+    # typed alone: one more major incident (1.83 h: 3 points) → 80 − 3 = 77; measured: still 77, one incident
+    assert typed["score"] == 77 and measured["score"] == 77
+    access = [{k["code"]: k["incidents"] for k in c["categories"]}["access_quality"] for c in (typed, measured)]
+    assert access == [8, 8]
+    [d] = [d for d in measured["deductions"] if d["source"] != "typed"]
+    assert d["source"] == "measured+typed" and len(d["incident_ids"]) == 1 and d["hours"] == 2 and d["points"] == 3
