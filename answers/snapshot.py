@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from . import cache, compliance, drift, exports, money, scenarios, sla
+from . import cache, compliance, contract, drift, exports, money, scenarios, sla
 from .core import SWEEP_KINDS, Snapshot
 
 __all__ = ["SWEEP_KINDS", "Answers", "ask", "peek"]
@@ -38,6 +38,9 @@ class Answers(Snapshot):
     link_pairs = scenarios.link_pairs
     sla_ledger = sla.ledger
     sla_outages = sla.outages
+    contract_score = contract.score
+    contract_clauses = contract.clause_sets
+    contract_simulate = contract.simulate
 
 
 def ask(session: Session) -> Answers:

@@ -1,4 +1,4 @@
-"""`extranet costs ledger|units|backup|assessment|indicators`, `extranet export money PATH.xlsx` and
+"""`extranet costs ledger|units|backup|assessment|contract|indicators`, `extranet export money PATH.xlsx` and
 the demo's money step. Thin: ask the answers layer for the report, print its tables (money.tables)."""
 
 from __future__ import annotations
@@ -123,6 +123,35 @@ def register(app: typer.Typer) -> None:
         print_sheet(T.assessment(r), title=f"{r.year} 百分百考核 100-point assessment")
         print_sheet(T.deductions(r), title="扣分明细 Deductions")
         print_sheet(T.assessment_fees(r), title="考核与付款 Score and payment (万元)")
+
+    @costs.command("contract")
+    def contract_cmd(year: int | None = YEAR,
+                     source: str = typer.Option("measured", "--source", help="measured (the record) or typed"),
+                     clauses: Path | None = typer.Option(None, "--clauses", help="clause sets (YAML); default: "
+                                                         "money/contract_clauses.yaml")) -> None:
+        """The 100-point scheme scored from the record, and the simulator's clause sets side by side."""
+        from money.simulator import load_clause_sets
+
+        if source not in ("measured", "typed"):
+            raise ExtranetError(f"--source {source!r}: expected measured or typed", code="bad_option")
+        sets = tuple(load_clause_sets(clauses)) if clauses else None
+        _report(year)  # the clear "empty ledger" error first
+        with session_scope() as s:
+            scored, outcomes = ask(s).contract_simulate(year, source, sets)
+        table = Table("条款方案 clause set", "运营商 carrier", "得分 score", "应付比例 payable %",
+                      "应付 payable (万元)", "可用率赔偿 credits", "触发 triggered",
+                      title=f"{scored.year} 合同考核 contract ({source})")
+        for col in (2, 3, 4, 5):
+            table.columns[col].justify = "right"
+        for o in outcomes:
+            for c in o.carriers:
+                table.add_row(o.clause.name, c.carrier_name, "—" if c.score is None else f"{c.score:g}",
+                              "—" if c.payable_percent is None else f"{c.payable_percent:.2f}%",
+                              "—" if c.payable is None else f"{c.payable:.4f}",
+                              "—" if c.credits is None else f"{c.credits:.4f}", ", ".join(c.triggered) or "—")
+        console.print(table)
+        for code, why in scored.uncounted:
+            console.print(f"  [dim]不计为事件 not an incident: {code} — {why}[/]", highlight=False)
 
     @costs.command("indicators")
     def indicators_cmd(year: int | None = YEAR, rule: str = RULE, basis: str = BASIS) -> None:

@@ -88,6 +88,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "command": ("命令", "Command"), "size": ("大小", "Size"), "source": ("来源", "Source"),
     "counter_reset": ("计数器已清零或回绕", "counter cleared or wrapped"),
     "previous_config_current": ("上一份配置仍为当前配置", "the previous config stays current"),
+    # the contract simulator page (web/pages/contract_pages.py)
+    "contract": ("合同考核模拟", "Contract simulator"), "service_year": ("服务年度", "service year"),
+    "source_measured": ("按实测记录评分", "scored from the record"),
+    "source_typed": ("按登记事件评分", "scored from typed incidents"),
+    "custom_clauses": ("自定义条款", "Custom clauses"), "tier": ("档位", "Tier"),
+    "tier_below": ("月可用率低于", "monthly availability below"),
+    "tier_credit": ("扣减当月费用", "credit of the month's fee"),
+    "cap_percent": ("扣减封顶（年费的）", "Deductions capped at (of the year's fee)"),
+    "termination": ("解约条款", "Termination"), "term_below": ("月可用率低于", "monthly availability below"),
+    "term_months": ("连续月数", "consecutive months"), "apply_points": ("执行百分制扣分", "Apply the 100-point scheme"),
+    "simulate_run": ("重新计算", "Recalculate"), "clause_invalid": ("条款有误", "Invalid clause"),
+    "side_by_side": ("各条款方案对比", "Clause sets side by side"), "clause_set": ("条款方案", "Clause set"),
+    "payable_amount": ("应付金额（万元）", "Payable (10k yuan)"), "triggered": ("触发条款", "Triggered"),
+    "trig_points": ("百分制扣分", "points"), "trig_credits": ("可用率赔偿", "availability credits"),
+    "trig_cap": ("封顶", "cap"), "trig_termination": ("可解约", "termination right"),
+    "fee_note": ("年费取合同年费，无合同时取该服务年度实付；月费 = 年费 ÷ 12。",
+                 "The year's fee is the contract's annual fee, else what was paid for the service year; "
+                 "a month's fee is the year's ÷ 12."),
+    "deductions_title": ("扣分明细（含证据来源）", "Deductions (with their origin)"),
+    "origin": ("依据", "Origin"), "origin_measured": ("实测", "measured"), "origin_typed": ("登记", "typed"),
+    "origin_measured_typed": ("实测+登记", "measured + typed"), "severity": ("等级", "Severity"),
+    "sev_minor": ("一般", "minor"), "sev_major": ("较大", "major"), "sev_critical": ("重大", "critical"),
+    "sev_availability": ("可用率", "availability"), "hours": ("时长（小时）", "Hours"),
+    "points": ("扣分", "Points"),
+    "rule_table": ("考核规则（百分制）", "Assessment rules (100 points)"),
+    "rule_table_note": ("规则表可编辑：money/assessment_rules.yaml（或 --rules 文件）；修改后下次计算即生效。",
+                        "The rule table is editable: money/assessment_rules.yaml (or a --rules file); the next "
+                        "calculation reads it."),
+    "category": ("类别", "Category"), "per_hour_rule": ("超时扣分", "Per hour beyond grace"),
+    "availability_rule": ("可用率扣分", "Availability below target"), "cap": ("封顶", "Cap"),
+    "beyond": ("超过", "beyond"), "measured_rule": ("实测中断定级", "Measured outage severity"),
+    "or": ("或", "or"), "units_word": ("个单位断开", "units cut off"), "min_minutes": ("不计短于", "ignored below"),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

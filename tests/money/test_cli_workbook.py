@@ -148,3 +148,13 @@ def test_unit_roles_sheet_adds_up(home) -> None:  # type: ignore[no-untyped-def]
     assert abs(sum(sum(row[2:]) for row in sheet.rows) - Decimal("156.88")) < Decimal("0.01")
     exact = sum(v for u in rep.allocation.units for v in u.by_role.values())
     assert exact == Decimal("156.88")
+
+
+def test_contract_command(home) -> None:  # type: ignore[no-untyped-def]
+    # the evidence city: 2022's typed incidents give Unicom 80 points (docs/money.md), Telecom 98
+    out = run("costs", "contract", "--year", "2022", "--source", "typed")
+    assert out.exit_code == 0, out.output
+    assert "118.4000" in out.output and "8.7024" in out.output and "148.0000" in out.output  # cloud tiers: in full
+    assert "现行百分制考核" in out.output
+    bad = run("costs", "contract", "--source", "guess")
+    assert isinstance(bad.exception, ExtranetError) and "expected measured or typed" in bad.exception.message

@@ -99,7 +99,8 @@ def test_every_page_renders_on_an_empty_database(tmp_path) -> None:
     client = TestClient(create_app(engine), base_url="http://127.0.0.1")
     pages = {"e-eng": ["/overview", "/map", "/map?level=rooms", "/map?level=devices", "/rooms", "/units", "/devices",
                        "/simulate", "/collection", "/compliance", "/exports"],
-             "e-fin": ["/overview", "/money", "/money?view=accrual", "/exports/money.xlsx"]}
+             "e-fin": ["/overview", "/money", "/money?view=accrual", "/exports/money.xlsx", "/contract",
+                       "/contract?source=typed&cap=x&t1=99"]}
     for user, paths in pages.items():
         client.cookies.clear()
         form_login(client, {"username": user, "password": PASSWORD})
