@@ -29,6 +29,7 @@ from .deps import (
 )
 
 PAGES = ("auth_pages", "overview_pages", "map_pages", "inventory_pages", "simulate_pages", "money_pages",
+         "sla_pages",
          "collection_pages", "compliance_pages", "export_pages")
 
 
