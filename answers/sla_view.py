@@ -86,6 +86,8 @@ class Evidence:
     device: str | None  # hostname, for the device page's link
     what: str  # a readable line: the message, the reading, the probe's result
     opened_by: Evidence | None = None
+    source: str | None = None  # an interval's source and state, for the page to word in its language
+    state: str | None = None
 
 
 @dataclass
@@ -262,8 +264,8 @@ class _Reader:
                     ok, on = _split(x.opened_by)
                     opener = sample(on) if ok == "sample" and on else message(on) if ok == "syslog" and on else None
                 ev = Evidence(r, "lsi", _aware(x.started_at), host,
-                              f"{x.source} {where} {x.state} {_aware(x.started_at).astimezone(CHINA):%m-%d %H:%M}"
-                              f"{end}", opener)
+                              f"{where} {_aware(x.started_at).astimezone(CHINA):%m-%d %H:%M}{end}", opener,
+                              x.source, x.state)
             elif kind == "probe" and n in probes:
                 p = probes[n]
                 rtt = f" · rtt {p.rtt_avg_ms:.1f} ms" if p.rtt_avg_ms is not None else ""

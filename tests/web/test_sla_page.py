@@ -104,7 +104,7 @@ def test_carriers_and_filters(env) -> None:
     assert int(outages) >= 1
     only = _cells(client.get(f"/sla?year={YEAR}&carrier=telecom&role=backup").text)
     assert BACKUP in only and PRIMARY not in only and all(c.startswith("DX-") for c in only)
-    unit = set(_cells(client.get(f"/sla?year={YEAR}&unit=U001").text))
+    unit = set(_cells(client.get(f"/sla?year={YEAR}&carrier=&role=&unit=U001&room=").text))  # as the form sends
     assert {PRIMARY, BACKUP} <= unit and all("U001" in c for c in unit)  # its carrier circuits and its own links
 
 
@@ -126,6 +126,7 @@ def test_drill_down_shows_the_outage_and_its_evidence(env) -> None:
     # a month with no outage says so; an unknown circuit is plain
     assert "当月无中断" in client.get(f"/sla?year={YEAR}&cid={PRIMARY}&month=3").text
     assert 'id="drill-missing"' in client.get(f"/sla?year={YEAR}&cid=NOPE&month=3").text
+    assert client.get(f"/sla?year={YEAR}&cid=<script>&month=3").status_code == 422
 
 
 def test_english_is_complete_and_no_key_shows(env) -> None:

@@ -15,7 +15,7 @@ from money.sla import CHINA, SOURCE_ZH, STATE_ZH
 from ..deps import need, page_user, render
 
 router = APIRouter(include_in_schema=False)
-KEY = "^[A-Za-z0-9_.:-]{1,64}$"
+KEY = "^[A-Za-z0-9_.:-]{0,64}$"  # "" is what the form sends for "all"
 SOURCE_EN = {"probe": "probe (NQA/IP SLA)", "snmp": "SNMP interface state", "syslog": "syslog link event",
              "log_buffer": "device log buffer"}
 STATE_EN = {"up": "up", "down": "down", "maintenance": "maintenance", "unmeasured": "unmeasured"}
@@ -72,6 +72,6 @@ def dur(s: float | None, zh: bool = True) -> str:
     m = round(s / 60)
     d, rest = divmod(m, 1440)
     h, mm = divmod(rest, 60)
-    if zh:
-        return (f"{d}天" if d else "") + (f"{h}小时" if h or d else "") + f"{mm}分"
-    return (f"{d} d " if d else "") + (f"{h} h " if h or d else "") + f"{mm} min"
+    parts = [(d, "天", " d"), (h, "小时", " h"), (mm, "分", " min")]
+    shown = [f"{n}{z if zh else e}" for n, z, e in parts if n] or ["0分" if zh else "0 min"]
+    return ("" if zh else " ").join(shown)
