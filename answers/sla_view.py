@@ -28,7 +28,7 @@ from money.outages import Outage
 from money.sla import CHINA, CircuitInfo, Seconds, month_starts, year_bounds
 
 from .core import Snapshot
-from .sla import ledger, outages
+from .sla import ledger, outages, record_mark
 
 MAX_INTERVALS = 400  # a flapping circuit's month: the page shows this many and says how many more
 MAX_EVIDENCE = 40
@@ -105,16 +105,20 @@ class Drill:
 
 def years(a: Snapshot) -> list[int]:
     """The China-time years the record holds anything for (newest first); empty: no record yet."""
-    firsts, lasts = [], []
-    for colmn in (InterfaceRollup.start, InterfaceSample.sampled_at, LinkStateInterval.started_at,
-                  ProbeResult.measured_at, SyslogMessage.occurred_at):
-        lo, hi = a.session.exec(select(func.min(colmn), func.max(colmn))).one()
-        if lo is not None:
-            firsts.append(_aware(lo))
-            lasts.append(_aware(hi))
-    if not firsts:
-        return []
-    return list(range(max(lasts).astimezone(CHINA).year, min(firsts).astimezone(CHINA).year - 1, -1))
+    def compute() -> list[int]:
+        firsts, lasts = [], []
+        # indexed columns only (a year of syslog is millions of rows): the message's arrival, not its stamp
+        for colmn in (InterfaceRollup.start, InterfaceSample.sampled_at, LinkStateInterval.started_at,
+                      ProbeResult.measured_at, SyslogMessage.received_at):
+            lo, hi = a.session.exec(select(func.min(colmn), func.max(colmn))).one()
+            if lo is not None:
+                firsts.append(_aware(lo))
+                lasts.append(_aware(hi))
+        if not firsts:
+            return []
+        return list(range(max(lasts).astimezone(CHINA).year, min(firsts).astimezone(CHINA).year - 1, -1))
+
+    return a._answer("sla_years", (record_mark(a),), compute)
 
 
 def view(a: Snapshot, year: int, flt: Filters | None = None) -> SlaView:

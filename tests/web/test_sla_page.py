@@ -158,3 +158,17 @@ def test_a_year_with_no_record_says_so(env) -> None:
     html = client.get("/sla?year=2019").text
     assert 'id="sla-empty"' in html and "本年度尚无记录" in html and "docs/telemetry.md" in html
     assert "extranet snmp poll" in html and 'id="sla-heatmap"' not in html
+
+
+def test_cell_bands_keep_unmeasured_and_maintenance_apart() -> None:
+    from money.sla import Seconds
+    from web.pages.sla_pages import band, dur
+
+    assert band(None) == "na"
+    assert band(Seconds(unmeasured=86400)) == "unmeasured"  # no evidence: never a colour of availability
+    assert band(Seconds(maintenance=3600)) == "maint"  # a month spent in a window, nothing measured down
+    assert band(Seconds(maintenance=3600, unmeasured=10)) == "unmeasured"
+    assert band(Seconds(up=999, down=1)) == "a5" and band(Seconds(up=99, down=1)) == "a3"
+    assert band(Seconds(up=90, down=10)) == "a1"
+    assert band(Seconds(up=50, unmeasured=50)) == "a1"  # availability counts unmeasured against (the hatch says why)
+    assert dur(7275) == "2小时1分" and dur(86400 * 31) == "31天" and dur(0, zh=False) == "0 min"
