@@ -130,6 +130,10 @@ SLA_LABELS: dict[str, tuple[str, str]] = {
     "ev_lsi": ("链路状态区间", "link-state interval"), "ev_probe": ("探测结果", "probe result"),
     "ev_sample": ("SNMP 采样", "SNMP sample"), "ev_syslog": ("syslog 消息", "syslog message"),
     "ev_unknown": ("其他依据", "other evidence"),
+    "cause_reboot": ("设备重启", "the device rebooted"),
+    "cause_all_circuits_down": ("其全部线路同时中断", "all its circuits went down together"),
+    "cause_access_quality": ("接入质量", "access quality"), "cause_security": ("安全事件", "security incident"),
+    "cause_operations": ("运维事件", "O&M incident"),
 }
 LABELS.update(SLA_LABELS)
 

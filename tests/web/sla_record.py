@@ -4,6 +4,7 @@ U001's two circuits, 2022 (China time):
 - 4 May, a day of 5-minute SNMP rounds through `store_round` and `rollup()`: the primary is down 09:00–11:00
   and the backup carries the unit's traffic meanwhile; a syslog down/up pair (its messages kept) gives the
   instants. Every other day: a daily rollup measured in full, as the record stands once raw samples are gone.
+- 1 August, 12:00: an NQA probe of the primary found no answer (a minute down, the probe decides).
 - March: the primary's poller got no answer (no rollups at all), so its March is unmeasured, never up.
 - The other circuits of the sample city have no record: unmeasured all year.
 """
@@ -16,7 +17,15 @@ from sqlmodel import select
 
 from collectors.snmp.poller import DeviceResult, InterfaceReading
 from inventory.db import session_scope
-from inventory.models import Circuit, Device, Interface, InterfaceRollup, LinkStateInterval, SyslogMessage
+from inventory.models import (
+    Circuit,
+    Device,
+    Interface,
+    InterfaceRollup,
+    LinkStateInterval,
+    ProbeResult,
+    SyslogMessage,
+)
 from inventory.record.rollup import rollup
 from inventory.record.samples import store_round
 from money import sla
@@ -30,6 +39,7 @@ OUT1 = dt.datetime(YEAR, 5, 4, 11, tzinfo=CN).astimezone(dt.UTC)  # … and the 
 SYS_DOWN = OUT0 - dt.timedelta(minutes=3, seconds=20)  # the device's own instants, inside SNMP's uncertainty
 SYS_UP = OUT1 - dt.timedelta(minutes=2, seconds=5)
 MARCH = (dt.datetime(YEAR, 3, 1, tzinfo=CN).astimezone(dt.UTC), dt.datetime(YEAR, 4, 1, tzinfo=CN).astimezone(dt.UTC))
+PROBE_AT = dt.datetime(YEAR, 8, 1, 12, tzinfo=CN).astimezone(dt.UTC)  # one NQA test that found no answer
 PRIMARY, BACKUP = "LT-U001-1", "DX-U001-1"
 
 
@@ -103,5 +113,7 @@ def write_record(engine) -> dict[str, object]:
             LinkStateInterval(interface_id=pi, circuit_id=names["pcid"], state="up", started_at=SYS_UP,
                               source="syslog", opened_by=f"syslog:{m_up.id}"),
         ])
+        s.add(ProbeResult(device_id=names["pdev"], test="nqa wan-primary icmp", target="10.255.1.1",
+                          circuit_id=names["pcid"], measured_at=PROBE_AT, ok=False, sent=5, received=0))
         names["msg_down"] = m_down.raw
     return names

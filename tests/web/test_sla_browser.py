@@ -100,7 +100,8 @@ def test_heat_map_cells_unmeasured_drill_down_and_english(page, sla_web) -> None
     drill = page.locator("#drill")
     assert drill.locator("h2").inner_text().startswith("LT-U001-1 · 2022年5月")
     assert _cell(page, PRIMARY, 5).get_attribute("class").split().count("selected") == 1
-    [outage] = [o for o in names["outages"]["outages"] if PRIMARY in o["circuits"] and o["measured"]]
+    [outage] = [o for o in names["outages"]["outages"] if PRIMARY in o["circuits"] and o["measured"]
+                and o["start"].startswith("2022-05")]
     rows = drill.locator("#drill-outages tr[data-outage]")
     assert rows.count() == 1 and rows.first.get_attribute("data-outage") == outage["id"]
     text = rows.first.inner_text()

@@ -125,6 +125,10 @@ def test_drill_down_shows_the_outage_and_its_evidence(env) -> None:
     assert f'href="/devices/{names["p_host"]}"' in drill
     # a month with no outage says so; an unknown circuit is plain
     assert "当月无中断" in client.get(f"/sla?year={YEAR}&cid={PRIMARY}&month=3").text
+    aug = client.get(f"/sla?year={YEAR}&cid={PRIMARY}&month=8").text.split('id="drill"')[1]
+    probe = aug.split('id="drill-outages"')[1].split("</table>")[0]
+    assert probe.count("<tr data-outage=") == 1 and 'data-kind="probe"' in probe
+    assert "nqa wan-primary icmp → 10.255.1.1: fail · 0/5" in unescape(probe) and "探测(NQA/IP SLA)" in aug
     assert 'id="drill-missing"' in client.get(f"/sla?year={YEAR}&cid=NOPE&month=3").text
     assert client.get(f"/sla?year={YEAR}&cid=<script>&month=3").status_code == 422
 
@@ -136,10 +140,10 @@ def test_english_is_complete_and_no_key_shows(env) -> None:
     client.cookies.set("lang", "en")
     en = client.get(f"/sla?year={YEAR}&cid={PRIMARY}&month=5").text
     for key, (z, e) in SLA_LABELS.items():
-        if key.startswith("ev_") and key != "ev_lsi":
-            continue  # kinds that this record's month may not hold
+        if key.startswith(("ev_", "cause_")) and key not in ("ev_lsi", "ev_syslog", "ev_sample"):
+            continue  # kinds that this record's month does not hold
         if key in ("more_intervals", "no_outage", "no_record_title", "no_record_help", "still_open", "typed",
-                   "not_in_record", "no_takeover", "no_backup", "backup_not_ready", "maintenance_short", "close"):
+                   "not_in_record", "no_takeover", "no_backup", "backup_not_ready", "maintenance_short"):
             continue
         assert z in zh, key
         assert e in unescape(en), key
@@ -172,3 +176,12 @@ def test_cell_bands_keep_unmeasured_and_maintenance_apart() -> None:
     assert band(Seconds(up=90, down=10)) == "a1"
     assert band(Seconds(up=50, unmeasured=50)) == "a1"  # availability counts unmeasured against (the hatch says why)
     assert dur(7275) == "2小时1分" and dur(86400 * 31) == "31天" and dur(0, zh=False) == "0 min"
+
+
+def test_the_empty_state_in_english(env) -> None:
+    client, _, _ = env
+    _login(client, "s-fin")
+    client.cookies.set("lang", "en")
+    html = unescape(client.get("/sla?year=2019").text)
+    client.cookies.set("lang", "zh")
+    assert SLA_LABELS["no_record_title"][1] in html and SLA_LABELS["no_record_help"][1] in html
