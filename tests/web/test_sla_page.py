@@ -166,7 +166,7 @@ def test_a_year_with_no_record_says_so(env) -> None:
 
 def test_cell_bands_keep_unmeasured_and_maintenance_apart() -> None:
     from money.sla import Seconds
-    from web.pages.sla_pages import band, dur
+    from web.pages.sla_pages import band, dur, pct
 
     assert band(None) == "na"
     assert band(Seconds(unmeasured=86400)) == "unmeasured"  # no evidence: never a colour of availability
@@ -175,6 +175,7 @@ def test_cell_bands_keep_unmeasured_and_maintenance_apart() -> None:
     assert band(Seconds(up=999, down=1)) == "a5" and band(Seconds(up=99, down=1)) == "a3"
     assert band(Seconds(up=90, down=10)) == "a1"
     assert band(Seconds(up=50, unmeasured=50)) == "a1"  # availability counts unmeasured against (the hatch says why)
+    assert pct(99.99777) == "99.99" and pct(100.0) == "100.00" and pct(None) == "—" and pct(12.3456, 3) == "12.345"
     assert dur(7275) == "2小时1分" and dur(86400 * 31) == "31天" and dur(0, zh=False) == "0 min"
 
 

@@ -3,6 +3,8 @@ cell opened down to its intervals, outages and the evidence rows behind them. As
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
@@ -62,7 +64,11 @@ def band(f: object) -> str:
 
 
 def pct(v: float | None, digits: int = 2) -> str:
-    return "—" if v is None else f"{v:.{digits}f}"
+    """Truncated, not rounded: a month with a minute down must not read 100.00."""
+    if v is None:
+        return "—"
+    q = 10 ** digits
+    return f"{math.floor(v * q + 1e-9) / q:.{digits}f}"
 
 
 def dur(s: float | None, zh: bool = True) -> str:
