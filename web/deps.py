@@ -25,7 +25,7 @@ NAV = (("overview", "/overview", "topology.read"), ("map", "/map", "topology.rea
        ("rooms", "/rooms", "inventory.read"),
        ("units", "/units", "inventory.read"), ("devices", "/devices", "inventory.read"),
        ("simulate", "/simulate", "analysis.run"), ("money", "/money", "money.read"),
-       ("contract", "/contract", "money.read"),
+       ("sla", "/sla", "money.read"), ("contract", "/contract", "money.read"),
        ("collection", "/collection", "inventory.read"), ("alerts", "/alerts", "inventory.read"),
        ("compliance", "/compliance", "compliance.read"),
        ("exports", "/exports", "export.read"))

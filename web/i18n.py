@@ -122,6 +122,53 @@ LABELS: dict[str, tuple[str, str]] = {
     "or": ("或", "or"), "units_word": ("个单位断开", "units cut off"), "min_minutes": ("不计短于", "ignored below"),
 }
 
+# The SLA page (web/pages/sla_pages.py, templates/sla.html).
+SLA_LABELS: dict[str, tuple[str, str]] = {
+    "own": ("自建/内部", "Own/internal"),
+    "sla": ("可用率（SLA）", "Availability (SLA)"), "heatmap": ("月度可用率热力图（线路 × 月）",
+                                                          "Monthly availability heat map (circuit × month)"),
+    "carrier_compare": ("运营商对比", "Carriers compared"), "availability": ("可用率%", "Availability %"),
+    "measured_availability": ("实测可用率%", "Measured availability %"), "down_time": ("中断时长", "Down"),
+    "unmeasured_time": ("未测量时长", "Unmeasured"), "maintenance_time": ("维护时长", "Maintenance"),
+    "outages": ("中断事件", "Outages"), "outages_n": ("中断次数", "Outages"),
+    "mttr": ("平均恢复时间", "Mean time to restore"),
+    "availability_rule": ("可用率 = 正常 / (时段 − 维护)；未测量时段（无任何来源的证据）不计为正常。"
+                          "实测可用率 = 正常 / (正常 + 中断)，仅作参考。",
+                          "Availability = up / (period − maintenance); unmeasured time (no source's evidence) is "
+                          "never counted as up. Measured availability = up / (up + down), for reference only."),
+    "unmeasured_cell": ("未测量（无证据）", "unmeasured (no evidence)"),
+    "part_unmeasured": ("斜线：含未测量时段", "hatched: holds unmeasured time"),
+    "has_maintenance": ("蓝框：含维护窗口", "blue frame: holds maintenance"),
+    "not_in_service": ("不在服务期", "not in service"), "unmeasured_short": ("未测", "n/m"),
+    "maintenance_short": ("维护", "maint."),
+    "drill_hint": ("点击单元格，查看该线路当月的账期区间、中断事件及其依据。",
+                   "Click a cell to open that circuit's month: its ledger intervals, outages and their evidence."),
+    "no_record_title": ("本年度尚无记录", "No record for this year yet"),
+    "no_record_help": ("可用率来自随时间积累的记录（syslog、SNMP 轮询、探测）。启动 syslog 接收器和 SNMP 轮询器"
+                       "（或在 extranet serve 中一并运行）后，记录才会开始积累；详见 docs/telemetry.md。",
+                       "Availability comes from the record kept over time (syslog, SNMP polls, probes). Start the "
+                       "syslog receiver and the SNMP poller (or run them inside extranet serve) and the record "
+                       "begins; see docs/telemetry.md."),
+    "close": ("关闭", "Close"), "start": ("开始", "Start"), "end": ("结束", "End"), "state": ("状态", "State"),
+    "decided_by": ("判定来源", "Decided by"), "disputed": ("有争议", "Disputed"),
+    "failed": ("故障对象", "What failed"), "units_affected": ("受影响单位与终端", "Units and terminals affected"),
+    "cut_off": ("断网", "cut off"), "backup_ready": ("备用线路就绪", "backup ready"),
+    "backup_not_ready": ("备用线路未就绪", "backup not ready"), "takeover": ("接管用时", "took over in"),
+    "no_takeover": ("未见备用线路承载流量", "no traffic seen on the backup"),
+    "no_backup": ("无备用线路", "no backup circuit"), "typed": ("人工登记", "typed incident"),
+    "not_in_record": ("记录中未见", "not in the record"), "still_open": ("尚未恢复", "still open"),
+    "no_outage": ("当月无中断", "No outage this month"), "intervals": ("账期区间", "Ledger intervals"),
+    "more_intervals": ("另有未显示的区间", "Intervals not shown"), "opened_by": ("开启依据", "opened by"),
+    "ev_lsi": ("链路状态区间", "link-state interval"), "ev_probe": ("探测结果", "probe result"),
+    "ev_sample": ("SNMP 采样", "SNMP sample"), "ev_syslog": ("syslog 消息", "syslog message"),
+    "ev_unknown": ("其他依据", "other evidence"),
+    "cause_reboot": ("设备重启", "the device rebooted"),
+    "cause_all_circuits_down": ("其全部线路同时中断", "all its circuits went down together"),
+    "cause_access_quality": ("接入质量", "access quality"), "cause_security": ("安全事件", "security incident"),
+    "cause_operations": ("运维事件", "O&M incident"),
+}
+LABELS.update(SLA_LABELS)
+
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "done": ("完成", "done"), "running": ("进行中", "running"), "failed": ("失败", "failed"), "ok": ("成功", "ok"),
     "skipped": ("跳过", "skipped"), "active": ("在用", "active"), "planned": ("计划", "planned"),
