@@ -16,6 +16,7 @@ from inventory.service import prepare
 from money import tables as T
 from money.allocation import RULES
 from money.report import MoneyReport
+from money.simulator import load_clause_sets
 from money.workbook import write_workbook
 
 from .console import console
@@ -130,8 +131,6 @@ def register(app: typer.Typer) -> None:
                      clauses: Path | None = typer.Option(None, "--clauses", help="clause sets (YAML); default: "
                                                          "money/contract_clauses.yaml")) -> None:
         """The 100-point scheme scored from the record, and the simulator's clause sets side by side."""
-        from money.simulator import load_clause_sets
-
         if source not in ("measured", "typed"):
             raise ExtranetError(f"--source {source!r}: expected measured or typed", code="bad_option")
         sets = tuple(load_clause_sets(clauses)) if clauses else None

@@ -53,7 +53,8 @@ def print_year(res: YearResult) -> None:
     rc = res.receiver
     console.print(f"syslog: {res.syslog_sent} sent, {rc.get('received', 0)} received, {rc.get('stored', 0)} "
                   f"stored, {rc.get('udp_dropped_kernel', 0)} dropped by the kernel; SNMP: {res.polls} rounds, "
-                  f"{res.poll_failures} device failures; {res.events_applied} timeline events played")
+                  f"{res.poll_failures} device failures ({res.poll_silenced} more while silenced); "
+                  f"{res.events_applied} timeline events played")
     worst = max((abs(c.down_error_s) for c in res.circuits.values()), default=0.0)
     backups = [c for c in res.circuits.values() if c.role == "backup"]
     bytes_worst = max((abs(c.octets_error) for c in backups), default=0.0)
