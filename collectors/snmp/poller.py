@@ -10,17 +10,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from pysnmp.entity.rfc3413 import cmdgen
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
     ContextData,
-    ObjectIdentity,
-    ObjectType,
     SnmpEngine,
     UdpTransportTarget,
     UsmUserData,
-    get_cmd,
 )
 from pysnmp.hlapi.v3arch.asyncio import auth as hl_auth
+from pysnmp.hlapi.v3arch.asyncio.lcd import CommandGeneratorLcdConfigurator
+from pysnmp.proto.rfc1902 import Null, ObjectName
 
 from collectors import clock
 
@@ -28,6 +28,8 @@ from . import oids
 from .credentials import SnmpCredentials
 from .errors import SnmpError, classify
 from .ifindex import IfIndexCache
+
+_LCD = CommandGeneratorLcdConfigurator()  # the targets and users an engine knows, configured once per pair
 
 AUTH = {"md5": hl_auth.USM_AUTH_HMAC96_MD5, "sha": hl_auth.USM_AUTH_HMAC96_SHA,
         "sha224": hl_auth.USM_AUTH_HMAC128_SHA224, "sha256": hl_auth.USM_AUTH_HMAC192_SHA256,
@@ -129,15 +131,31 @@ class SnmpPoller:
         out: list[tuple[str, Any]] = []
         step = self.settings.max_varbinds
         for at in range(0, len(names), step):
-            objs = [ObjectType(ObjectIdentity(n)) for n in names[at:at + step]]
-            indication, status, index, var_binds = await get_cmd(self.engine, auth, tgt, ContextData(), *objs,
-                                                                 lookupMib=False)
+            indication, status, index, var_binds = await self._get_pdu(auth, tgt, names[at:at + step])
             if indication:
                 raise classify(indication)
             if status:
                 raise SnmpError("snmp_error", f"agent answered {status.prettyPrint()} at varbind {int(index)}")
             out += [(str(o), v) for o, v in var_binds]
         return out
+
+    async def _get_pdu(self, auth: Any, tgt: Any, names: list[str]) -> tuple[Any, Any, Any, list[Any]]:
+        """One GET through pysnmp's command generator with numeric OIDs as they are. The high-level get_cmd
+        resolves every OID against the MIB tree, on the way out and back, even with lookupMib=False: a third
+        of a round's CPU for names we already hold as numbers."""
+        engine = self.engine
+        addr, _params = _LCD.configure(engine, auth, tgt, "")
+        ctx = ContextData()
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        def done(_engine: Any, _handle: Any, indication: Any, status: Any, index: Any, var_binds: Any,
+                 _ctx: Any) -> None:
+            if not future.cancelled():
+                future.set_result((indication, status, index, list(var_binds)))
+
+        cmdgen.GetCommandGenerator().send_varbinds(engine, addr, ctx.contextEngineId, ctx.contextName,
+                                                   [(ObjectName(n), Null("")) for n in names], done)
+        return await future
 
     async def poll(self, targets: list[PollTarget]) -> list[DeviceResult]:
         sem = asyncio.Semaphore(self.settings.concurrency)

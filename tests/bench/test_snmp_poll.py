@@ -1,4 +1,4 @@
-"""snmp-poll: every circuit interface of the sample city (224 devices) polled over SNMPv2c against the lab's
+"""snmp-poll: every circuit interface of the sample city (224 devices) polled over SNMP against the lab's
 agent, which runs in its own process (its CPU is not the poller's). Value: the poller's CPU share of one core
 for a 60 s interval = process CPU seconds of one steady round (ifIndex maps cached, samples stored) / 60.
 Baseline, same process, same agent: a sequential pysnmp loop, one get_cmd per interface (its four OIDs +
@@ -85,12 +85,14 @@ def _measure(tmp: Path, delay: float) -> dict:
             results = await poller.poll(ts.targets)
             poll_cpu, poll_wall = time.process_time() - cpu, time.perf_counter() - wall
             assert all(r.ok for r in results)
+            versions = sorted({t.credentials.version for t in ts.targets})
             wall = time.perf_counter()
             n_seq = await _sequential(poller, ts.targets)
             seq_wall = time.perf_counter() - wall
             poller.close()  # inside the loop: the engine's transports belong to it
             return dict(devices=steady.devices, interfaces=steady.interfaces, round_cpu_s=cpu_s, round_wall_s=wall_s,
-                        poll_cpu_s=poll_cpu, poll_wall_s=poll_wall, sequential_wall_s=seq_wall, sequential_gets=n_seq)
+                        poll_cpu_s=poll_cpu, poll_wall_s=poll_wall, sequential_wall_s=seq_wall, sequential_gets=n_seq,
+                        versions=versions)
 
         return asyncio.run(run())
     finally:
@@ -104,10 +106,11 @@ def test_snmp_poll(tmp_path: Path) -> None:
     cpu_pct = 100 * m["round_cpu_s"] / INTERVAL
     speedup = m["sequential_wall_s"] / m["poll_wall_s"]
     res = write_result("snmp-poll", cpu_pct, "% of one core at 60 s", 25.0, higher_is_better=False,
-                       speedup_vs_sequential=round(speedup, 2), **{k: round(v, 3) for k, v in m.items()},
-                       cpu_count=os.cpu_count(), version="v2c", agent_delay_s=AGENT_DELAY,
+                       speedup_vs_sequential=round(speedup, 2),
+                       **{k: round(v, 3) for k, v in m.items() if k != "versions"},
+                       cpu_count=os.cpu_count(), version="+".join(m["versions"]), agent_delay_s=AGENT_DELAY,
                        speedup_vs_sequential_with_agent_delay=round(slow["sequential_wall_s"] / slow["poll_wall_s"], 2),
-                       with_agent_delay={k: round(v, 3) for k, v in slow.items()},
+                       with_agent_delay={k: round(v, 3) for k, v in slow.items() if k != "versions"},
                        baseline_method="ratio field: 25 % budget / measured share; speedup_vs_sequential: a "
                                        "sequential pysnmp get_cmd loop, one per interface, same engine and agent, "
                                        "on bare loopback (agent answers at once) and with the agent answering "
