@@ -102,7 +102,7 @@ def load(session: Session, year: int, *, source: str = "rollups", poll_s: float 
     probes = [sla.ProbeRow(p.id, cid, _aware(p.measured_at), bool(p.ok))
               for p, cid in _probes(session, info, lo, hi)]
     heard = _heard(session, ends, iface_dev, hi)
-    spans = sla.circuit_spans(info, states, probes, cov, heard, hi)
+    spans = sla.circuit_spans(info, states, probes, cov, heard, hi, max_gap_s=max_gap_s())
     rows = SlaRows(year, info, spans, ends, unit_end, maintenance=list(maintenance or []))
     rows.terminals = {u.code: u.declared_terminals for u in units.values()}
     rows.names = {"carrier": {c.code: c.name for c in carriers.values()},

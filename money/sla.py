@@ -15,7 +15,9 @@ The rules (docs/_sla.md says them for people):
 - **SNMP's uncertainty.** A state change read by SNMP happened somewhere between the sample that saw the
   old state and the one that saw the new; that span is SNMP's *weak* evidence: syslog and the log buffer,
   which know the instant, decide inside it, and SNMP's convention (the change at the later sample) holds
-  only where nothing else speaks.
+  only where nothing else speaks. Between two samples SNMP saw nothing: a down closed by its up message
+  and shorter than SNMP's max gap (a flap that fits between two polls) decides over SNMP's up; a longer
+  one must have had a sample inside it, so SNMP's up there refutes it (disputed).
 - **Maintenance.** Down time inside a maintenance window of the circuit is maintenance; up time stays up;
   unmeasured time stays unmeasured (a window excuses an outage, it does not prove service).
 - **Unmeasured** is whatever no eligible source covers. It is never up: availability = up / (period −
@@ -43,6 +45,7 @@ DEFAULT_POLL_S = 300.0
 DEFAULT_PROBE_PERIOD_S = 60.0  # NQA / IP SLA `frequency 60` as docs/telemetry.md defines them
 _RANK = {"probe": 0, "snmp": 1, "syslog": 2, "log_buffer": 3}
 _WEAK_RANK = 4  # SNMP inside the span where its change happened: below everything that knows the instant
+_FLAP_RANK = 0.5  # a flap SNMP's samples could not see: above SNMP's presumption between polls, below a probe
 STATE_ZH = {"up": "正常", "down": "中断", "maintenance": "维护", "unmeasured": "未测量"}
 SOURCE_ZH = {"probe": "探测(NQA/IP SLA)", "snmp": "SNMP接口状态", "syslog": "syslog链路事件",
              "log_buffer": "设备日志缓存"}
@@ -62,6 +65,7 @@ class Span:
     ref: str | None = None  # the evidence row: "lsi:12", "probe:7", "sample:99"
     weak: bool = False  # SNMP's span of uncertainty around a change
     needs_cover: bool = False  # syslog/log-buffer up: counts only where another source measured
+    flap: bool = False  # a closed syslog/log-buffer down shorter than SNMP's max gap: it fits between two polls
 
 
 @dataclass(frozen=True)
@@ -225,16 +229,19 @@ def _carve_weak(spans: list[Span]) -> list[Span]:
 
 
 def event_spans(rows: Iterable[StateRow], heard_until: dt.datetime | None = None,
-                horizon: dt.datetime | None = None) -> list[Span]:
+                horizon: dt.datetime | None = None, flap_s: float | None = None) -> list[Span]:
     """Syslog or log-buffer intervals of one interface under the coverage rule: a down stretch counts to the
     up that closed it (open: to `heard_until`, the device's last message); an up stretch needs cover, so an
-    open one may run to `horizon` (it never decides alone)."""
+    open one may run to `horizon` (it never decides alone). A down stretch closed by its up message and
+    shorter than `flap_s` (SNMP's max gap) is a flap: it can fall between two polls, so SNMP's up on both
+    sides does not refute it."""
     out = []
     for r in rows:
         if r.state == "down":
             end = r.end if r.end is not None else heard_until
             if end is not None and end > r.start:
-                out.append(Span(r.start, end, "down", r.source, f"lsi:{r.id}"))
+                flap = r.end is not None and flap_s is not None and (r.end - r.start).total_seconds() < flap_s
+                out.append(Span(r.start, end, "down", r.source, f"lsi:{r.id}", flap=flap))
         else:
             end = r.end if r.end is not None else horizon or heard_until
             if end is not None and end > r.start:
@@ -382,7 +389,7 @@ def _state(spans: list[Span], active: set[int], maint: bool) -> tuple[str, str |
     eligible = [spans[i] for i in active]
     if all(s.needs_cover for s in eligible):
         return ("unmeasured", None, (), False)  # only syslog/log-buffer up, uncovered: silence proves nothing
-    ranks = [(_WEAK_RANK if s.weak else _RANK[s.source], s) for s in eligible]
+    ranks = [(_WEAK_RANK if s.weak else _FLAP_RANK if s.flap else _RANK[s.source], s) for s in eligible]
     best = min(r for r, _ in ranks)
     top = [s for r, s in ranks if r == best]
     state = "down" if any(s.state == "down" for s in top) else "up"
@@ -509,9 +516,10 @@ def state_at(intervals: list[Interval], t: dt.datetime) -> str:
 
 def circuit_spans(info: dict[str, CircuitInfo], states: Iterable[StateRow], probes: Iterable[ProbeRow],
                   snmp_coverage: dict[str, list[Span2]], heard_until: dict[tuple[str, str], dt.datetime],
-                  horizon: dt.datetime) -> dict[str, list[Span]]:
+                  horizon: dt.datetime, max_gap_s: float | None = None) -> dict[str, list[Span]]:
     """Every circuit's measured spans from its rows. `snmp_coverage`: per end key; `heard_until`: per
-    (source, end key), the last time that source heard the device at that end."""
+    (source, end key), the last time that source heard the device at that end; `max_gap_s`: SNMP's, for
+    the flap rule (None: no flap outranks SNMP)."""
     by_end: dict[tuple[str, str, str], list[StateRow]] = defaultdict(list)
     for r in states:
         if r.cid in info:
@@ -522,7 +530,7 @@ def circuit_spans(info: dict[str, CircuitInfo], states: Iterable[StateRow], prob
         if source == "snmp":
             out[cid] += snmp_spans(rows, snmp_coverage.get(end, []), horizon)
         elif source in ("syslog", "log_buffer"):
-            out[cid] += event_spans(rows, heard_until.get((source, end)), horizon)
+            out[cid] += event_spans(rows, heard_until.get((source, end)), horizon, flap_s=max_gap_s)
     by_cid: dict[str, list[ProbeRow]] = defaultdict(list)
     for p in probes:
         if p.cid in info:

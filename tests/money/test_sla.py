@@ -244,3 +244,25 @@ def test_unit_equals_the_naive_reading(per_circuit: list[list[Span]]) -> None:
         states = {sla.state_at(c, T + m * M) for c in circuits}
         want.append(next(s for s in ("up", "unmeasured", "maintenance", "down") if s in states))
     assert got == want
+
+
+def test_a_flap_between_two_polls_is_down_a_longer_down_is_refuted_by_snmp() -> None:
+    cov = [(T, T + 24 * H)]
+    snmp = snmp_spans([StateRow(1, "C1", "7", "snmp", "up", T, None)], cov, T + 24 * H)  # up at every poll
+    flap = [StateRow(2, "C1", "7", "syslog", "down", T + 2 * H, T + 2 * H + 3 * M),
+            StateRow(3, "C1", "7", "syslog", "up", T + 2 * H + 3 * M, None)]
+    ivs = decide(snmp + event_spans(flap, T + 24 * H, T + 24 * H, flap_s=750), [], T, T + 24 * H)
+    down = [iv for iv in ivs if iv.state == "down"]
+    assert secs(ivs, "down") == 180 and down[0].source == "syslog" and down[0].disputed
+    # two hours down by syslog under 5-minute polls that all answered up: a poll fell inside it, SNMP decides
+    long = [StateRow(2, "C1", "7", "syslog", "down", T + 2 * H, T + 4 * H),
+            StateRow(3, "C1", "7", "syslog", "up", T + 4 * H, None)]
+    ivs = decide(snmp + event_spans(long, T + 24 * H, T + 24 * H, flap_s=750), [], T, T + 24 * H)
+    assert secs(ivs, "down") == 0 and sum(iv.seconds for iv in ivs if iv.disputed) == 2 * 3600
+    # without SNMP's max gap nothing outranks SNMP (the rule before flaps were known)
+    ivs = decide(snmp + event_spans(flap, T + 24 * H, T + 24 * H), [], T, T + 24 * H)
+    assert secs(ivs, "down") == 0
+    # a probe that answered during the flap outranks it
+    probe = probe_spans([ProbeRow(9, "C1", T + 2 * H + 2 * M, ok=True)])
+    ivs = decide(snmp + probe + event_spans(flap, T + 24 * H, T + 24 * H, flap_s=750), [], T, T + 24 * H)
+    assert secs(ivs, "down") == 120
