@@ -198,16 +198,18 @@ def _coverage_samples(session: Session, ids: list[int], lo: dt.datetime, hi: dt.
     out: dict[str, list[sla.Span2]] = {}
     prev_of: dict[tuple[int, dt.datetime], dt.datetime] = {}
     for at in range(0, len(ids), 100):
-        rows = session.exec(select(S.interface_id, S.sampled_at, S.in_delta)
+        rows = session.exec(select(S.interface_id, S.sampled_at, S.in_delta, S.missed_after)
                             .where(col(S.interface_id).in_(ids[at:at + 100]), col(S.sampled_at) >= lo - HOUR,
                                    col(S.sampled_at) < hi).order_by(S.interface_id, S.sampled_at)).all()
         by: dict[int, list[tuple[dt.datetime, bool]]] = defaultdict(list)
-        for iid, t, d in rows:
+        missed: dict[int, bool] = {}
+        for iid, t, d, miss in rows:
             t = _aware(t)
             seq = by[iid]
             if seq:
                 prev_of[(iid, t)] = seq[-1][0]
-            seq.append((t, d is not None))
+            seq.append((t, d is not None and not missed.get(iid, False)))  # an unanswered poll in between
+            missed[iid] = bool(miss)
         for iid, seq in by.items():
             out[str(iid)] = sla.coverage_from_samples(seq, gap)
     return out, prev_of

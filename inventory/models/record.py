@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
@@ -72,6 +73,9 @@ class InterfaceSample(SQLModel, table=True):
     in_delta: int | None = Field(default=None, sa_type=BigInteger)
     out_delta: int | None = Field(default=None, sa_type=BigInteger)
     discontinuity: str | None = Field(default=None, max_length=16, description="reboot | reset | wrap")
+    # The device did not answer a poll after this sample: the span to the next sample was not measured,
+    # however short it is (its bytes still count: the counters ran on).
+    missed_after: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class InterfaceRollup(SQLModel, table=True):

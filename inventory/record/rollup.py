@@ -101,7 +101,7 @@ def rollup_hours(engine: Engine, since: dt.datetime, until: dt.datetime, max_gap
                             a = acc[(smp.interface_id, h)]
                             a.in_b += smp.in_delta * secs / span
                             a.out_b += (smp.out_delta or 0) * secs / span
-                            if span <= gap:
+                            if span <= gap and not prev.missed_after:
                                 a.measured += secs
                             a.peak_in, a.peak_out = max(a.peak_in, bps_in), max(a.peak_out, bps_out)
             prev = smp

@@ -115,4 +115,16 @@ def store_round(session: Session, results: list[DeviceResult], interface_ids: di
         open_iv[s.interface_id] = fresh
         rep.opened += 1
     rep.samples = len(new)
+    _mark_missed(session, results, interface_ids)
     return rep
+
+
+def _mark_missed(session: Session, results: list[DeviceResult], interface_ids: dict[tuple[str, str], int]) -> None:
+    """A device that did not answer: its interfaces' last samples say so, and the span from each to its next
+    sample is unmeasured (a short silence between two answered polls is otherwise invisible)."""
+    silent = {res.hostname for res in results if not res.ok}
+    ids = sorted(iid for (host, _name), iid in interface_ids.items() if host in silent)
+    for smp in _last_samples(session, ids).values():
+        if not smp.missed_after:
+            smp.missed_after = True
+            session.add(smp)

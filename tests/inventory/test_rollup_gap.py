@@ -7,9 +7,12 @@ import datetime as dt
 
 from sqlmodel import select
 
+from answers.sla_rows import _coverage_samples
+from collectors.snmp.poller import DeviceResult
 from inventory.db import session_scope
-from inventory.models import InterfaceRollup
+from inventory.models import InterfaceRollup, InterfaceSample
 from inventory.record.rollup import rollup
+from inventory.record.samples import store_round
 
 from .test_samples import T0, _round, _setup
 
@@ -36,3 +39,26 @@ def test_long_gap_shares_bytes_but_is_unmeasured(engine, monkeypatch) -> None:
         h1 = s.exec(select(InterfaceRollup).where(InterfaceRollup.period == "hour",
                                                   InterfaceRollup.start == T0)).one()
     assert h1.measured_s == 3600
+
+
+def test_an_unanswered_poll_between_two_close_samples_is_unmeasured(engine, monkeypatch) -> None:
+    monkeypatch.delenv("EXTRANET_SNMP_MAX_GAP", raising=False)
+    iid, cid = _setup(engine)
+    up0 = 10_000_000
+    _round(engine, iid, cid, T0, 0, 0, True, up0)
+    _round(engine, iid, cid, T0 + 5 * M, 10**6, 10**6, True, up0 + 30_000)
+    with session_scope(engine) as s:  # 01:10: the device did not answer
+        store_round(s, [DeviceResult("XA-CORE-01", T0 + 10 * M, error_code="snmp_timeout", error="timeout")],
+                    {("XA-CORE-01", "GigabitEthernet0/0/1"): iid}, {iid: cid})
+    _round(engine, iid, cid, T0 + 15 * M, 3 * 10**6, 3 * 10**6, True, up0 + 90_000)  # 10 min after: < max gap
+    _round(engine, iid, cid, T0 + 20 * M, 4 * 10**6, 4 * 10**6, True, up0 + 120_000)
+    with session_scope(engine) as s:
+        marks = [smp.missed_after for smp in s.exec(select(InterfaceSample).order_by(InterfaceSample.id))]
+    assert marks == [False, True, False, False]  # the sample before the silence says so, once
+    rollup(engine, T0, T0 + dt.timedelta(hours=1))
+    with session_scope(engine) as s:
+        h = s.exec(select(InterfaceRollup).where(InterfaceRollup.period == "hour",
+                                                 InterfaceRollup.start == T0)).one()
+        cov, _prev = _coverage_samples(s, [iid], T0, T0 + dt.timedelta(hours=1))
+    assert h.measured_s == 600 and h.in_bytes == 4 * 10**6  # 01:00–01:05 and 01:15–01:20; the bytes all count
+    assert cov[str(iid)] == [(T0, T0 + 5 * M), (T0 + 15 * M, T0 + 20 * M)]
