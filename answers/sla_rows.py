@@ -126,18 +126,19 @@ def _states(session: Session, ends: dict[int, str], lo: dt.datetime, hi: dt.date
     out: list[sla.StateRow] = []
     ids = sorted(ends)
     for at in range(0, len(ids), 500):
-        stmt = (select(L.id, L.interface_id, L.source, L.state, L.started_at, L.ended_at)
+        stmt = (select(L.id, L.interface_id, L.source, L.state, L.started_at, L.ended_at, L.changed_after)
                 .where(col(L.interface_id).in_(ids[at:at + 500]), col(L.started_at) < hi,
                        or_(col(L.ended_at).is_(None), col(L.ended_at) >= lo))
                 .order_by(L.interface_id, L.source, L.started_at))
         prev_end: dict[tuple[int, str], dt.datetime] = {}
-        for iid, iv_id, src, state, start, end in ((r[1], r[0], r[2], r[3], r[4], r[5])
-                                                   for r in session.exec(stmt).all()):
+        for iid, iv_id, src, state, start, end, after in ((r[1], r[0], r[2], r[3], r[4], r[5], r[6])
+                                                          for r in session.exec(stmt).all()):
             start = _aware(start)
             end = _aware(end) if end else None
             changed = None
             if src == "snmp" and prev_end.get((iid, src)) == start:
-                changed = start - dt.timedelta(seconds=poll_s)  # the previous sample, on the poll grid
+                # the previous sample as the poller stored it; rows from before it did: on the poll grid
+                changed = _aware(after) if after else start - dt.timedelta(seconds=poll_s)
             out.append(sla.StateRow(iv_id, ends[iid], str(iid), src, state, start, end, changed))
             if end is not None:
                 prev_end[(iid, src)] = end

@@ -403,15 +403,25 @@ def city_year(circuits: list[CircuitRow], incidents: list[tuple[str, dt.datetime
     if reboot_dev:
         events.append(Event("reboot", dt.datetime(year, 5, 20, 3, 10, tzinfo=CHINA), device=reboot_dev,
                             note="设备重启"))
-    # The management plane of a unit router is cut for six hours, across the start of one of its outages: the
-    # outage's start is heard by no one (unmeasured, never up), its end is.
+    # The management plane of a unit router is cut for ten days from an hour before one of its outages (a
+    # management tunnel down and nobody told): the outage is heard by no one, its time unmeasured, never up.
+    # Ten days: longer than several of the compressed year's poll rounds (a round is a model day or more).
+    def dev_of(cid: str | None) -> str | None:
+        t = tracks.get(cid or "")
+        return t.ends[0][0] if t is not None and t.ends and t.ends[0] else None
+
+    def clear_at(dev: str, at: dt.datetime) -> bool:  # no outage of the router's circuits is under way then
+        return not any(e.kind in DOWN_KINDS and dev_of(e.circuit) == dev and e.until is not None
+                       and e.at <= at < e.until for e in events)
+
     outage = next((e for e in sorted(events, key=lambda e: (e.at, e.circuit or ""))
                    if e.kind == "outage" and e.circuit in tracks and tracks[e.circuit].role == "primary"
-                   and tracks[e.circuit].ends and tracks[e.circuit].ends[0] and e.until is not None
-                   and (e.until - e.at) >= dt.timedelta(minutes=90) and e.at.month >= 2), None)
+                   and dev_of(e.circuit) and e.until is not None and (e.until - e.at) >= dt.timedelta(minutes=90)
+                   and e.at.month >= 2 and clear_at(dev_of(e.circuit) or "", e.at - dt.timedelta(hours=1))
+                   and clear_at(dev_of(e.circuit) or "", e.at + dt.timedelta(days=10))), None)
     if outage is not None:
-        dev = tracks[outage.circuit].ends[0][0]  # type: ignore[index]
-        events.append(Event("silence", outage.at - dt.timedelta(hours=5), outage.at + dt.timedelta(hours=1),
+        dev = dev_of(outage.circuit)
+        events.append(Event("silence", outage.at - dt.timedelta(hours=1), outage.at + dt.timedelta(days=10),
                             device=dev, note="网管通道中断"))
     devices = sorted({e[0] for t in tracks.values() for e in t.ends if e})
     for n, month in enumerate((4, 7, 10)):

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from collectors import clock
+from collectors.snmp.credentials import load_snmp_credentials
 from collectors.snmp.poller import PollSettings, SnmpPoller
 from collectors.syslog.receiver import SyslogReceiver
 from inventory.db import session_scope
@@ -27,6 +28,7 @@ from inventory.models import Device, Interface
 from inventory.record.measured import Carried, carried, down_seconds, last_sample_id
 from inventory.record.polling import poll_once
 from inventory.record.syslog_store import SyslogStore
+from inventory.record.targets import build_targets
 
 from .model import LabSpec
 from .replay import Replay
@@ -78,6 +80,8 @@ class YearResult:
     polls: int = 0
     poll_failures: int = 0  # a device that did not answer while it was not silenced
     poll_silenced: int = 0  # a device that did not answer because the timeline had cut its management plane
+    longest_round_gap_s: float = 0.0  # the most model seconds between the starts of two consecutive rounds
+    last_round_at: dt.datetime | None = None
     wall_s: float = 0.0
     speed: float = 0.0
     samples_before: int = 0
@@ -150,6 +154,7 @@ async def live_year(engine: Engine, timeline: Timeline, spec: LabSpec, workdir: 
         for dev in spec.devices:
             dev.booted_at = timeline.start - dt.timedelta(days=30)
         replay = Replay(timeline, lab, notify=lab.announce)
+        await _learn_interfaces(engine, poller, inventory)
         wall0 = time.perf_counter()
         clock.use(clock.compressed(timeline.start, speed))
         await asyncio.sleep(CLOCK_SETTLE_S)  # the receiver now stamps messages with model time
@@ -192,10 +197,23 @@ async def live_year(engine: Engine, timeline: Timeline, spec: LabSpec, workdir: 
     return result
 
 
+async def _learn_interfaces(engine: Engine, poller: SnmpPoller, inventory: dict[str, Any]) -> None:
+    """Walk every device's ifName before the year starts, as a poller running for years already has: on the
+    compressed clock the first round's walks would take days of model time, all of them unmeasured."""
+    creds = load_snmp_credentials(inventory.get("credentials_file") or None)
+    with session_scope(engine) as s:
+        targets = build_targets(s, creds, inventory).targets
+    await asyncio.gather(*(poller.ifindex.get(poller, t) for t in targets))
+
+
 async def _poll(engine: Engine, poller: SnmpPoller, inventory: dict[str, Any], result: YearResult,
                 lab: Lab | None) -> None:
     devices = {d.hostname: d for d in lab.spec.devices} if lab is not None else {}
     muted = {h for h, d in devices.items() if d.mute}
+    if result.last_round_at is not None:
+        result.longest_round_gap_s = max(result.longest_round_gap_s,
+                                         (clock.now() - result.last_round_at).total_seconds())
+    result.last_round_at = clock.now()
     rep = await poll_once(engine, poller, lab_inventory=inventory)
     muted |= {h for h, d in devices.items() if d.mute}  # a silence that began or ended during the round
     failed = {h for hosts in rep.failed.values() for h in hosts}

@@ -116,6 +116,9 @@ class LinkStateInterval(SQLModel, table=True):
     source: str = Field(max_length=16, description=" > ".join(EVIDENCE_SOURCES))
     # The message or sample that opened it (a syslog id, a sample id, a probe result id).
     opened_by: str | None = Field(default=None, max_length=64)
+    # SNMP only: the previous sample's time, the earliest the change could have happened. Kept here because
+    # the raw samples expire and the ledger from rollups must still know the span of uncertainty.
+    changed_after: dt.datetime | None = Field(default=None)
 
 
 class ConfigChangeEvent(SQLModel, table=True):

@@ -83,8 +83,10 @@ def rollup_hours(engine: Engine, since: dt.datetime, until: dt.datetime, max_gap
         return 0
     acc: dict[tuple[int, dt.datetime], _Acc] = defaultdict(_Acc)
     with session_scope(engine) as s:
-        rows = s.exec(select(InterfaceSample).where(col(InterfaceSample.sampled_at) >= since - LOOKBACK,
-                                                    col(InterfaceSample.sampled_at) < until + LOOKBACK)
+        # a span up to the max gap long still measures its hours: read that far past the edges
+        back = max(LOOKBACK, dt.timedelta(seconds=gap))
+        rows = s.exec(select(InterfaceSample).where(col(InterfaceSample.sampled_at) >= since - back,
+                                                    col(InterfaceSample.sampled_at) < until + back)
                       .order_by(InterfaceSample.interface_id, InterfaceSample.sampled_at)).all()
         prev: InterfaceSample | None = None
         for smp in rows:

@@ -109,8 +109,10 @@ def store_round(session: Session, results: list[DeviceResult], interface_ids: di
             iv.ended_at = s.sampled_at
             session.add(iv)
             rep.closed += 1
+        before = last.get(s.interface_id)
         fresh = LinkStateInterval(interface_id=s.interface_id, circuit_id=circuit_of.get(s.interface_id),
-                                  state=state, started_at=s.sampled_at, source=SOURCE, opened_by=f"sample:{s.id}")
+                                  state=state, started_at=s.sampled_at, source=SOURCE, opened_by=f"sample:{s.id}",
+                                  changed_after=before.sampled_at if iv is not None and before is not None else None)
         session.add(fresh)
         open_iv[s.interface_id] = fresh
         rep.opened += 1

@@ -103,3 +103,63 @@ def test_reboot_and_wrap_make_no_spike(year) -> None:
         assert c.measured.largest_delta <= track.bandwidth_mbps * 1e6 / 8 * 4 * DAY, cid
         assert c.measured.in_octets + c.measured.out_octets <= c.true_octets * 1.01 + 1, cid
     assert set(result.circuits) <= set(ends)
+
+
+# The compressed year polls once a model day or more; a silenced router's timeouts hold a round for days of
+# model time. SNMP's max gap is set to that cadence (2.5 × the poll interval is the rule for 300 s polls).
+LAB_MAX_GAP_S = 20 * DAY
+
+
+def _overlap(spans: list[tuple], lo, hi) -> float:
+    return sum(max(0.0, (min(b, hi) - max(a, lo)).total_seconds()) for a, b in spans)
+
+
+def test_ledger_months_equal_the_timeline_and_the_silence_is_unmeasured(year, monkeypatch) -> None:
+    from answers import ask
+    from inventory.db import session_scope
+    from inventory.record.rollup import rollup
+    from money.sla import month_starts, year_bounds
+
+    engine, timeline, _spec, result = year
+    monkeypatch.setenv("EXTRANET_SNMP_MAX_GAP", str(LAB_MAX_GAP_S))
+    lo, hi = year_bounds(2022)
+    rollup(engine, lo, hi)  # what the nightly job does, over the whole year at once
+    with session_scope(engine) as s:
+        led = ask(s).sla_ledger(2022).ledger
+    bounds = month_starts(2022)
+    windows = timeline.down_windows()
+    wrong, checked, unmeasured = {}, 0, {}
+    for cid in result.circuits:
+        row = led.circuits[cid]
+        gaps = [(iv.start, iv.end) for iv in row.intervals if iv.state == "unmeasured"]
+        unmeasured[cid] = sum((b - a).total_seconds() for a, b in gaps)
+        for m in range(12):
+            m0, m1 = bounds[m], bounds[m + 1]
+            down = row.months[m + 1].down + row.months[m + 1].maintenance
+            # the truth where the record measured: the timeline's down time less what fell in its gaps
+            true = _overlap(windows[cid], m0, m1) - sum(
+                _overlap([(max(a, g0), min(b, g1))], m0, m1) for a, b in windows[cid] for g0, g1 in gaps
+                if a < g1 and g0 < b)
+            checked += 1
+            if abs(down - true) > 60:
+                wrong[(cid, m + 1)] = (round(true / 60, 2), round(down / 60, 2))
+    assert not wrong, f"(circuit, month): (timeline minutes where measured, ledger minutes) {wrong}"
+    assert checked == 12 * len(result.circuits) and sum(
+        led.circuits[c].year.down for c in result.circuits) > 0
+    # The silence: the router's circuits are unmeasured over all of it, never up, and it lost an outage.
+    silence = next(e for e in timeline.events if e.kind == "silence")
+    quiet = [cid for cid, t in timeline.tracks.items() if cid in result.circuits and t.ends and t.ends[0]
+             and t.ends[0][0] == silence.device]
+    assert quiet
+    for cid in quiet:
+        ivs = led.circuits[cid].intervals
+        assert _overlap([(iv.start, iv.end) for iv in ivs if iv.state == "up"], silence.at, silence.until) == 0
+        assert _overlap([(iv.start, iv.end) for iv in ivs if iv.state == "unmeasured"], silence.at,
+                        silence.until) >= (silence.until - silence.at).total_seconds() - 60
+    assert any(_overlap(windows[c], silence.at, silence.until) > 0 for c in quiet), "an outage nobody heard"
+    # Nothing else goes unmeasured but the silence with the rounds on either side of it and a reboot's round
+    # (the compressed year's rounds are as far apart as the machine's load makes them: the longest is known).
+    rounds = 2 * result.longest_round_gap_s + DAY
+    much = {cid: round(u / DAY, 2) for cid, u in unmeasured.items()
+            if u > rounds + (silence.until - silence.at).total_seconds() * (cid in quiet)}
+    assert not much, f"circuit: unmeasured days {much} (longest round gap {result.longest_round_gap_s / DAY} d)"
