@@ -13,14 +13,21 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from inventory.models import InterfaceRollup, InterfaceSample, LinkStateInterval, ProbeResult, SyslogMessage
+from inventory.models import (
+    InterfaceRollup,
+    InterfaceSample,
+    LinkStateInterval,
+    PlannedMaintenance,
+    ProbeResult,
+    SyslogMessage,
+)
 from money.outages import Outage, build_outages
 from money.sla import Ledger, build
 
 from .core import Snapshot
 from .sla_rows import SlaRows, load, traffic
 
-_RECORD = (InterfaceRollup, InterfaceSample, LinkStateInterval, ProbeResult, SyslogMessage)
+_RECORD = (InterfaceRollup, InterfaceSample, LinkStateInterval, PlannedMaintenance, ProbeResult, SyslogMessage)
 _MARK = select(*[select(func.max(t.id)).scalar_subquery() for t in _RECORD],  # type: ignore[attr-defined]
                select(func.count()).select_from(LinkStateInterval).where(
                    LinkStateInterval.ended_at.is_(None)).scalar_subquery())  # type: ignore[union-attr]

@@ -30,6 +30,7 @@ from inventory.models import (
     SyslogMessage,
     Unit,
 )
+from inventory.record.maintenance import windows as planned_windows
 from inventory.record.rollup import max_gap_s
 from money import sla
 from money.outages import Reboot, TrafficSpan, TypedIncident
@@ -103,7 +104,8 @@ def load(session: Session, year: int, *, source: str = "rollups", poll_s: float 
               for p, cid in _probes(session, info, lo, hi)]
     heard = _heard(session, ends, iface_dev, hi)
     spans = sla.circuit_spans(info, states, probes, cov, heard, hi, max_gap_s=max_gap_s())
-    rows = SlaRows(year, info, spans, ends, unit_end, maintenance=list(maintenance or []))
+    windows = _maintenance(session, lo, hi) if maintenance is None else list(maintenance)
+    rows = SlaRows(year, info, spans, ends, unit_end, maintenance=windows)
     rows.terminals = {u.code: u.declared_terminals for u in units.values()}
     rows.names = {"carrier": {c.code: c.name for c in carriers.values()},
                   "unit": {u.code: u.name for u in units.values()},
@@ -214,6 +216,12 @@ def _coverage_samples(session: Session, ids: list[int], lo: dt.datetime, hi: dt.
         for iid, seq in by.items():
             out[str(iid)] = sla.coverage_from_samples(seq, gap)
     return out, prev_of
+
+
+def _maintenance(session: Session, lo: dt.datetime, hi: dt.datetime) -> list[sla.MaintenanceWindow]:
+    """The planned windows that touch the year (the table's rows; a caller may pass its own instead)."""
+    return [sla.MaintenanceWindow(_aware(w.starts_at), _aware(w.ends_at), circuit=cid, carrier=code, note=w.note)
+            for w, cid, code in planned_windows(session, lo, hi)]
 
 
 def _probes(session: Session, info: dict[str, sla.CircuitInfo], lo: dt.datetime, hi: dt.datetime):

@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from answers import ask
 from answers.sla import SlaAnswer
+from inventory.errors import ExtranetError
+from inventory.models import PlannedMaintenance
+from inventory.record import maintenance as planned
 from money.outages import Outage
-from money.sla import SOURCE_ZH, STATE_ZH, Seconds
+from money.sla import SOURCE_ZH, STATE_ZH, Seconds, year_bounds
 
 from ..deps import Ctx, ctx_for
 from ..errors import ApiError
@@ -184,3 +187,56 @@ def _outage(o: Outage, names: dict[str, str]) -> OutageOut:
                              takeover_resolution_s=u.takeover_resolution_s) for u in o.units],
         evidence=list(o.evidence), sources=list(o.sources), typed=o.typed, measured=o.measured,
         incident_ids=list(o.incident_ids))
+
+
+# -- planned maintenance windows: down time inside one is maintenance in the ledger -----------------------
+class MaintenanceIn(BaseModel):
+    starts_at: dt.datetime = Field(description="with its offset, e.g. 2022-03-05T01:00:00+08:00")
+    ends_at: dt.datetime
+    circuit: str | None = Field(None, max_length=64, description="one circuit's cid; or a carrier; neither: all")
+    carrier: str | None = Field(None, max_length=32, description="every circuit of this carrier's code")
+    note: str = Field("", max_length=200, description="the notice: 运营商维护通知 …")
+
+
+class MaintenanceOut(BaseModel):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    circuit: str | None
+    carrier: str | None
+    note: str
+    created_by: str | None
+
+
+def _window(w, cid: str | None, code: str | None) -> MaintenanceOut:
+    return MaintenanceOut(id=w.id, starts_at=w.starts_at, ends_at=w.ends_at, circuit=cid, carrier=code,
+                          note=w.note, created_by=w.created_by)
+
+
+@router.get("/maintenance", response_model=list[MaintenanceOut], summary="The year's planned maintenance windows")
+def maintenance_list(year: Year, ctx: Ctx = Depends(ctx_for("money.read"))) -> list[MaintenanceOut]:
+    lo, hi = year_bounds(year)
+    with ctx.read() as s:
+        return [_window(*row) for row in planned.windows(s, lo, hi)]
+
+
+@router.post("/maintenance", response_model=MaintenanceOut, status_code=201,
+             summary="Enter a planned maintenance window (a carrier's notice)")
+def maintenance_add(body: MaintenanceIn, ctx: Ctx = Depends(ctx_for("inventory.import"))) -> MaintenanceOut:
+    with ctx.write() as s:
+        try:
+            w = planned.add_window(s, starts_at=body.starts_at, ends_at=body.ends_at, circuit=body.circuit,
+                                   carrier=body.carrier, note=body.note, actor=ctx.principal.username)
+        except ExtranetError as exc:
+            raise ApiError(404 if exc.code == "not_found" else 422, exc.code, str(exc)) from exc
+        return _window(w, body.circuit, body.carrier)
+
+
+@router.delete("/maintenance/{wid}", status_code=204, response_class=Response, summary="Withdraw a window")
+def maintenance_delete(wid: Annotated[int, Path(ge=1)], ctx: Ctx = Depends(ctx_for("inventory.import"))) -> Response:
+    with ctx.write() as s:
+        row = s.get(PlannedMaintenance, wid)
+        if row is None:
+            raise ApiError(404, "not_found", f"no maintenance window {wid}", {"kind": "maintenance", "key": wid})
+        s.delete(row)
+    return Response(status_code=204)

@@ -43,6 +43,7 @@ from .record import (
     InterfaceRollup,
     InterfaceSample,
     LinkStateInterval,
+    PlannedMaintenance,
     ProbeResult,
     SyslogMessage,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "MapPosition",
     "Money",
     "Payment",
+    "PlannedMaintenance",
     "Platform",
     "ProbeResult",
     "RejectedCapture",

@@ -159,3 +159,20 @@ class ProbeResult(SQLModel, table=True):
     rtt_avg_ms: float | None = Field(default=None)
     rtt_max_ms: float | None = Field(default=None)
     source: str = Field(default="ssh", max_length=16, description="ssh | syslog")
+
+
+class PlannedMaintenance(SQLModel, table=True):
+    """A maintenance window announced beforehand (a carrier's notice, the bureau's own change window): down
+    time inside it is maintenance in the SLA ledger, not an outage. One circuit, or every circuit of one
+    carrier (neither: every circuit)."""
+
+    __tablename__ = "planned_maintenance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    circuit_id: int | None = Field(default=None, foreign_key="circuit.id", index=True)
+    carrier_id: int | None = Field(default=None, foreign_key="carrier.id", index=True)
+    starts_at: dt.datetime = Field(index=True)
+    ends_at: dt.datetime
+    note: str = Field(default="", max_length=200)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_by: str | None = Field(default=None, max_length=64)

@@ -123,3 +123,43 @@ def test_outages(city: Api) -> None:
     assert u["carried_octets"] == 2 * 900_001_000 and u["terminals"] > 0 and o["terminals"] == 0
     typed = [o for o in body["outages"] if o["typed"] and not o["measured"]]
     assert len(typed) == 8 and all(o["evidence"][0].startswith("incident:") for o in typed)
+
+
+def test_a_planned_window_turns_the_outage_into_maintenance(city: Api) -> None:
+    c = city.client
+    start, end = (OUT - H).astimezone(CN), (OUT + H).astimezone(CN)  # the notice covers the outage's first hour
+    body = {"starts_at": start.isoformat(), "ends_at": end.isoformat(), "circuit": "LT-U001-1",
+            "note": "联通割接维护通知"}
+    assert c.post("/api/v1/sla/maintenance", json=body, headers=city.as_("finance")).status_code == 403
+    r = c.post("/api/v1/sla/maintenance", json=body, headers=city.as_("engineer"))
+    assert r.status_code == 201, r.text
+    wid = r.json()["id"]
+    try:
+        listed = city.get("/api/v1/sla/maintenance?year=2022", "finance").json()
+        assert [(w["circuit"], w["note"], w["created_by"]) for w in listed] == [("LT-U001-1", "联通割接维护通知",
+                                                                                 "t-engineer")]
+        f = next(x for x in city.get("/api/v1/sla/ledger?year=2022&by=circuit", "finance").json()["lines"]
+                 if x["key"] == "LT-U001-1")["figures"]
+        assert (f["down_s"], f["maintenance_s"]) == (3600 + 60, 3600)  # up time inside the window stays up
+        assert f["availability"] == round(100 * (YEAR_S - 14460) / (YEAR_S - 3600), 6)
+    finally:
+        assert c.delete(f"/api/v1/sla/maintenance/{wid}", headers=city.as_("engineer")).status_code == 204
+    f = next(x for x in city.get("/api/v1/sla/ledger?year=2022&by=circuit", "finance").json()["lines"]
+             if x["key"] == "LT-U001-1")["figures"]
+    assert f["maintenance_s"] == 0 and f["down_s"] == 7260
+
+
+@pytest.mark.parametrize(("change", "status", "says"), [
+    ({"ends_at": "2022-05-04T08:00:00+08:00"}, 422, "not after"),
+    ({"starts_at": "2022-05-04T09:00:00"}, 422, "time zone"),
+    ({"ends_at": "2022-07-04T10:00:00+08:00"}, 422, "longer than"),
+    ({"circuit": "NOPE-1"}, 404, "NOPE-1"),
+    ({"circuit": None, "carrier": "nope"}, 404, "known: "),
+    ({"carrier": "unicom"}, 422, "not both"),
+])
+def test_a_bad_window_is_refused_and_names_what_is_wrong(city: Api, change: dict, status: int, says: str) -> None:
+    body = {"starts_at": "2022-05-04T09:00:00+08:00", "ends_at": "2022-05-04T10:00:00+08:00",
+            "circuit": "LT-U001-1", **change}
+    r = city.client.post("/api/v1/sla/maintenance", json=body, headers=city.as_("engineer"))
+    assert r.status_code == status and says in r.text, r.text
+    assert city.get("/api/v1/sla/maintenance?year=2022", "finance").json() == []
