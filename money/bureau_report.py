@@ -219,8 +219,8 @@ def _page(fig: Any, vy: VerdictsYear, indicators: Sequence[Indicator]) -> None:
         return
     _headline(fig, vy)
     _charts(fig, vy)
-    _table(fig, vy)
-    _footnotes(fig, vy, indicators, top=TABLE_BOTTOM + 0.1)
+    end = _table(fig, vy)
+    _footnotes(fig, vy, indicators, top=min(end, TABLE_BOTTOM) + 0.2)  # a short table leaves the notes more room
 
 
 def _headline(fig: Any, vy: VerdictsYear) -> None:
@@ -264,7 +264,8 @@ def _charts(fig: Any, vy: VerdictsYear) -> None:
     ax2.spines[["top", "right"]].set_visible(False)
 
 
-def _table(fig: Any, vy: VerdictsYear) -> None:
+def _table(fig: Any, vy: VerdictsYear) -> float:
+    """Draw the table; return where it ends (inches from the top)."""
     size, listed, rest = plan_table(vy.verdicts)
     left, width = 0.05, 0.90
     step = size * 1.45 / 72  # inches per row
@@ -283,6 +284,7 @@ def _table(fig: Any, vy: VerdictsYear) -> None:
                                              color="#eef3f7", zorder=0))
         for x, cell in zip(TABLE_X, cells, strict=True):
             fig.text(left + x * width, _y(y), cell, fontsize=size, weight="bold" if bold else "normal")
+    return y
 
 
 def _footnotes(fig: Any, vy: VerdictsYear, indicators: Sequence[Indicator], top: float) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from inventory.errors import ExtranetError
 from money import bureau_report as br
+from money.indicators import Indicator
 from money.verdicts import (
     ARMED,
     HOLDS,
@@ -171,9 +174,6 @@ def test_xlsx_cells_equal_the_object(tmp_path: Path) -> None:
 
 
 def test_bad_path_is_a_clear_error(tmp_path: Path) -> None:
-    # why: only this test needs the error type
-    from inventory.errors import ExtranetError
-
     with pytest.raises(ExtranetError, match="no such folder"):
         br.render_pdf(_year(2), tmp_path / "nope" / "r.pdf")
     with pytest.raises(ExtranetError, match=r"\.xlsx"):
@@ -184,3 +184,21 @@ def test_every_code_has_both_languages() -> None:
     assert set(br.VERDICT_LABELS) == set(VERDICTS)
     assert set(br.ARMED_LABELS) == set(STATES) and set(br.HOLD_LABELS) == set(HOLD)
     assert all(zh and en for zh, en in (*br.VERDICT_LABELS.values(), *br.ARMED_LABELS.values()))
+
+
+@needs_poppler
+def test_long_names_many_notes_and_indicators_stay_on_one_page(tmp_path: Path) -> None:
+    vy = _year(12, notes=tuple(f"第 {k} 条说明：样本期内部分月份流量缺测。" for k in range(40)))
+    long = replace(vy.verdicts[0], unit_name="某某市人民政府办公厅电子政务外网接入中心二号机房")
+    vy = replace(vy, verdicts=(long, *vy.verdicts[1:]))
+    ind = Indicator("成本指标", "备份线路每终端费用", "Backup cost per terminal", Decimal("1234.5"), "元", "台账")
+    pdf = br.render_pdf(vy, tmp_path / "notes.pdf", indicators=[ind])
+    assert _pages(pdf) == 1
+    text = _squash(_text(pdf))
+    assert _squash(br.table_row(long)[1]) in text and br.table_row(long)[1].endswith("…")
+    assert "另有" in text and "说明」页" in text  # the overflow says where the rest is
+    wb = load_workbook(br.render_xlsx(vy, tmp_path / "notes.xlsx", indicators=[ind]))
+    notes = [r[0] for r in wb["说明"].iter_rows(values_only=True)]
+    assert all(n in notes for n in vy.notes)
+    summary = {r[0]: r[1] for r in wb["摘要"].iter_rows(min_row=4, values_only=True)}
+    assert summary["指标：备份线路每终端费用（元）"] == 1234.5
