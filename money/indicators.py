@@ -10,7 +10,8 @@ cost, each computed from the system's own data with its source stated.
   counted over units with more than one access circuit).
 - timeliness: incident restore time (count, mean, longest, share restored within the target; the
   target is the grace period of the assessment's access-quality rule, 4 h by default).
-- cost: the year's service-year fees per unit and per terminal (terminals-weighted), per carrier.
+- cost: the year's service-year fees per unit and per terminal (terminals-weighted), per carrier, and the
+  payable share the contract's 100-point assessment leaves per carrier.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from decimal import Decimal
 from inventory.models import CHINA_TZ
 
 from .allocation import Allocation
+from .assessment import Assessment
 from .backup_value import BackupValue
 from .rows import MoneyRows, measured_availability
 
@@ -53,7 +55,7 @@ class Indicator:
 
 def indicators(rows: MoneyRows, year: int, allocation: Allocation, backup: BackupValue | None = None, *,
                rooms: int | None = None, measured_terminals: int | None = None,
-               restore_target_hours: float = 4.0) -> list[Indicator]:
+               restore_target_hours: float = 4.0, assessment: Assessment | None = None) -> list[Indicator]:
     hours_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days * 24
     in_service = [c for c in rows.circuits if c.in_service(year)]
     attached = sorted({c.unit for c in in_service if c.unit and c.carrier})  # type: ignore[type-var]
@@ -118,6 +120,11 @@ def indicators(rows: MoneyRows, year: int, allocation: Allocation, backup: Backu
         if y is not None:
             out.append(Indicator(COST, "每受保护单位备份成本", "backup cost per protected unit", y.per_unit, "万元",
                                  "备份价值分析"))
+    # What the contract lets the bureau pay: the 100-point assessment's payable share per carrier (from the
+    # incident rows; the contract page scores the measured record the same way).
+    for ca in assessment.carriers if assessment is not None else ():
+        out.append(Indicator(COST, f"应付比例（{ca.carrier_name}）", f"payable share ({ca.carrier})",
+                             ca.payable_percent, "%", f"百分制考核 {ca.score} 分"))
     return out
 
 

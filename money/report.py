@@ -65,7 +65,8 @@ def compute(rows: MoneyRows, g: nx.MultiGraph, evidence: Evidence, year: int | N
                       include_year=year)
     grace = rules.categories.get("access_quality")
     target = float(grace.grace_hours) if grace and grace.grace_hours is not None else 4.0
+    assessed = assess(rows, ledger, year, rules)
     inds = indicators(rows, year, allocations[rule], bv, rooms=len(g.graph.get("rooms", {})),
-                      measured_terminals=evidence.measured_terminals(year), restore_target_hours=target)
-    return MoneyReport(year, rows, ledger, allocations[rule], allocations, bv, assess(rows, ledger, year, rules),
-                       inds, evidence)
+                      measured_terminals=evidence.measured_terminals(year), restore_target_hours=target,
+                      assessment=assessed)
+    return MoneyReport(year, rows, ledger, allocations[rule], allocations, bv, assessed, inds, evidence)

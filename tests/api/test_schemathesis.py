@@ -30,8 +30,10 @@ TOTALS: dict[str, int] = {}
 # Passwords: the policy (length, character classes) is set at runtime by the security admin; the
 # schema states only the floor.
 # Clause sets: keys used once and tier thresholds distinct within a set are not expressible in the schema.
+# Maintenance windows: ends after it starts, at most 31 days, an offset, a known circuit: cross-field rules.
 NOT_POSITIVE = {("POST", "/api/v1/import"), ("POST", "/api/v1/users"), ("PUT", "/api/v1/users/{user_id}/password"),
-                ("POST", "/api/v1/auth/password"), ("POST", "/api/v1/contract/simulate")}
+                ("POST", "/api/v1/auth/password"), ("POST", "/api/v1/contract/simulate"),
+                ("POST", "/api/v1/sla/maintenance")}
 
 
 def _free_port() -> int:
