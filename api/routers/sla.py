@@ -233,7 +233,8 @@ def maintenance_add(body: MaintenanceIn, ctx: Ctx = Depends(ctx_for("inventory.i
 
 
 @router.delete("/maintenance/{wid}", status_code=204, response_class=Response, summary="Withdraw a window")
-def maintenance_delete(wid: Annotated[int, Path(ge=1)], ctx: Ctx = Depends(ctx_for("inventory.import"))) -> Response:
+def maintenance_delete(wid: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                       ctx: Ctx = Depends(ctx_for("inventory.import"))) -> Response:
     with ctx.write() as s:
         row = s.get(PlannedMaintenance, wid)
         if row is None:
