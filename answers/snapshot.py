@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from . import cache, compliance, contract, drift, exports, money, scenarios, sla
+from . import cache, compliance, contract, drift, exports, money, scenarios, sla, verdicts
 from .core import SWEEP_KINDS, Snapshot
 
 __all__ = ["SWEEP_KINDS", "Answers", "ask", "peek"]
@@ -41,6 +41,8 @@ class Answers(Snapshot):
     contract_score = contract.score
     contract_clauses = contract.clause_sets
     contract_simulate = contract.simulate
+    backup_verdicts = verdicts.backup_verdicts
+    bureau_report = verdicts.bureau_report
 
 
 def ask(session: Session) -> Answers:

@@ -27,7 +27,7 @@ VERSION = "1.0.0"
 # capability they expose has not landed. Order matters for speed: routes are matched in order, so
 # the hot read paths (topology, lists) come first.
 ROUTERS = ("topology", "inventory", "auth", "users", "trail", "configs", "collect", "analysis", "money", "sla",
-           "contract", "compliance", "exports", "jobs")
+           "contract", "backup", "compliance", "exports", "jobs")
 
 DESCRIPTION = """
 Inventory, topology, failure analysis, money and 等保 evidence of the dual-carrier e-government extranet.

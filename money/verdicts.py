@@ -19,12 +19,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .outages import Outage
+
 # armed.state
 ARMED, PARTIAL, NOT_ARMED, NO_CONFIG = "armed", "partial", "not_armed", "no_config"
 # would_hold
 HOLDS, OVERLOADED, UNKNOWN = "holds", "overloaded", "unknown"
 # verdict codes, best first: the page and the report word them in both languages
-PROVEN = "proven"  # armed, exercised and carried its unit's traffic while the primary was down
+PROVEN = "proven"  # exercised: its unit kept the core on it through every primary outage of the year
 ARMED_UNTESTED = "armed_untested"  # armed, never needed this year (no primary outage)
 FAILED = "failed"  # a primary outage happened and the unit was cut off despite this backup
 UNARMED = "unarmed"  # the config would not make it take over
@@ -101,3 +103,99 @@ class VerdictsYear:
     verdicts: tuple[BackupVerdict, ...]
     totals: VerdictTotals
     notes: tuple[str, ...] = field(default_factory=tuple)  # caveats, in Chinese, for the report
+
+
+# -- the analysis -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BackupCircuit:
+    """What the answers layer reads for one backup circuit: its place and its year's traffic."""
+
+    cid: str
+    carrier: str
+    unit: str | None
+    unit_name: str | None
+    primary: tuple[str, ...]
+    bandwidth_mbps: int
+    year_octets: int = 0
+    demand_mbps: float | None = None  # its primaries' busiest hour (max of in and out), measured
+    annual_cost_wan: Decimal | None = None  # from the circuit's own price, when the inventory has one
+
+
+def verdicts(year: int, carrier: str, carrier_name: str, circuits: list[BackupCircuit], outages: list[Outage],
+             *, fee_wan: Decimal | None, protected: dict[str, int], dead_end: set[str],
+             armed: dict[str, Armed] | None = None) -> VerdictsYear:
+    """`protected`: unit → terminals, for the units that keep the core through a whole primary-carrier outage
+    only thanks to the backup (money/backup_value.py); `dead_end`: units whose backup cannot reach the core
+    on its own; `armed`: per circuit, from its router's stored config (missing: NO_CONFIG).
+
+    The fee share: a circuit's own annual price where the inventory has one, the rest of the carrier's fee
+    in equal shares over the circuits without one (the contract prices the backup as one service)."""
+    armed = armed or {}
+    shares = _shares(fee_wan, circuits)
+    out: list[BackupVerdict] = []
+    for c in sorted(circuits, key=lambda c: c.cid):
+        fos, failed = [], False
+        for o in outages:
+            for u in o.units:
+                if u.backup != c.cid or c.cid in o.circuits:
+                    continue
+                failed = failed or u.cut_s > 0
+                fos.append(Failover(o.id, o.start, o.end, o.duration_s or 0.0, u.takeover_s, u.carried_octets))
+        a = armed.get(c.cid) or Armed(NO_CONFIG, None, None, None)
+        hold, headroom = UNKNOWN, None
+        if c.demand_mbps and c.bandwidth_mbps:
+            headroom = c.bandwidth_mbps / c.demand_mbps
+            hold = HOLDS if headroom >= 1 else OVERLOADED
+        units = 1 if c.unit in protected else 0
+        terminals = protected.get(c.unit or "", 0)
+        share = shares.get(c.cid)
+        carried = sum(f.carried_octets for f in fos)
+        out.append(BackupVerdict(
+            cid=c.cid, carrier=c.carrier, unit=c.unit, unit_name=c.unit_name, primary=c.primary,
+            bandwidth_mbps=c.bandwidth_mbps, armed=a, failovers=tuple(sorted(fos, key=lambda f: f.start)),
+            failover_seconds=sum(f.seconds for f in fos), carried_octets=carried, year_octets=c.year_octets,
+            demand_mbps=c.demand_mbps, would_hold=hold, headroom=headroom, fee_wan=share, protected_units=units,
+            protected_terminals=terminals,
+            per_unit_wan=share if share is not None and units else None,
+            per_terminal_yuan=(share * 10000 / terminals).quantize(Decimal("0.01"))
+            if share is not None and terminals else None,
+            verdict=_verdict(c, a, fos, failed, dead_end),
+            evidence=tuple([f"config:{a.config_id}"] if a.config_id else []) + tuple(f"outage:{f.outage_id}"
+                                                                                    for f in fos)))
+    return VerdictsYear(year, carrier, carrier_name, tuple(out), _totals(out, fee_wan))
+
+
+def _verdict(c: BackupCircuit, a: Armed, fos: list[Failover], failed: bool, dead_end: set[str]) -> str:
+    if c.unit in dead_end:
+        return DEAD_END
+    if failed:
+        return FAILED
+    if a.state == NOT_ARMED:
+        return UNARMED
+    if fos:
+        # the record shows the unit kept the core on it through each primary outage (its own bytes may be no
+        # more than keepalives at night), whatever the config reading says
+        return PROVEN
+    if a.state in (ARMED, PARTIAL):
+        return ARMED_UNTESTED
+    return UNMEASURED
+
+
+def _shares(fee: Decimal | None, circuits: list[BackupCircuit]) -> dict[str, Decimal | None]:
+    own = {c.cid: c.annual_cost_wan for c in circuits if c.annual_cost_wan is not None}
+    rest = [c.cid for c in circuits if c.cid not in own]
+    left = None if fee is None else max(Decimal(0), fee - sum(own.values(), Decimal(0)))
+    each = None if left is None or not rest else (left / len(rest)).quantize(Decimal("0.000001"))
+    return {**own, **{cid: each for cid in rest}}
+
+
+def _totals(out: list[BackupVerdict], fee: Decimal | None) -> VerdictTotals:
+    units = sum(v.protected_units for v in out)
+    terminals = sum(v.protected_terminals for v in out)
+    return VerdictTotals(
+        circuits=len(out), by_verdict={k: sum(1 for v in out if v.verdict == k) for k in VERDICTS}, fee_wan=fee,
+        protected_units=units, protected_terminals=terminals, failovers=sum(len(v.failovers) for v in out),
+        failover_seconds=sum(v.failover_seconds for v in out), carried_octets=sum(v.carried_octets for v in out),
+        per_unit_wan=(fee / units).quantize(Decimal("0.000001")) if fee is not None and units else None,
+        per_terminal_yuan=(fee * 10000 / terminals).quantize(Decimal("0.01")) if fee is not None and terminals
+        else None)

@@ -29,7 +29,7 @@ from .deps import (
 )
 
 PAGES = ("auth_pages", "overview_pages", "map_pages", "inventory_pages", "simulate_pages", "money_pages",
-         "sla_pages", "contract_pages", "collection_pages", "compliance_pages", "export_pages")
+         "sla_pages", "contract_pages", "backup_pages", "collection_pages", "compliance_pages", "export_pages")
 
 
 def create_app(engine: Engine | None = None, **kwargs: object) -> FastAPI:

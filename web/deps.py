@@ -26,6 +26,7 @@ NAV = (("overview", "/overview", "topology.read"), ("map", "/map", "topology.rea
        ("units", "/units", "inventory.read"), ("devices", "/devices", "inventory.read"),
        ("simulate", "/simulate", "analysis.run"), ("money", "/money", "money.read"),
        ("sla", "/sla", "money.read"), ("contract", "/contract", "money.read"),
+       ("backup_verdicts", "/backup", "money.read"),
        ("collection", "/collection", "inventory.read"), ("alerts", "/alerts", "inventory.read"),
        ("compliance", "/compliance", "compliance.read"),
        ("exports", "/exports", "export.read"))

@@ -169,6 +169,28 @@ SLA_LABELS: dict[str, tuple[str, str]] = {
 }
 LABELS.update(SLA_LABELS)
 
+# the backup verdicts page (web/pages/backup_pages.py); the verdict codes' own words are money/bureau_report's
+BACKUP_LABELS: dict[str, tuple[str, str]] = {
+    "backup_verdicts": ("备份线路评估", "Backup verdicts"),
+    "backup_intro": ("每条电信备份线路：配置是否就绪、当年是否切换、中断时承载多少、容量是否够用、费用分摊。",
+                     "Each backup circuit: armed by its config, exercised this year, bytes carried while the "
+                     "primary was down, whether its capacity holds, and its share of the fee."),
+    "fee_year": ("当年备份费用", "Backup fee this year"),
+    "protected": ("受保护单位/终端", "Protected units / terminals"),
+    "failovers": ("切换次数", "Failovers"), "failover_hours": ("切换时长（小时）", "Failover hours"),
+    "carried_gib": ("中断时承载（GiB）", "Carried while primary down (GiB)"),
+    "year_gib": ("全年流量（GiB）", "Year's traffic (GiB)"), "armed": ("配置就绪", "Armed"),
+    "would_hold": ("容量", "Would hold"), "demand_mbps": ("主线峰值（Mbps）", "Primary peak (Mbps)"),
+    "bandwidth_mbps": ("带宽（Mbps）", "Bandwidth (Mbps)"),
+    "per_unit_wan": ("每受保护单位（万元）", "Per protected unit (万元)"),
+    "per_terminal_yuan": ("每受保护终端（元）", "Per protected terminal (元)"),
+    "report_pdf": ("下载评估报告（PDF）", "Download the report (PDF)"),
+    "report_xlsx": ("下载评估报告（XLSX）", "Download the report (XLSX)"),
+    "no_backup_year": ("本年度无备份线路", "No backup circuits this year"),
+    "config_lines": ("配置行", "Config lines"), "takeover_s": ("接管用时（秒）", "Takeover (s)"),
+}
+LABELS.update(BACKUP_LABELS)
+
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "done": ("完成", "done"), "running": ("进行中", "running"), "failed": ("失败", "failed"), "ok": ("成功", "ok"),
     "skipped": ("跳过", "skipped"), "active": ("在用", "active"), "planned": ("计划", "planned"),

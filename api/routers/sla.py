@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from answers import ask
 from answers.sla import SlaAnswer
@@ -191,6 +191,8 @@ def _outage(o: Outage, names: dict[str, str]) -> OutageOut:
 
 # -- planned maintenance windows: down time inside one is maintenance in the ledger -----------------------
 class MaintenanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     starts_at: dt.datetime = Field(description="with its offset, e.g. 2022-03-05T01:00:00+08:00")
     ends_at: dt.datetime
     circuit: str | None = Field(None, max_length=64, description="one circuit's cid; or a carrier; neither: all")
