@@ -41,6 +41,8 @@ def backup_verdicts(a: Snapshot, year: int) -> VerdictsYear:
             dead_end = set(bv.protection.dead_end)
         except (ExtranetError, KeyError):  # no money rows for that year: verdicts without the cost
             fee, protected, dead_end = None, set(), set()
+        except (ValueError, ArithmeticError) as exc:
+            raise _unusable(exc) from None
         traffic = _year_traffic(a, year, r.unit_end)
         prices = {c.cid: c for c in a.session.exec(select(Circuit).where(col(Circuit.cid).in_(list(r.info))))}
         by_unit: dict[str, list[str]] = defaultdict(list)
@@ -63,6 +65,13 @@ def backup_verdicts(a: Snapshot, year: int) -> VerdictsYear:
                         dead_end=dead_end)
 
     return a._answer("backup_verdicts", (year, sla.record_mark(a)), compute)
+
+
+def _unusable(exc: Exception) -> ExtranetError:
+    # Stored rows the money analysis cannot use (a service year out of range, say): a fee share built around
+    # them would be wrong, and leaving the fee out silently would hide it.
+    return ExtranetError(f"the stored ledger holds values the money analysis cannot use ({exc}); correct the "
+                         "payments/contracts and retry", code="ledger_unusable")
 
 
 def _annual(row: Circuit | None) -> Decimal | None:
@@ -99,6 +108,8 @@ def bureau_report(a: Snapshot, year: int, fmt: str) -> bytes:
             inds = money.report(a, year).indicators
         except ExtranetError:  # no money rows for that year: the report without them
             inds = None
+        except (ValueError, ArithmeticError) as exc:
+            raise _unusable(exc) from None
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"backup-assessment-{year}.{fmt}"
             (render_pdf if fmt == "pdf" else render_xlsx)(vy, path, indicators=inds)
