@@ -161,17 +161,20 @@ def verify_password(stored_hash: str, password: str) -> bool:
 # ---------------------------------------------------------------- settings
 
 
-_settings_cache: dict[str, tuple[float, dict[str, Any]]] = {}
+# Keyed by database as well as group: a process may serve more than one database (the tests do), and one
+# database's policy must never be applied to another's users.
+_settings_cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
 _SETTINGS_TTL = 15.0
 
 
 def get_settings(session: Session, group: str) -> dict[str, Any]:
-    cached = _settings_cache.get(group)
+    key = (_db(session), group)
+    cached = _settings_cache.get(key)
     if cached and time.monotonic() - cached[0] < _SETTINGS_TTL:
         return cached[1]
     row = session.get(Setting, group)
     values = {**DEFAULT_SETTINGS[group], **(row.value if row else {})}
-    _settings_cache[group] = (time.monotonic(), values)
+    _settings_cache[key] = (time.monotonic(), values)
     return values
 
 
@@ -195,7 +198,7 @@ def update_settings(session: Session, group: str, changes: dict[str, Any], actor
     row.updated_at = utcnow()
     session.add(row)
     record_event(session, "update", "app_setting", None, group, before, row.value)
-    _settings_cache.pop(group, None)
+    _settings_cache.pop((_db(session), group), None)
     return {**DEFAULT_SETTINGS[group], **row.value}
 
 
