@@ -12,8 +12,10 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from audit.failover import Armed, End, StoredConfig, armed
 from inventory.errors import ExtranetError
-from inventory.models import Circuit, InterfaceRollup
+from inventory.models import Circuit, ConfigSnapshot, Device, Interface, InterfaceRollup
+from inventory.record.samples import aware
 from money.backup_value import carriers_by_role
 from money.bureau_report import render_pdf, render_xlsx
 from money.sla import year_bounds
@@ -62,9 +64,40 @@ def backup_verdicts(a: Snapshot, year: int) -> VerdictsYear:
                 demand_mbps=max(peaks) / 1e6 if peaks else None, annual_cost_wan=_annual(row)))
         return verdicts(year, code, r.names.get("carrier", {}).get(code, code), circuits, sla.outages(a, year),
                         fee_wan=fee, protected={u: r.terminals.get(u, 0) for u in protected},
-                        dead_end=dead_end)
+                        dead_end=dead_end, armed=_armed(a, year, circuits, r.unit_end))
 
     return a._answer("backup_verdicts", (year, sla.record_mark(a)), compute)
+
+
+def _armed(a: Snapshot, year: int, circuits: list[BackupCircuit], unit_end: dict[str, int]) -> dict[str, Armed]:
+    """Per backup circuit, what its routers' configs say: the newest config stored before the year ended (the
+    one in force that year), else the oldest after it (the closest evidence there is)."""
+    iids = {iid for c in circuits for cid in (c.cid, *c.primary) if (iid := unit_end.get(cid)) is not None}
+    if not iids:
+        return {}
+    ends: dict[int, End] = {}
+    devices: dict[int, tuple[str, str]] = {}
+    for i, d in a.session.exec(select(Interface, Device).where(col(Interface.id).in_(sorted(iids)),
+                                                               Interface.device_id == Device.id)).all():
+        address = f"{i.ip_address}/{i.prefix_length}" if i.ip_address and i.prefix_length is not None else None
+        ends[i.id] = End(d.hostname, i.name, address)
+        devices[d.id] = (d.hostname, d.platform)
+    _lo, hi = year_bounds(year)
+    configs: dict[str, StoredConfig] = {}
+    stmt = (select(ConfigSnapshot).where(col(ConfigSnapshot.device_id).in_(sorted(devices)))
+            .order_by(ConfigSnapshot.collected_at, ConfigSnapshot.id))
+    for snap in a.session.exec(stmt).all():
+        host, platform = devices[snap.device_id]
+        before = aware(snap.collected_at) < hi
+        if before or host not in configs:
+            configs[host] = StoredConfig(snap.id or 0, snap.collected_at, platform, snap.text)
+    out: dict[str, Armed] = {}
+    for c in circuits:
+        end = ends.get(unit_end.get(c.cid, -1))
+        if end is None:
+            continue
+        out[c.cid] = armed(end, [e for p in c.primary if (e := ends.get(unit_end.get(p, -1))) is not None], configs)
+    return out
 
 
 def _unusable(exc: Exception) -> ExtranetError:

@@ -57,6 +57,27 @@ class LabProbe:
 
 
 @dataclass
+class LabRoute:
+    """A static route the device's config carries (lab/spec.py arms the units' backups with these)."""
+
+    prefix: str  # "0.0.0.0/0"
+    next_hop: str
+    floating: bool = False  # a preference worse than the default (each personality writes its own value)
+    track: str | None = None  # the probe (LabProbe.name) whose failure withdraws the route
+
+
+@dataclass
+class LabGateway:
+    """A first-hop redundancy group on the unit LAN (VRRP), tracking an uplink's probe or not."""
+
+    interface: str
+    group: int
+    virtual_ip: str
+    priority: int = 120
+    track: str | None = None  # LabProbe.name
+
+
+@dataclass
 class LabDevice:
     hostname: str
     platform: str  # a name in collectors.platforms.names(), played by lab/personalities/<platform>.py
@@ -75,6 +96,8 @@ class LabDevice:
     lan_prefix: str = ""  # e.g. "10.100.1" for ARP addresses
     log_events: list[LabLogEvent] = field(default_factory=list)
     probes: list[LabProbe] = field(default_factory=list)  # one per circuit end with an address (lab/spec.py)
+    routes: list[LabRoute] = field(default_factory=list)
+    gateways: list[LabGateway] = field(default_factory=list)
     extra_log: list[str] = field(default_factory=list)  # lines appended by the control interface
     extra_config: list[str] = field(default_factory=list)  # lines added by the control interface
     weaknesses: set[str] = field(default_factory=set)
@@ -128,6 +151,8 @@ class LabSpec:
             d["interfaces"] = [LabInterface(**i) for i in d.get("interfaces", [])]
             d["neighbors"] = [LabNeighbor(**n) for n in d.get("neighbors", [])]
             d["probes"] = [LabProbe(**p) for p in d.get("probes", [])]
+            d["routes"] = [LabRoute(**r) for r in d.get("routes", [])]
+            d["gateways"] = [LabGateway(**g) for g in d.get("gateways", [])]
             d["log_events"] = [LabLogEvent(at=dt.datetime.fromisoformat(e["at"]), interface=e["interface"],
                                            state=e["state"]) for e in d.get("log_events", [])]
             d["weaknesses"] = set(d.get("weaknesses", []))

@@ -19,7 +19,17 @@ from inventory.errors import ExtranetError, NotFound
 from inventory.models import Carrier, Circuit, Device, Incident, Interface, Room, Unit
 from inventory.province import CITY_NAMES
 from inventory.sample import SEED, build_sample
-from lab.model import WEAKNESS_CODES, LabDevice, LabInterface, LabLogEvent, LabNeighbor, LabProbe, LabSpec
+from lab.model import (
+    WEAKNESS_CODES,
+    LabDevice,
+    LabGateway,
+    LabInterface,
+    LabLogEvent,
+    LabNeighbor,
+    LabProbe,
+    LabRoute,
+    LabSpec,
+)
 from lab.personalities import personalities, personality
 from lab.timeline import CircuitRow, Timeline, city_year
 
@@ -231,6 +241,7 @@ def build_lab_spec(session: Session, only: str | Sequence[str] | None = None, li
                     platform=far_facts[other][1]))
 
     _probe_next_hops(session, iface_by_id, lab_devs)
+    _arm_backups(session, iface_by_id, lab_devs)
     _log_incidents(session, iface_by_id, lab_devs)
     return LabSpec(devices=list(lab_devs.values()), seed=SEED)
 
@@ -286,6 +297,81 @@ def _probe_next_hops(session: Session, iface_by_id: dict[int | None, Interface],
                                        interface=own.name))
 
 
+# How the lab arms the units' backups (what audit/failover.py must read back from the collected configs):
+# about one backup in twelve has no route over it at all, as many are armed only partly (the primary's route
+# untracked on one router, the LAN gateway untracked across two), the rest armed.
+ARMING_SEED = SEED + 17
+DEFAULT_ROUTE = "0.0.0.0/0"
+ARMED, PARTIAL, NOT_ARMED = "armed", "partial", "not_armed"
+
+
+def failover_arming(session: Session) -> dict[str, str]:
+    """Backup circuit cid -> armed | partial | not_armed, as the lab's configs arm it. A backup left unarmed
+    is one whose unit had no recorded incident: the incident log's failover hours stay what they were."""
+    backups = [c for c in session.exec(select(Circuit).where(Circuit.role == "backup").order_by(Circuit.cid)).all()
+               if c.a_unit_id is not None or c.z_unit_id is not None]
+    struck = {u for circuit, _a, _b in _incident_windows(session) for u in (circuit.a_unit_id, circuit.z_unit_id) if u}
+    ranked = sorted(backups, key=lambda c: _n(ARMING_SEED, c.cid))
+    k = max(1, len(backups) // 12) if backups else 0
+    out = {c.cid: ARMED for c in backups}
+    quiet = [c for c in ranked if not ({c.a_unit_id, c.z_unit_id} & struck)]
+    for c in quiet[:k]:
+        out[c.cid] = NOT_ARMED
+    for c in [c for c in ranked if out[c.cid] == ARMED][:k]:
+        out[c.cid] = PARTIAL
+    return out
+
+
+def _arm_backups(session: Session, iface_by_id: dict[int | None, Interface], lab_devs: dict[int, LabDevice]) -> None:
+    """Each unit router's default route over its primary, tracked by the primary's probe; a floating default
+    over the backup; where the two circuits end on two routers, a VRRP group on the primary router's LAN port
+    that tracks the primary's probe, so the LAN gateway moves. `failover_arming` says which backups are
+    left unarmed or armed only partly."""
+    arming = failover_arming(session)
+    ends: dict[str, list[tuple[str, Interface]]] = defaultdict(list)  # unit id → (role, unit-end interface)
+    for c in session.exec(select(Circuit).where(col(Circuit.role).in_(["primary", "backup"]))
+                          .order_by(Circuit.cid)).all():
+        for unit_id, iid in ((c.a_unit_id, c.a_interface_id), (c.z_unit_id, c.z_interface_id)):
+            i = iface_by_id.get(iid)
+            if unit_id is not None and i is not None and i.device_id in lab_devs:
+                ends[str(unit_id)].append((c.role + "|" + c.cid, i))
+    for unit_ends in ends.values():
+        primaries = [i for tag, i in unit_ends if tag.startswith("primary|")]
+        for tag, b in unit_ends:
+            if not tag.startswith("backup|"):
+                continue
+            state = arming.get(tag.split("|", 1)[1], ARMED)
+            bdev = lab_devs[b.device_id]
+            bprobe = _probe_on(bdev, b.name)
+            for p in primaries:
+                pdev = lab_devs[p.device_id]
+                pprobe = _probe_on(pdev, p.name)
+                if pprobe is None:
+                    continue
+                same = p.device_id == b.device_id
+                untracked = state == PARTIAL and same
+                if not any(r.next_hop == pprobe.target for r in pdev.routes):
+                    pdev.routes.append(LabRoute(DEFAULT_ROUTE, pprobe.target,
+                                                track=None if untracked else pprobe.name))
+                elif untracked:
+                    for r in pdev.routes:
+                        if r.next_hop == pprobe.target:
+                            r.track = None
+                if not same and state != NOT_ARMED:
+                    lan = next((i for i in pdev.interfaces if "局域网" in i.description and i.ip), None)
+                    if lan is not None and not pdev.gateways:
+                        host = ipaddress.ip_interface(lan.ip)  # type: ignore[arg-type]
+                        vip = str(host.network.broadcast_address - 1)
+                        pdev.gateways.append(LabGateway(lan.name, 1, vip, track=None if state == PARTIAL
+                                                        else pprobe.name))
+            if state != NOT_ARMED and bprobe is not None:
+                bdev.routes.append(LabRoute(DEFAULT_ROUTE, bprobe.target, floating=True))
+
+
+def _probe_on(dev: LabDevice, interface: str) -> LabProbe | None:
+    return next((p for p in dev.probes if p.interface == interface), None)
+
+
 def _set_lan_prefixes(devices: list[LabDevice]) -> None:
     """Terminal addresses come from the unit LAN (the first access router's /24)."""
     lan_of_unit: dict[str, str] = {}
@@ -316,5 +402,6 @@ __all__ = [
     "city_timeline",
     "expected_backup_octets",
     "expected_failover_hours",
+    "failover_arming",
     "slice_devices",
 ]

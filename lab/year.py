@@ -80,6 +80,8 @@ class YearResult:
     polls: int = 0
     poll_failures: int = 0  # a device that did not answer while it was not silenced
     poll_silenced: int = 0  # a device that did not answer because the timeline had cut its management plane
+    # the unexplained ones: model time of the round, reason, device (what a test failure should say)
+    poll_failed: list[tuple[str, str, str]] = field(default_factory=list)
     longest_round_gap_s: float = 0.0  # the most model seconds between the starts of two consecutive rounds
     last_round_at: dt.datetime | None = None
     wall_s: float = 0.0
@@ -220,6 +222,8 @@ async def _poll(engine: Engine, poller: SnmpPoller, inventory: dict[str, Any], r
     result.polls += 1
     result.poll_silenced += len(failed & muted)
     result.poll_failures += (rep.devices - rep.ok) - len(failed & muted)
+    result.poll_failed += [(result.last_round_at.isoformat(), reason, h) for reason, hosts in rep.failed.items()
+                           for h in hosts if h not in muted]
 
 
 def _measure(engine: Engine, result: YearResult, spec: LabSpec) -> None:

@@ -61,6 +61,31 @@ ARMED_LABELS: dict[str, tuple[str, str]] = {
     NOT_ARMED: ("未就绪", "Not armed"),
     NO_CONFIG: ("无配置", "No config"),
 }
+MECHANISM_LABELS: dict[str, tuple[str, str]] = {
+    "floating_static": ("浮动静态路由", "floating static route"),
+    "load_share": ("等价负载分担", "equal-cost load sharing"),
+    "nqa": ("NQA 联动", "NQA tracking"),
+    "bfd": ("BFD 联动", "BFD tracking"),
+    "ip_sla": ("IP SLA 联动", "IP SLA tracking"),
+    "track": ("Track 联动", "track object"),
+    "interface": ("接口状态联动", "interface tracking"),
+    "vrrp_track": ("VRRP 上行联动", "VRRP uplink tracking"),
+    "dynamic": ("动态路由", "dynamic routing"),
+}
+MISSING_LABELS: dict[str, tuple[str, str]] = {
+    "no_config": ("未采集到该路由器配置", "no stored config of the router"),
+    "platform_unsupported": ("该平台的切换配置尚不能解读", "this platform's failover config is not read yet"),
+    "config_unreadable": ("配置无法解析", "the config could not be read"),
+    "backup_shutdown": ("备用接口已关闭（shutdown）", "the backup interface is shut down"),
+    "backup_route": ("没有经备用线路的路由", "no route over the backup"),
+    "primary_untracked": ("主路由未联动探测，仅在端口断开时切换", "the primary route is not tracked: only a port down "
+                          "fails over"),
+    "track_undefined": ("主路由引用的探测对象未定义", "the primary route tracks an object that is not defined"),
+    "backup_preferred": ("备用路由优先级高于主路由", "the backup route is preferred over the primary"),
+    "primary_config": ("未采集到主线路路由器配置", "no stored config of the primary's router"),
+    "gateway_untracked": ("网关冗余（VRRP/HSRP）未联动上行", "the gateway group (VRRP/HSRP) does not track the uplink"),
+    "gateway_handover": ("主备路由器之间没有网关切换", "nothing hands the gateway to the backup's router"),
+}
 HOLD_LABELS: dict[str, tuple[str, str]] = {
     HOLDS: ("够用", "Holds"),
     OVERLOADED: ("不足", "Overloaded"),
@@ -304,7 +329,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 XLSX_COLUMNS = (
     ("线路", "Circuit", "text"), ("单位", "Unit", "text"), ("单位名称", "Unit name", "text"),
     ("主线路", "Primary circuits", "text"), ("带宽（Mbps）", "Bandwidth (Mbps)", "int"),
-    ("配置就绪", "Armed", "text"), ("切换机制", "Mechanisms", "text"), ("配置设备", "Device", "text"),
+    ("配置就绪", "Armed", "text"), ("切换机制", "Mechanisms", "text"), ("配置欠缺", "Lacks", "text"),
+    ("配置设备", "Device", "text"),
     ("切换次数", "Failovers", "int"), ("切换时长（小时）", "Failover hours", "hours"),
     ("中断时承载（GiB）", "Carried while primary down (GiB)", "gib"), ("全年流量（GiB）", "Year traffic (GiB)", "gib"),
     ("主线路峰值（Mbps）", "Demand (Mbps)", "float"), ("容量", "Would hold", "text"),
@@ -319,7 +345,9 @@ FORMATS = {"int": "0", "hours": "#,##0.0", "gib": "#,##0.00", "float": "0.00", "
 def xlsx_row(v: BackupVerdict) -> list[Any]:
     """One circuit's row in 逐线路, numbers as numbers (None stays an empty cell)."""
     return [v.cid, v.unit, v.unit_name, "、".join(v.primary) or None, v.bandwidth_mbps,
-            label(ARMED_LABELS, v.armed.state), "、".join(v.armed.mechanisms) or None, v.armed.device,
+            label(ARMED_LABELS, v.armed.state),
+            "、".join(label(MECHANISM_LABELS, m) for m in v.armed.mechanisms) or None,
+            "；".join(label(MISSING_LABELS, m) for m in v.armed.missing) or None, v.armed.device,
             len(v.failovers), round(v.failover_seconds / 3600, 1),
             round(v.carried_octets / GIB, 2), round(v.year_octets / GIB, 2), v.demand_mbps,
             label(HOLD_LABELS, v.would_hold), None if v.headroom is None else round(v.headroom, 2), _num(v.fee_wan),

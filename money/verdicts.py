@@ -19,10 +19,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from audit.failover import ARMED, NO_CONFIG, NOT_ARMED, PARTIAL, Armed
+
 from .outages import Outage
 
-# armed.state
-ARMED, PARTIAL, NOT_ARMED, NO_CONFIG = "armed", "partial", "not_armed", "no_config"
 # would_hold
 HOLDS, OVERLOADED, UNKNOWN = "holds", "overloaded", "unknown"
 # verdict codes, best first: the page and the report word them in both languages
@@ -33,17 +33,6 @@ UNARMED = "unarmed"  # the config would not make it take over
 DEAD_END = "dead_end"  # it cannot reach the core on its own (topology)
 UNMEASURED = "unmeasured"  # no config and no record: nothing can be said
 VERDICTS = (PROVEN, ARMED_UNTESTED, FAILED, UNARMED, DEAD_END, UNMEASURED)
-
-
-@dataclass(frozen=True)
-class Armed:
-    state: str  # ARMED | PARTIAL | NOT_ARMED | NO_CONFIG
-    device: str | None  # the router whose config was read
-    config_id: int | None  # the stored config version the finding is read from
-    collected_at: dt.datetime | None
-    mechanisms: tuple[str, ...] = ()  # codes: floating_static | track | nqa | bfd | ip_sla | dynamic
-    lines: tuple[str, ...] = ()  # the config lines that arm it (routes and tracks carry no secrets)
-    missing: tuple[str, ...] = ()  # what a PARTIAL arming lacks, as codes
 
 
 @dataclass(frozen=True)
@@ -141,7 +130,7 @@ def verdicts(year: int, carrier: str, carrier_name: str, circuits: list[BackupCi
                     continue
                 failed = failed or u.cut_s > 0
                 fos.append(Failover(o.id, o.start, o.end, o.duration_s or 0.0, u.takeover_s, u.carried_octets))
-        a = armed.get(c.cid) or Armed(NO_CONFIG, None, None, None)
+        a = armed.get(c.cid) or Armed(NO_CONFIG, None, None, None, missing=("no_config",))
         hold, headroom = UNKNOWN, None
         if c.demand_mbps and c.bandwidth_mbps:
             headroom = c.bandwidth_mbps / c.demand_mbps
@@ -169,8 +158,9 @@ def _verdict(c: BackupCircuit, a: Armed, fos: list[Failover], failed: bool, dead
     if c.unit in dead_end:
         return DEAD_END
     if failed:
-        return FAILED
-    if a.state == NOT_ARMED:
+        # the unit was cut off: the config says why when it never armed the backup
+        return UNARMED if a.state == NOT_ARMED else FAILED
+    if a.state == NOT_ARMED and not fos:
         return UNARMED
     if fos:
         # the record shows the unit kept the core on it through each primary outage (its own bytes may be no

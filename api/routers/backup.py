@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from answers import ask
 from inventory.errors import ExtranetError
-from money.bureau_report import ARMED_LABELS, HOLD_LABELS, VERDICT_LABELS
+from money.bureau_report import ARMED_LABELS, HOLD_LABELS, MECHANISM_LABELS, MISSING_LABELS, VERDICT_LABELS
 from money.verdicts import BackupVerdict, VerdictsYear
 
 from ..deps import Ctx, ctx_for
@@ -38,9 +38,12 @@ class ArmedOut(BaseModel):
     state_zh: str
     device: str | None
     config_id: int | None
-    mechanisms: list[str]
-    lines: list[str]
-    missing: list[str]
+    collected_at: dt.datetime | None
+    mechanisms: list[str] = Field(description="codes: " + ", ".join(MECHANISM_LABELS))
+    mechanisms_zh: list[str]
+    lines: list[str] = Field(description="the config lines behind the finding, masked, with their router")
+    missing: list[str] = Field(description="codes: " + ", ".join(MISSING_LABELS))
+    missing_zh: list[str]
 
 
 class VerdictOut(BaseModel):
@@ -102,7 +105,9 @@ def _one(v: BackupVerdict) -> VerdictOut:
         cid=v.cid, carrier=v.carrier, unit=v.unit, unit_name=v.unit_name, primary=list(v.primary),
         bandwidth_mbps=v.bandwidth_mbps,
         armed=ArmedOut(state=a.state, state_zh=ARMED_LABELS[a.state][0], device=a.device, config_id=a.config_id,
-                       mechanisms=list(a.mechanisms), lines=list(a.lines), missing=list(a.missing)),
+                       collected_at=a.collected_at, mechanisms=list(a.mechanisms),
+                       mechanisms_zh=[MECHANISM_LABELS[m][0] for m in a.mechanisms], lines=list(a.lines),
+                       missing=list(a.missing), missing_zh=[MISSING_LABELS[m][0] for m in a.missing]),
         failovers=[FailoverOut(outage_id=f.outage_id, start=f.start, end=f.end, seconds=f.seconds,
                                takeover_s=f.takeover_s, carried_octets=f.carried_octets) for f in v.failovers],
         failover_seconds=v.failover_seconds, carried_octets=v.carried_octets, year_octets=v.year_octets,

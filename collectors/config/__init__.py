@@ -5,8 +5,17 @@ chose it: docs/collection.md, "Facts from configs"."""
 
 from __future__ import annotations
 
-from .dialect import Dialect, load_dialect, read_dialect
-from .reader import BadLine, ConfigInterface, ConfigRead, ConfigUnreadable, RouteFact, area_id, read_config
+from .dialect import Dialect, Failover, load_dialect, read_dialect
+from .reader import (
+           BadLine,
+           ConfigInterface,
+           ConfigRead,
+           ConfigUnreadable,
+           RouteFact,
+           area_id,
+           read_config,
+           static_route,
+)
 
-__all__ = ["BadLine", "ConfigInterface", "ConfigRead", "ConfigUnreadable", "Dialect", "RouteFact", "area_id",
-           "load_dialect", "read_config", "read_dialect"]
+__all__ = ["BadLine", "ConfigInterface", "ConfigRead", "ConfigUnreadable", "Dialect", "Failover", "RouteFact",
+           "area_id", "load_dialect", "read_config", "read_dialect", "static_route"]

@@ -16,6 +16,7 @@ bgp.*            a bgp section, deep    section: local_as; vrf: vrf; peer: peer,
                                         group
 ospf.*           an ospf section, deep  section: process, vrf; area: area; network: network, wildcard,
                                         area; interface: name
+failover.*       see `Failover`         what makes a backup take over (audit/failover.py reads it)
 ===============  =====================  ==================================================================
 """
 
@@ -65,6 +66,28 @@ def _by_word(lines: dict[str, re.Pattern]) -> dict[str, tuple[tuple[str, re.Patt
 
 
 @dataclass(frozen=True)
+class Failover:
+    """What arms a backup in this dialect (the `config.failover:` block), read by audit/failover.py.
+
+    - `default_preference`: a static route's preference (administrative distance) when the line gives none;
+    - `preference`: on a static route line, group `value`;
+    - `track`: on a static route line, the option that withdraws it when a probe fails; each regex has one
+      named group, whose name is the mechanism (nqa, bfd, track) and whose text names the object (empty: the
+      option needs no object, as VRP's `bfd enable`);
+    - `objects`: the lines that define those objects, the same group names; an optional group `via` says
+      what a generic track object watches (nqa, bfd, ip sla, interface);
+    - `gateway` / `gateway_track`: inside an interface, a first-hop redundancy group (VRRP, HSRP) and its
+      tracking of an uplink, which hands the unit's LAN to the other router."""
+
+    default_preference: int
+    preference: re.Pattern
+    track: tuple[re.Pattern, ...]
+    objects: tuple[re.Pattern, ...]
+    gateway: re.Pattern | None
+    gateway_track: re.Pattern | None
+
+
+@dataclass(frozen=True)
 class Dialect:
     platform: str
     tree: str  # the hier_config platform whose driver's tree rules are kept (hier_config.Platform name)
@@ -77,6 +100,7 @@ class Dialect:
     ospf: Section | None
     spaced_names: bool = False  # interface names carry a space (Ruijie "GigabitEthernet 0/1")
     block_break: str | None = None  # a column-0 line that returns to the top level (Comware's `#`)
+    failover: Failover | None = None  # None: the product cannot yet say whether a backup is armed
 
 
 def _re(path: str, spec: Any) -> re.Pattern:
@@ -93,6 +117,34 @@ def _section(where: str, spec: Any) -> Section | None:
         raise ProfileError(f"{where}: expected a map with `section:` and the regexes of its lines")
     lines = {k: _re(f"{where}.{k}", v) for k, v in spec.items() if k != "section"}
     return Section(_re(f"{where}.section", spec["section"]), lines, _by_word(lines))
+
+
+def _failover(where: str, spec: Any) -> Failover | None:
+    if not spec:
+        return None
+    if not isinstance(spec, dict):
+        raise ProfileError(f"{where}: expected a map (default_preference, preference, track, objects, gateway)")
+
+    def many(key: str) -> tuple[re.Pattern, ...]:
+        items = spec.get(key) or []
+        out = tuple(_re(f"{where}.{key}", s) for s in (items if isinstance(items, list) else [items]))
+        for rx in out:
+            if key == "track" and len(rx.groupindex) != 1:
+                raise ProfileError(f"{where}.track: {rx.pattern!r} needs exactly one named group (the mechanism)")
+        return out
+
+    try:
+        default = int(spec["default_preference"])
+        preference = _re(f"{where}.preference", spec["preference"])
+    except KeyError as exc:
+        raise ProfileError(f"{where}: failover block lacks {exc}") from exc
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"{where}.default_preference: expected an integer ({exc})") from exc
+    if "value" not in preference.groupindex:
+        raise ProfileError(f"{where}.preference: needs a group named `value`")
+    return Failover(default, preference, many("track"), many("objects"),
+                    _re(f"{where}.gateway", spec["gateway"]) if spec.get("gateway") else None,
+                    _re(f"{where}.gateway_track", spec["gateway_track"]) if spec.get("gateway_track") else None)
 
 
 def read_dialect(platform: str, data: dict[str, Any] | None, where: str) -> Dialect:
@@ -113,7 +165,8 @@ def read_dialect(platform: str, data: dict[str, Any] | None, where: str) -> Dial
             bgp=_section(f"{where}: config.bgp", data.get("bgp")),
             ospf=_section(f"{where}: config.ospf", data.get("ospf")),
             spaced_names=bool(data.get("spaced_names", False)),
-            block_break=str(data["block_break"]) if data.get("block_break") else None)
+            block_break=str(data["block_break"]) if data.get("block_break") else None,
+            failover=_failover(f"{where}: config.failover", data.get("failover")))
     except KeyError as exc:
         raise ProfileError(f"{where}: config block lacks {exc}") from exc
 

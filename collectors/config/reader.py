@@ -170,7 +170,7 @@ def read_config(dialect: Dialect, text: str) -> ConfigRead:
             else:
                 for rx in dialect.static:
                     if (m := rx.match(line)) is not None:
-                        out.routes.append(_static(dialect, m.groupdict().get("vrf"), m["target"]))
+                        out.routes.append(static_route(dialect, m.groupdict().get("vrf"), m["target"]))
                         break
         except ValueError as exc:
             out.bad.append(BadLine(line, str(exc)[:200]))
@@ -249,7 +249,7 @@ def area_id(area: str) -> str:
     return str(ipaddress.IPv4Address(int(area) if area.isdigit() else area))
 
 
-def _static(d: Dialect, vrf: str | None, target: str) -> RouteFact:
+def static_route(d: Dialect, vrf: str | None, target: str) -> RouteFact:
     """`<prefix>[/len] [mask|len] [interface] [next hop] [options]`, in any vendor's order of hop words."""
     words = target.split()
     if "/" in words[0]:

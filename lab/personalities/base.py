@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from collectors import clock
-from lab.model import LabDevice, LabInterface, LabLogEvent, LabProbe
+from lab.model import LabDevice, LabGateway, LabInterface, LabLogEvent, LabProbe
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 LOGHOST, NTP_SERVER = "10.255.0.200", "10.255.0.201"
@@ -98,6 +98,8 @@ class Personality:
     # The sample's weak devices are drawn per platform with a seeded RNG: (draw order, devices, code shift).
     # The draw order is kept so the same devices stay weak (the audit's expectations rest on them).
     weak_picks: tuple[int, int, int] | None = None
+    # The preference a floating static route gets (worse than the platform's default for static routes).
+    floating_preference: int = 0
     REQUIRED = ("platform", "prompt_style", "more", "error_text", "access_port_name")
     RENDERED = ("config", "version", "interfaces", "lldp", "arp", "mac", "log")  # "serial" where profiled
 
@@ -179,6 +181,21 @@ class ProbeRun:
 
 
 PROBE_COUNT, PROBE_EVERY_S = 5, 60
+
+
+def probe_named(dev: LabDevice, name: str | None) -> LabProbe | None:
+    """The probe a route or a VRRP group tracks (LabRoute.track / LabGateway.track)."""
+    return next((p for p in dev.probes if p.name == name), None) if name else None
+
+
+def gateways_on(dev: LabDevice, interface: str) -> list[LabGateway]:
+    return [g for g in dev.gateways if g.interface == interface]
+
+
+def tracked_probes(dev: LabDevice) -> list[LabProbe]:
+    """The probes a route or a gateway group tracks, in the device's probe order."""
+    names = {r.track for r in dev.routes} | {g.track for g in dev.gateways}
+    return [p for p in dev.probes if p.name in names]
 
 
 def probe_run(dev: LabDevice, probe: LabProbe) -> ProbeRun:

@@ -7,7 +7,22 @@ import datetime as dt
 
 from lab.model import LabDevice, LabInterface
 
-from .base import B64, CHINA, LOGHOST, NTP_SERVER, Personality, mask, newest_first, pk, pri, probe_run, token
+from .base import (
+    B64,
+    CHINA,
+    LOGHOST,
+    NTP_SERVER,
+    Personality,
+    gateways_on,
+    mask,
+    newest_first,
+    pk,
+    pri,
+    probe_named,
+    probe_run,
+    token,
+    tracked_probes,
+)
 
 CRYPT = B64[:-2] + "./"
 
@@ -21,6 +36,7 @@ class CiscoIos(Personality):
     dotted_mac = True
     short_names = (("TenGigabitEthernet", "Te"), ("GigabitEthernet", "Gi"), ("Loopback", "Lo"))
     other_ok = ("terminal width 511",)
+    floating_preference = 250
     weak_picks = (2, 6, 5)
 
     def secrets(self, dev: LabDevice) -> dict[str, str]:
@@ -31,7 +47,8 @@ class CiscoIos(Personality):
 
     # ------------------------------------------------------------------------------------- config
     def render_config(self, dev: LabDevice) -> str:
-        body = self._head(dev) + self._interfaces(dev) + self._ip_sla(dev) + self._services(dev) + self._lines(dev)
+        body = self._head(dev) + self._interfaces(dev) + self._ip_sla(dev) + self._routes(dev) + self._services(dev)
+        body += self._lines(dev)
         text = "\n".join(body) + "\n"
         head = ["Building configuration...", "", f"Current configuration : {len(text.encode())} bytes"]
         return "\n".join(head) + "\n" + text
@@ -60,6 +77,11 @@ class CiscoIos(Personality):
             if iface.description:
                 body += [f" description {iface.description}"]
             body += [" ip address {} {}".format(*mask(iface.ip))] if iface.ip else [" no ip address"]
+            for g in gateways_on(dev, iface.name):
+                body += [f" vrrp {g.group} ip {g.virtual_ip}", f" vrrp {g.group} priority {g.priority}"]
+                probe = probe_named(dev, g.track)
+                if probe is not None:
+                    body += [f" vrrp {g.group} track {probe.number} decrement 30"]
             if not iface.up:
                 body += [" shutdown"]
             body += ["!"]
@@ -71,6 +93,20 @@ class CiscoIos(Personality):
             body += [f"ip sla {p.number}", f" icmp-echo {p.target} source-interface {p.interface}", f" tag {p.name}",
                      " frequency 60", f"ip sla schedule {p.number} life forever start-time now"]
         return body + (["!"] if body else [])
+
+    def _routes(self, dev: LabDevice) -> list[str]:
+        # `track N ip sla N reachability`, then `ip route prefix mask next-hop [distance] [track N]`
+        body = [line for p in tracked_probes(dev) for line in (f"track {p.number} ip sla {p.number} reachability",
+                                                               " delay down 10 up 30")]
+        if body:
+            body.append("!")
+        for r in dev.routes:
+            probe = probe_named(dev, r.track)
+            dest, netmask = mask(r.prefix)
+            body.append(f"ip route {dest} {netmask} {r.next_hop}"
+                        + (f" {self.floating_preference}" if r.floating else "")
+                        + (f" track {probe.number}" if probe is not None else ""))
+        return body + (["!"] if dev.routes else [])
 
     def _services(self, dev: LabDevice) -> list[str]:
         w, s = dev.weaknesses, self.secrets_for(dev)

@@ -15,12 +15,15 @@ from .base import (
     LOGIN_NOTICE,
     NTP_SERVER,
     Personality,
+    gateways_on,
     mask,
     newest_first,
     pk,
     pri,
+    probe_named,
     probe_run,
     token,
+    tracked_probes,
 )
 
 
@@ -32,6 +35,7 @@ class HpComware(Personality):
     error_text = "Error: Unrecognized command found at '^' position."
     access_port_name = "GigabitEthernet1/0/24"
     short_names = (("Ten-GigabitEthernet", "XGE"), ("GigabitEthernet", "GE"), ("LoopBack", "Loop"))
+    floating_preference = 100
     weak_picks = (1, 8, 3)
 
     def banner(self) -> str:
@@ -48,7 +52,8 @@ class HpComware(Personality):
     # ------------------------------------------------------------------------------------- config
     def render_config(self, dev: LabDevice) -> str:
         out = ["#", f" version {dev.os_version}", "#", f" sysname {dev.hostname}", "#"]
-        out += self._services(dev) + self._interfaces(dev) + self._snmp(dev) + self._nqa(dev) + self._access(dev)
+        out += self._services(dev) + self._interfaces(dev) + self._snmp(dev) + self._nqa(dev) + self._routes(dev)
+        out += self._access(dev)
         notice = f"<{dev.hostname}>" if dev.fault == "fake_prompt" else LOGIN_NOTICE
         out += [f" header login %{notice}%", "#", "return"]
         return "\n".join(out) + "\n"
@@ -76,6 +81,12 @@ class HpComware(Personality):
                 out += [f" description {iface.description}"]
             if iface.ip:
                 out += [" ip address {} {}".format(*mask(iface.ip))]
+            for g in gateways_on(dev, iface.name):
+                out += [f" vrrp vrid {g.group} virtual-ip {g.virtual_ip}",
+                        f" vrrp vrid {g.group} priority {g.priority}"]
+                probe = probe_named(dev, g.track)
+                if probe is not None:
+                    out += [f" vrrp vrid {g.group} track {probe.number} priority reduced 30"]
             if not iface.up:
                 out += [" shutdown"]
             out += ["#"]
@@ -243,12 +254,30 @@ class HpComware(Personality):
 
     def _nqa(self, dev: LabDevice) -> list[str]:
         out = []
+        tracked = {p.name for p in tracked_probes(dev)}
         for p in dev.probes:
             out += [f"nqa entry wan {p.name}", " type icmp-echo", f"  destination ip {p.target}", "  frequency 60000",
-                    "  probe count 5", f"  source interface {p.interface}", "#"]
+                    "  probe count 5"]
+            if p.name in tracked:  # what a track entry reacts to
+                out += ["  reaction 1 checked-element probe-fail threshold-type consecutive 3 action-type trigger-only"]
+            out += [f"  source interface {p.interface}", "#"]
         if dev.probes:
             out += [f" nqa schedule wan {p.name} start-time now lifetime forever" for p in dev.probes] + ["#"]
         return out
+
+    def _routes(self, dev: LabDevice) -> list[str]:
+        # `track N nqa entry admin test reaction R`, then `ip route-static dest len next-hop [track N]
+        # [preference p]` (Comware prints the mask as a length)
+        out = [f" track {p.number} nqa entry wan {p.name} reaction 1" for p in tracked_probes(dev)]
+        if out:
+            out.append("#")
+        for r in dev.routes:
+            probe = probe_named(dev, r.track)
+            dest, length = r.prefix.split("/")
+            out.append(f" ip route-static {dest} {length} {r.next_hop}"
+                       + (f" track {probe.number}" if probe is not None else "")
+                       + (f" preference {self.floating_preference}" if r.floating else ""))
+        return [*out, "#"] if dev.routes else out
 
     def render_probes(self, dev: LabDevice) -> str:
         """`display nqa result`: the Comware 7 layout on every generation (no public Comware 5 capture)."""

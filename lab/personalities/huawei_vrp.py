@@ -16,6 +16,7 @@ from .base import (
     NTP_SERVER,
     PRINT,
     Personality,
+    gateways_on,
     mask,
     newest_first,
     pk,
@@ -53,6 +54,7 @@ class HuaweiVrp(Personality):
     access_port_name = "GigabitEthernet0/0/24"
     short_names = (("XGigabitEthernet", "XGE"), ("GigabitEthernet", "GE"), ("LoopBack", "Loop"))
     paging_ack = "Info: The configuration takes effect on the current user terminal interface only.\n"
+    floating_preference = 100
     weak_picks = (0, 8, 0)
 
     def banner(self) -> str:
@@ -75,7 +77,7 @@ class HuaweiVrp(Personality):
         notice = f'"{"<" + dev.hostname + ">" if dev.fault == "fake_prompt" else LOGIN_NOTICE}"'
         out += [f" header login information {notice}", "#"]
         out += self._services(dev) + self._aaa(dev) + self._interfaces(dev) + self._snmp(dev) + self._nqa(dev)
-        out += self._access(dev)
+        out += self._routes(dev) + self._access(dev)
         return "\n".join(out) + "\n"
 
     def _nqa(self, dev: LabDevice) -> list[str]:
@@ -112,10 +114,26 @@ class HuaweiVrp(Personality):
                 out += [f" description {iface.description}"]
             if iface.ip:
                 out += [" ip address {} {}".format(*mask(iface.ip))]
+            for g in gateways_on(dev, iface.name):
+                out += [f" vrrp vrid {g.group} virtual-ip {g.virtual_ip}",
+                        f" vrrp vrid {g.group} priority {g.priority}"]
+                if g.track:
+                    out += [f" vrrp vrid {g.group} track nqa wan {g.track} reduced 30"]
             if not iface.up:
                 out += [" shutdown"]
             out += ["#"]
         return out
+
+    def _routes(self, dev: LabDevice) -> list[str]:
+        # `ip route-static ip mask nexthop [preference p] [track nqa admin test]`, at the left margin as VRP
+        # prints global routes
+        out = []
+        for r in dev.routes:
+            dest, netmask = mask(r.prefix)
+            out.append(f"ip route-static {dest} {netmask} {r.next_hop}"
+                       + (f" preference {self.floating_preference}" if r.floating else "")
+                       + (f" track nqa wan {r.track}" if r.track else ""))
+        return [*out, "#"] if out else []
 
     def _snmp(self, dev: LabDevice) -> list[str]:
         s = self.secrets_for(dev)

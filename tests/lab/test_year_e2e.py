@@ -48,7 +48,7 @@ def test_the_year_covers_every_kind_of_evidence(year) -> None:
     # A device fails a poll only while the timeline has silenced it. Rounds are daily in model time but take
     # longer on a loaded machine: how many there are depends on the load; what the year needs is a round at
     # least every model month (each month's bytes are then its own).
-    assert result.poll_failures == 0 and result.polls >= 12
+    assert result.poll_failures == 0 and result.polls >= 12, result.poll_failed
 
 
 def test_link_down_minutes_per_circuit_within_one_minute(year) -> None:
@@ -176,7 +176,7 @@ def test_every_backup_circuit_has_a_verdict_and_the_report_says_what_the_api_say
     from sqlmodel import select as sql_select
 
     from inventory.models import Circuit
-    from money.bureau_report import GIB, fmt_gib
+    from money.bureau_report import GIB, XLSX_COLUMNS, fmt_gib
     from tests.api.conftest import make_api
 
     engine, _timeline, _spec, result = year
@@ -213,7 +213,8 @@ def test_every_backup_circuit_has_a_verdict_and_the_report_says_what_the_api_say
     book = load_workbook(tmp_path / "r.xlsx", data_only=True)
     rows = {row[0]: row for row in book["逐线路"].iter_rows(min_row=3, values_only=True) if row and row[0]}
     assert set(rows) == backups
+    col = {zh: i for i, (zh, _en, _kind) in enumerate(XLSX_COLUMNS)}
     for v in body["verdicts"]:  # the workbook's figures are the API's
         row = rows[v["cid"]]
-        assert (row[8], row[10], row[-1]) == (len(v["failovers"]), round(v["carried_octets"] / GIB, 2),
-                                               v["verdict"]), v["cid"]
+        assert (row[col["切换次数"]], row[col["中断时承载（GiB）"]], row[col["结论代码"]]) == (
+            len(v["failovers"]), round(v["carried_octets"] / GIB, 2), v["verdict"]), v["cid"]

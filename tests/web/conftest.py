@@ -65,8 +65,6 @@ def _free_port() -> int:
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     import json
 
-    import uvicorn
-
     from api import auth
     from collectors.engine import Settings
     from inventory.collection import run_collection
@@ -74,7 +72,6 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     from inventory.service import load_sample, prepare
     from lab.server import LabThread
     from lab.spec import build_lab_spec
-    from web.app import create_app
 
     tmp = tmp_path_factory.mktemp("web")
     engine = get_engine(f"sqlite:///{tmp / 'extranet.db'}")
@@ -91,6 +88,20 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     lab.call(lab.lab.add_config_line, CHANGED_HOST, CHANGED_LINE)
     run_collection(engine, only="CORE", lab_inventory=inventory, settings=Settings())
 
+    base, server, thread = start_server(engine)
+    yield WebServer(engine, base, lab, inventory, server, thread)
+    server.should_exit = True
+    thread.join(10)
+    lab.stop()
+    engine.dispose()
+
+
+def start_server(engine: Any) -> tuple[str, Any, threading.Thread]:
+    """The web app over `engine` in uvicorn on a free loopback port, started: (base URL, server, thread)."""
+    import uvicorn
+
+    from web.app import create_app
+
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False))
@@ -100,11 +111,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "the web server did not start"
-    yield WebServer(engine, f"http://127.0.0.1:{port}", lab, inventory, server, thread)
-    server.should_exit = True
-    thread.join(10)
-    lab.stop()
-    engine.dispose()
+    return f"http://127.0.0.1:{port}", server, thread
 
 
 @pytest.fixture(scope="session")

@@ -4,15 +4,13 @@ their intervals). Screenshots go to test-artifacts/web/."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import PASSWORD, WebServer, _free_port, login, new_context, shot
+from tests.web.conftest import PASSWORD, WebServer, login, new_context, shot, start_server
 from tests.web.sla_record import PRIMARY, YEAR, write_record
 
 pytestmark = [pytest.mark.xdist_group("web"), pytest.mark.timeout(300)]
@@ -20,8 +18,6 @@ pytestmark = [pytest.mark.xdist_group("web"), pytest.mark.timeout(300)]
 
 @pytest.fixture(scope="module")
 def sla_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebServer, dict[str, Any]]]:
-    import uvicorn
-
     from api import auth
     from inventory.db import get_engine, session_scope
     from inventory.service import load_sample, prepare
@@ -39,16 +35,8 @@ def sla_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebServe
         api = c.get(f"/api/v1/sla/ledger?year={YEAR}&by=circuit", headers={"Authorization": f"Bearer {token}"})
         outages = c.get(f"/api/v1/sla/outages?year={YEAR}", headers={"Authorization": f"Bearer {token}"})
     names["api"], names["outages"] = api.json(), outages.json()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the web server did not start"
-    yield WebServer(engine, f"http://127.0.0.1:{port}", None, {}, server, thread), names
+    base, server, thread = start_server(engine)
+    yield WebServer(engine, base, None, {}, server, thread), names
     server.should_exit = True
     thread.join(10)
     engine.dispose()

@@ -9,7 +9,15 @@ from sqlmodel import Session
 
 from answers import ask
 from api import auth
-from money.bureau_report import ARMED_LABELS, GIB, HOLD_LABELS, VERDICT_COLORS, VERDICT_LABELS
+from money.bureau_report import (
+    ARMED_LABELS,
+    GIB,
+    HOLD_LABELS,
+    MECHANISM_LABELS,
+    MISSING_LABELS,
+    VERDICT_COLORS,
+    VERDICT_LABELS,
+)
 
 from ..deps import need, page_user, render
 
@@ -26,4 +34,5 @@ def backup_page(request: Request, year: int | None = Query(None, ge=2000, le=210
         years = sorted(rows.years()) or [year or 2022]
         vy = a.backup_verdicts(year or years[-1])
     return render(request, "backup.html", principal, vy=vy, years=years, gib=GIB, verdict_labels=VERDICT_LABELS,
-                  armed_labels=ARMED_LABELS, hold_labels=HOLD_LABELS, colors=VERDICT_COLORS)
+                  armed_labels=ARMED_LABELS, hold_labels=HOLD_LABELS, colors=VERDICT_COLORS,
+                  mechanism_labels=MECHANISM_LABELS, missing_labels=MISSING_LABELS)
