@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from audit.failover import Armed, End, StoredConfig, armed
+from audit.failover import End, StoredConfig, armed
 from inventory.errors import ExtranetError
 from inventory.models import Circuit, ConfigSnapshot, Device, Interface, InterfaceRollup
 from inventory.record.samples import aware
@@ -20,6 +20,7 @@ from money.backup_value import carriers_by_role
 from money.bureau_report import render_pdf, render_xlsx
 from money.sla import year_bounds
 from money.verdicts import BackupCircuit, VerdictsYear, verdicts
+from topology.arming import Armed
 
 from . import money, sla
 from .core import Snapshot
@@ -83,13 +84,19 @@ def _armed(a: Snapshot, year: int, circuits: list[BackupCircuit], unit_end: dict
         ends[i.id] = End(d.hostname, i.name, address)
         devices[d.id] = (d.hostname, d.platform)
     _lo, hi = year_bounds(year)
-    configs: dict[str, StoredConfig] = {}
-    stmt = (select(ConfigSnapshot).where(col(ConfigSnapshot.device_id).in_(sorted(devices)))
+    # Which version per device from the history's ids and times; then the text of those versions only (a
+    # device's history holds every config it ever had).
+    chosen: dict[int, int] = {}
+    stmt = (select(ConfigSnapshot.id, ConfigSnapshot.device_id, ConfigSnapshot.collected_at)
+            .where(col(ConfigSnapshot.device_id).in_(sorted(devices)))
             .order_by(ConfigSnapshot.collected_at, ConfigSnapshot.id))
-    for snap in a.session.exec(stmt).all():
-        host, platform = devices[snap.device_id]
-        before = aware(snap.collected_at) < hi
-        if before or host not in configs:
+    for sid, did, at in a.session.exec(stmt).all():
+        if aware(at) < hi or did not in chosen:
+            chosen[did] = sid
+    configs: dict[str, StoredConfig] = {}
+    if chosen:
+        for snap in a.session.exec(select(ConfigSnapshot).where(col(ConfigSnapshot.id).in_(sorted(chosen.values())))):
+            host, platform = devices[snap.device_id]
             configs[host] = StoredConfig(snap.id or 0, snap.collected_at, platform, snap.text)
     out: dict[str, Armed] = {}
     for c in circuits:

@@ -15,7 +15,8 @@ via its next hop, or a dynamic protocol running over it), and only when the prim
 What each dialect writes is data (`config.failover` in collectors/platforms/NAME.yaml); this module is the
 same for every platform. A platform without that block is not read (`platform_unsupported`), never guessed.
 Findings cite the config's lines masked (audit.config.Line.masked): routes and tracks carry no secrets, but
-a line is never quoted unmasked."""
+a line is never quoted unmasked. The finding's shape and codes are topology/arming.py: money/verdicts.py reads
+them too."""
 
 from __future__ import annotations
 
@@ -26,32 +27,11 @@ from dataclasses import dataclass
 
 from collectors.config import ConfigUnreadable, Failover, load_dialect, read_config, static_route
 from collectors.platforms import UnknownPlatform
+from topology.arming import ARMED, NO_CONFIG, NOT_ARMED, PARTIAL, Armed
 
 from .config import Config, Line
 from .config import parse as parse_lines
 from .platforms import find as find_platform
-
-# Armed.state
-ARMED, PARTIAL, NOT_ARMED, NO_CONFIG = "armed", "partial", "not_armed", "no_config"
-ARMED_STATES = (ARMED, PARTIAL, NOT_ARMED, NO_CONFIG)
-# Armed.mechanisms: what arms it
-MECHANISMS = ("floating_static", "load_share", "nqa", "bfd", "ip_sla", "track", "interface", "vrrp_track",
-              "dynamic")
-# Armed.missing: what a PARTIAL, NOT_ARMED or NO_CONFIG finding lacks
-MISSING = ("no_config", "platform_unsupported", "config_unreadable", "backup_shutdown", "backup_route",
-           "primary_untracked", "track_undefined", "backup_preferred", "primary_config", "gateway_untracked",
-           "gateway_handover")
-
-
-@dataclass(frozen=True)
-class Armed:
-    state: str  # one of ARMED_STATES
-    device: str | None  # the router whose config was read (the backup's)
-    config_id: int | None  # the stored config version the finding is read from
-    collected_at: dt.datetime | None
-    mechanisms: tuple[str, ...] = ()  # codes of MECHANISMS
-    lines: tuple[str, ...] = ()  # the config lines behind the finding, masked: "host 第N行 `line`"
-    missing: tuple[str, ...] = ()  # codes of MISSING
 
 
 @dataclass(frozen=True)

@@ -24,18 +24,15 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from inventory.errors import ExtranetError
+from topology.arming import ARMED, NO_CONFIG, NOT_ARMED, PARTIAL
 
 from .indicators import Indicator
 from .verdicts import (
-    ARMED,
     ARMED_UNTESTED,
     DEAD_END,
     FAILED,
     HOLDS,
-    NO_CONFIG,
-    NOT_ARMED,
     OVERLOADED,
-    PARTIAL,
     PROVEN,
     UNARMED,
     UNKNOWN,

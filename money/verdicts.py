@@ -5,7 +5,7 @@ the /backup page and the bureau report (money/bureau_report.py). Five questions 
 
 - **armed**: does the stored configuration make it take over (a floating static route, a track or NQA
   reaction, a dynamic protocol over both carriers)? Read from the newest stored config of the unit's
-  router (audit/failover.py), per platform from the profile's data.
+  router (audit/failover.py; the finding's shape is topology/arming.py), per platform from the profile's data.
 - **exercised**: the failovers the record saw onto it (money/outages.py), with their times and how fast
   the backup took over.
 - **carried**: the bytes it carried while the primary was down, and over the whole year.
@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from audit.failover import ARMED, NO_CONFIG, NOT_ARMED, PARTIAL, Armed
+from topology.arming import ARMED, NO_FINDING, NOT_ARMED, PARTIAL, Armed
 
 from .outages import Outage
 
@@ -130,7 +130,7 @@ def verdicts(year: int, carrier: str, carrier_name: str, circuits: list[BackupCi
                     continue
                 failed = failed or u.cut_s > 0
                 fos.append(Failover(o.id, o.start, o.end, o.duration_s or 0.0, u.takeover_s, u.carried_octets))
-        a = armed.get(c.cid) or Armed(NO_CONFIG, None, None, None, missing=("no_config",))
+        a = armed.get(c.cid) or NO_FINDING
         hold, headroom = UNKNOWN, None
         if c.demand_mbps and c.bandwidth_mbps:
             headroom = c.bandwidth_mbps / c.demand_mbps

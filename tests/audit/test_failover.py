@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from audit.failover import ARMED, MECHANISMS, MISSING, NO_CONFIG, NOT_ARMED, PARTIAL, End, StoredConfig, armed
+from audit.failover import End, StoredConfig, armed
 from money.bureau_report import MECHANISM_LABELS, MISSING_LABELS
+from topology.arming import ARMED, MECHANISMS, MISSING, NO_CONFIG, NOT_ARMED, PARTIAL
 
 PRIMARY_NH, BACKUP_NH = "172.20.1.2", "172.20.2.2"
 

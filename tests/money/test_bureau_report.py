@@ -16,20 +16,16 @@ from inventory.errors import ExtranetError
 from money import bureau_report as br
 from money.indicators import Indicator
 from money.verdicts import (
-    ARMED,
     HOLDS,
-    NO_CONFIG,
-    NOT_ARMED,
     OVERLOADED,
-    PARTIAL,
     UNKNOWN,
     VERDICTS,
-    Armed,
     BackupVerdict,
     Failover,
     VerdictsYear,
     VerdictTotals,
 )
+from topology.arming import ARMED, NO_CONFIG, NOT_ARMED, PARTIAL, Armed
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdftoppm) not installed")

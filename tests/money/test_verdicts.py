@@ -7,14 +7,12 @@ from decimal import Decimal
 
 from money.outages import Outage, UnitImpact
 from money.verdicts import (
-    ARMED,
-    NOT_ARMED,
     OVERLOADED,
     UNKNOWN,
-    Armed,
     BackupCircuit,
     verdicts,
 )
+from topology.arming import ARMED, NOT_ARMED, Armed
 
 T = dt.datetime(2022, 5, 4, 1, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)

@@ -96,6 +96,23 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     engine.dispose()
 
 
+def finance_city(path: Path) -> tuple[Any, str]:
+    """The sample city in a new SQLite file with two finance users: b-fin for the browser, b-api holding the
+    returned bearer token for the API the page is checked against."""
+    from api import auth
+    from inventory.db import get_engine, session_scope
+    from inventory.service import load_sample, prepare
+
+    engine = get_engine(f"sqlite:///{path}")
+    prepare(engine)
+    load_sample(engine)
+    with session_scope(engine, actor="test") as s:
+        auth.create_user(s, "b-fin", PASSWORD, "finance", "test")
+        user = auth.create_user(s, "b-api", PASSWORD, "finance", "test")
+        token, _ = auth.create_token(s, user, "tests")
+    return engine, token
+
+
 def start_server(engine: Any) -> tuple[str, Any, threading.Thread]:
     """The web app over `engine` in uvicorn on a free loopback port, started: (base URL, server, thread)."""
     import uvicorn

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from tests.web.conftest import PASSWORD, WebServer, login, new_context, shot, start_server
+from tests.web.conftest import WebServer, finance_city, login, new_context, shot, start_server
 from tests.web.sla_record import BACKUP, YEAR, write_record
 
 pytestmark = [pytest.mark.xdist_group("web"), pytest.mark.timeout(300)]
@@ -20,21 +20,14 @@ pytestmark = [pytest.mark.xdist_group("web"), pytest.mark.timeout(300)]
 
 @pytest.fixture(scope="module")
 def backup_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebServer, dict[str, Any]]]:
-    from api import auth
-    from inventory.db import get_engine, session_scope
+    from inventory.db import session_scope
     from inventory.models import Circuit, ConfigSnapshot, Device, Interface
-    from inventory.service import load_sample, prepare
     from lab.personalities import personality
     from lab.spec import build_lab_spec
     from web.app import create_app
 
-    engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('backupweb') / 'extranet.db'}")
-    prepare(engine)
-    load_sample(engine)
+    engine, token = finance_city(tmp_path_factory.mktemp("backupweb") / "extranet.db")
     with session_scope(engine, actor="test") as s:
-        auth.create_user(s, "b-fin", PASSWORD, "finance", "test")
-        user = auth.create_user(s, "b-api", PASSWORD, "finance", "test")
-        token, _ = auth.create_token(s, user, "tests")
         c = s.exec(select(Circuit).where(Circuit.cid == BACKUP)).one()
         iface = s.get(Interface, c.a_interface_id if c.a_unit_id is not None else c.z_interface_id)
         dev = s.get(Device, iface.device_id)  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import PASSWORD, WebServer, login, new_context, shot, start_server
+from tests.web.conftest import WebServer, finance_city, login, new_context, shot, start_server
 from tests.web.sla_record import PRIMARY, YEAR, write_record
 
 pytestmark = [pytest.mark.xdist_group("web"), pytest.mark.timeout(300)]
@@ -18,18 +18,9 @@ pytestmark = [pytest.mark.xdist_group("web"), pytest.mark.timeout(300)]
 
 @pytest.fixture(scope="module")
 def sla_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebServer, dict[str, Any]]]:
-    from api import auth
-    from inventory.db import get_engine, session_scope
-    from inventory.service import load_sample, prepare
     from web.app import create_app
 
-    engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('slaweb') / 'extranet.db'}")
-    prepare(engine)
-    load_sample(engine)
-    with session_scope(engine, actor="test") as s:
-        auth.create_user(s, "b-fin", PASSWORD, "finance", "test")
-        user = auth.create_user(s, "b-api", PASSWORD, "finance", "test")
-        token, _ = auth.create_token(s, user, "tests")
+    engine, token = finance_city(tmp_path_factory.mktemp("slaweb") / "extranet.db")
     names = write_record(engine)
     with TestClient(create_app(engine)) as c:
         api = c.get(f"/api/v1/sla/ledger?year={YEAR}&by=circuit", headers={"Authorization": f"Bearer {token}"})
