@@ -5,7 +5,11 @@ replayed year lands in the database at the timeline's dates and every figure has
 A compressed clock maps elapsed wall time to elapsed model time by a constant factor from an epoch:
 `model = epoch + (wall - wall_at_start) * speed`. It is shared by file (EXTRANET_CLOCK_FILE, JSON
 `{"epoch": iso, "wall": unix_seconds, "speed": factor}`) so the lab and the product in other processes
-read the same time."""
+read the same time.
+
+A held clock (`held()`, speed 0) reads one instant until it is released: the lab holds model time while a
+poll round runs, so every reading of the round is of that instant whatever the machine's load makes the round
+last (on a clock compressed 500 000 times, a millisecond of wall time is eight minutes of model time)."""
 
 from __future__ import annotations
 
@@ -36,7 +40,13 @@ class Clock:
 
     def wall_seconds(self, model_seconds: float) -> float:
         """How long to really wait for `model_seconds` of model time to pass."""
+        if self.held:
+            raise ValueError("model time does not pass on a held clock")
         return model_seconds / (self.speed if self.epoch is not None else 1.0)
+
+    @property
+    def held(self) -> bool:
+        return self.epoch is not None and self.speed == 0.0
 
     @property
     def compressed(self) -> bool:
@@ -64,6 +74,13 @@ def compressed(epoch: dt.datetime, speed: float) -> Clock:
     if epoch.tzinfo is None:
         raise ValueError("clock epoch must carry a time zone")
     return Clock(epoch=epoch, wall=time.time(), speed=speed)
+
+
+def held(at: dt.datetime) -> Clock:
+    """A clock that reads `at` until it is replaced."""
+    if at.tzinfo is None:
+        raise ValueError("clock epoch must carry a time zone")
+    return Clock(epoch=at, wall=time.time(), speed=0.0)
 
 
 def current() -> Clock:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from collectors.clock import Clock
+from collectors import clock
 from lab.model import LabDevice, LabInterface
 from lab.personalities import personality
 from lab.timeline import CHINA, Event, Integrator, Timeline, split
@@ -162,10 +162,11 @@ class Replay:
                 self.notify("config_change", dev, at, {"user": ev.user or "admin"})
         self.applied.append((at, ev.kind, ev.circuit or ev.device or ""))
 
-    async def run(self, clock: Clock, tick: float = 0.05) -> None:
-        """Follow `clock` until the year is over (run it in the lab's event loop)."""
+    async def run(self, now: Callable[[], dt.datetime] = clock.now, tick: float = 0.05) -> None:
+        """Follow the clock `now` reads (the process's: a round may hold it) until the year is over (run it in
+        the lab's event loop)."""
         while not self.done:
-            self.advance(clock.now())
+            self.advance(now())
             if self.done:
                 break
             await asyncio.sleep(tick)

@@ -158,26 +158,28 @@ async def live_year(engine: Engine, timeline: Timeline, spec: LabSpec, workdir: 
         replay = Replay(timeline, lab, notify=lab.announce)
         await _learn_interfaces(engine, poller, inventory)
         wall0 = time.perf_counter()
-        clock.use(clock.compressed(timeline.start, speed))
+        # Held at the first instant while the receiver picks the clock up: 0.6 s of wall time is days of model
+        # time, none of it measured.
+        clock.use(clock.held(timeline.start))
         await asyncio.sleep(CLOCK_SETTLE_S)  # the receiver now stamps messages with model time
-        replay.advance(timeline.start)  # what happens at the first instant (a counter set near its wrap)
-        await _poll(engine, poller, inventory, result, lab)  # the baseline: every later delta is against it
-        every = clock.current().wall_seconds(poll_every_s)
+        await _poll(engine, poller, inventory, result, lab, replay)  # the baseline: every delta is against it
 
         async def polling() -> None:
-            # On a cadence from the start, not a sleep after each round: a round that overruns is not followed
-            # by a full interval of silence.
-            began, k = time.perf_counter(), 1
+            # On model time: a round is an instant of it (the clock is held while it runs), so the next one is
+            # due a full interval after it however long the round took in wall time.
+            due = result.last_round_at + dt.timedelta(seconds=poll_every_s)  # type: ignore[operator]
             while not replay.done:
-                await asyncio.sleep(max(0.0, began + k * every - time.perf_counter()))
-                await _poll(engine, poller, inventory, result, lab)
-                k = max(k + 1, int((time.perf_counter() - began) / every) + 1)
+                await asyncio.sleep(max(0.0, (due - clock.now()).total_seconds() / speed))
+                if clock.now() < due:
+                    continue
+                await _poll(engine, poller, inventory, result, lab, replay)
+                due += dt.timedelta(seconds=poll_every_s)
 
         poll_task = asyncio.create_task(polling())
-        await replay.run(clock.current(), tick=tick_s)
+        await replay.run(tick=tick_s)
         poll_task.cancel()
         await asyncio.gather(poll_task, return_exceptions=True)
-        await _poll(engine, poller, inventory, result, lab)  # the year's last bytes
+        await _poll(engine, poller, inventory, result, lab, replay)  # the year's last bytes
         result.events_applied = len(replay.applied)
         if lab.syslog is not None:
             lab.syslog.flush()
@@ -209,20 +211,27 @@ async def _learn_interfaces(engine: Engine, poller: SnmpPoller, inventory: dict[
 
 
 async def _poll(engine: Engine, poller: SnmpPoller, inventory: dict[str, Any], result: YearResult,
-                lab: Lab | None) -> None:
-    devices = {d.hostname: d for d in lab.spec.devices} if lab is not None else {}
-    muted = {h for h, d in devices.items() if d.mute}
-    if result.last_round_at is not None:
-        result.longest_round_gap_s = max(result.longest_round_gap_s,
-                                         (clock.now() - result.last_round_at).total_seconds())
-    result.last_round_at = clock.now()
-    rep = await poll_once(engine, poller, lab_inventory=inventory)
-    muted |= {h for h, d in devices.items() if d.mute}  # a silence that began or ended during the round
+                lab: Lab | None, replay: Replay) -> None:
+    """One poll round as one instant of model time: the clock is held while it runs and the lab is brought to
+    that instant first, so what a device answers is the timeline's state then and every reading is stamped
+    with it. Without the hold a round that the machine's load stretches by a third of a second lasts two model
+    days: devices answer (and samples are stamped) days after the timeline silenced them."""
+    at = clock.now()
+    clock.use(clock.held(at))
+    try:
+        replay.advance(at)
+        muted = {d.hostname for d in replay.devices.values() if d.mute}
+        if result.last_round_at is not None:
+            result.longest_round_gap_s = max(result.longest_round_gap_s, (at - result.last_round_at).total_seconds())
+        result.last_round_at = at
+        rep = await poll_once(engine, poller, lab_inventory=inventory)
+    finally:
+        clock.use(clock.compressed(at, result.speed))
     failed = {h for hosts in rep.failed.values() for h in hosts}
     result.polls += 1
     result.poll_silenced += len(failed & muted)
     result.poll_failures += (rep.devices - rep.ok) - len(failed & muted)
-    result.poll_failed += [(result.last_round_at.isoformat(), reason, h) for reason, hosts in rep.failed.items()
+    result.poll_failed += [(at.isoformat(), reason, h) for reason, hosts in rep.failed.items()
                            for h in hosts if h not in muted]
 
 

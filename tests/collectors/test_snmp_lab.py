@@ -107,3 +107,40 @@ def test_reboot_rewalks_and_reports_lower_uptime() -> None:
     first, second = asyncio.run(_poll(devs, V2, reboot))
     assert second[1].uptime_cs < first[1].uptime_cs
     assert second[1].readings[0].in_octets == 0
+
+
+def test_a_held_clock_stamps_a_slow_round_with_its_one_instant() -> None:
+    """The lab holds model time while a round runs (lab/year.py): on a clock compressed 500 000 times the
+    agent's 0.3 s answer would be 40 model hours, and the readings would be stamped then."""
+    import datetime as dt
+
+    from collectors import clock
+
+    at = dt.datetime(2022, 3, 1, 0, 0, tzinfo=dt.UTC)
+    devs = _devices()
+    slow = SnmpLabOptions(community=OPTS.community, delay_s=0.3)
+
+    async def run():
+        agent = LabSnmpAgent(devs, slow)
+        await agent.start()
+        poller = SnmpPoller(PollSettings(timeout=2.0, retries=0))
+        try:
+            targets = [PollTarget(d.hostname, *agent.endpoints[d.hostname], V2, [i.name for i in d.interfaces])
+                       for d in devs]
+            clock.use(clock.held(at))
+            held = await poller.poll(targets)
+            clock.use(clock.compressed(at, 500_000))
+            running = await poller.poll(targets)
+            return held, running
+        finally:
+            clock.use(None)
+            poller.close()
+            agent.stop()
+
+    held, running = asyncio.run(run())
+    assert all(r.ok for r in held + running), [(r.hostname, r.error) for r in held + running]
+    assert {r.at for r in held} == {at}
+    assert min(r.at for r in running) - at > dt.timedelta(hours=30)  # what the hold keeps out
+    with pytest.raises(ValueError, match="held"):
+        clock.held(at).wall_seconds(60)
+    assert clock.held(at).now() == at and clock.held(at).held and not clock.compressed(at, 2).held
