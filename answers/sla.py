@@ -3,17 +3,19 @@ pure analyses (money/sla.py, money/outages.py) over it, cached under the one rul
 
 The data fingerprint (answers/fingerprint.py) does not follow the record tables — a poll round every few
 minutes would drop every cached answer, the graph's too. So these answers add the record's own mark to
-their key: the newest id of each record table, read in one statement. A new round, rollup, interval, probe
-result or message gives a new key; the old entries age out of the cache (or go with the next fingerprint)."""
+their key: the newest id of each record table (the stored configs too: they say which backups take over),
+read in one statement. A new round, rollup, interval, probe result, message or config gives a new key; the
+old entries age out of the cache (or go with the next fingerprint)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
 
 from inventory.models import (
+    ConfigSnapshot,
     InterfaceRollup,
     InterfaceSample,
     LinkStateInterval,
@@ -22,12 +24,15 @@ from inventory.models import (
     SyslogMessage,
 )
 from money.outages import Outage, build_outages
-from money.sla import Ledger, build
+from money.sla import CircuitInfo, Ledger, build
+from topology.arming import takes_over
 
+from .arming import findings
 from .core import Snapshot
 from .sla_rows import SlaRows, load, traffic
 
-_RECORD = (InterfaceRollup, InterfaceSample, LinkStateInterval, PlannedMaintenance, ProbeResult, SyslogMessage)
+_RECORD = (ConfigSnapshot, InterfaceRollup, InterfaceSample, LinkStateInterval, PlannedMaintenance, ProbeResult,
+           SyslogMessage)
 _MARK = select(*[select(func.max(t.id)).scalar_subquery() for t in _RECORD],  # type: ignore[attr-defined]
                select(func.count()).select_from(LinkStateInterval).where(
                    LinkStateInterval.ended_at.is_(None)).scalar_subquery())  # type: ignore[union-attr]
@@ -52,9 +57,21 @@ def ledger(a: Snapshot, year: int, source: str = "rollups") -> SlaAnswer:
     """The availability ledger of a China-time year."""
     def compute() -> SlaAnswer:
         r = rows(a, year, source)
-        return SlaAnswer(r, build(year, r.info, r.spans, r.maintenance))
+        return SlaAnswer(r, build(year, _carrying(a, year, r), r.spans, r.maintenance, core=r.core))
 
     return a._answer("sla_ledger", (year, source, record_mark(a)), compute)
+
+
+def _carrying(a: Snapshot, year: int, r: SlaRows) -> dict[str, CircuitInfo]:
+    """The rows' circuits with each unit backup's `takes_over` read from its routers' configs."""
+    primaries: dict[str, list[str]] = {}
+    for cid, c in r.info.items():
+        if c.role == "primary" and c.unit:
+            primaries.setdefault(c.unit, []).append(cid)
+    backups = {cid: tuple(sorted(primaries.get(c.unit or "", []))) for cid, c in r.info.items()
+               if c.role == "backup" and c.unit}
+    found = findings(a, year, backups, r.unit_end) if backups else {}
+    return {cid: replace(c, takes_over=takes_over(found[cid])) if cid in found else c for cid, c in r.info.items()}
 
 
 def outages(a: Snapshot, year: int) -> list[Outage]:

@@ -56,6 +56,7 @@ class SlaRows:
     reboots: list[Reboot] = field(default_factory=list)
     incidents: list[TypedIncident] = field(default_factory=list)
     maintenance: list[sla.MaintenanceWindow] = field(default_factory=list)
+    core: frozenset[str] = frozenset()  # the core rooms' codes: where a unit's path ends
 
 
 def _day_span(start: dt.date | None, end: dt.date | None, lo: dt.datetime, hi: dt.datetime) -> sla.Span2:
@@ -107,6 +108,7 @@ def load(session: Session, year: int, *, source: str = "rollups", poll_s: float 
     windows = _maintenance(session, lo, hi) if maintenance is None else list(maintenance)
     rows = SlaRows(year, info, spans, ends, unit_end, maintenance=windows)
     rows.terminals = {u.code: u.declared_terminals for u in units.values()}
+    rows.core = frozenset(r.code for r in rooms.values() if r.is_core)
     rows.names = {"carrier": {c.code: c.name for c in carriers.values()},
                   "unit": {u.code: u.name for u in units.values()},
                   "room": {r.code: r.name for r in rooms.values()}}

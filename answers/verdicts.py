@@ -12,17 +12,14 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from audit.failover import End, StoredConfig, armed
 from inventory.errors import ExtranetError
-from inventory.models import Circuit, ConfigSnapshot, Device, Interface, InterfaceRollup
-from inventory.record.samples import aware
+from inventory.models import Circuit, InterfaceRollup
 from money.backup_value import carriers_by_role
 from money.bureau_report import render_pdf, render_xlsx
 from money.sla import year_bounds
 from money.verdicts import BackupCircuit, VerdictsYear, verdicts
-from topology.arming import Armed
 
-from . import money, sla
+from . import arming, money, sla
 from .core import Snapshot
 
 PERIODS = {"annual": 1, "monthly": 12}  # BillingPeriod: periods in a year
@@ -63,48 +60,12 @@ def backup_verdicts(a: Snapshot, year: int) -> VerdictsYear:
                 cid, code, info.unit, r.names.get("unit", {}).get(info.unit or ""), primaries,
                 row.bandwidth_mbps if row else 0, year_octets=traffic.get(cid, (0, 0))[0],
                 demand_mbps=max(peaks) / 1e6 if peaks else None, annual_cost_wan=_annual(row)))
+        found = arming.findings(a, year, {c.cid: c.primary for c in circuits}, r.unit_end)
         return verdicts(year, code, r.names.get("carrier", {}).get(code, code), circuits, sla.outages(a, year),
                         fee_wan=fee, protected={u: r.terminals.get(u, 0) for u in protected},
-                        dead_end=dead_end, armed=_armed(a, year, circuits, r.unit_end))
+                        dead_end=dead_end, armed=found)
 
     return a._answer("backup_verdicts", (year, sla.record_mark(a)), compute)
-
-
-def _armed(a: Snapshot, year: int, circuits: list[BackupCircuit], unit_end: dict[str, int]) -> dict[str, Armed]:
-    """Per backup circuit, what its routers' configs say: the newest config stored before the year ended (the
-    one in force that year), else the oldest after it (the closest evidence there is)."""
-    iids = {iid for c in circuits for cid in (c.cid, *c.primary) if (iid := unit_end.get(cid)) is not None}
-    if not iids:
-        return {}
-    ends: dict[int, End] = {}
-    devices: dict[int, tuple[str, str]] = {}
-    for i, d in a.session.exec(select(Interface, Device).where(col(Interface.id).in_(sorted(iids)),
-                                                               Interface.device_id == Device.id)).all():
-        address = f"{i.ip_address}/{i.prefix_length}" if i.ip_address and i.prefix_length is not None else None
-        ends[i.id] = End(d.hostname, i.name, address)
-        devices[d.id] = (d.hostname, d.platform)
-    _lo, hi = year_bounds(year)
-    # Which version per device from the history's ids and times; then the text of those versions only (a
-    # device's history holds every config it ever had).
-    chosen: dict[int, int] = {}
-    stmt = (select(ConfigSnapshot.id, ConfigSnapshot.device_id, ConfigSnapshot.collected_at)
-            .where(col(ConfigSnapshot.device_id).in_(sorted(devices)))
-            .order_by(ConfigSnapshot.collected_at, ConfigSnapshot.id))
-    for sid, did, at in a.session.exec(stmt).all():
-        if aware(at) < hi or did not in chosen:
-            chosen[did] = sid
-    configs: dict[str, StoredConfig] = {}
-    if chosen:
-        for snap in a.session.exec(select(ConfigSnapshot).where(col(ConfigSnapshot.id).in_(sorted(chosen.values())))):
-            host, platform = devices[snap.device_id]
-            configs[host] = StoredConfig(snap.id or 0, snap.collected_at, platform, snap.text)
-    out: dict[str, Armed] = {}
-    for c in circuits:
-        end = ends.get(unit_end.get(c.cid, -1))
-        if end is None:
-            continue
-        out[c.cid] = armed(end, [e for p in c.primary if (e := ends.get(unit_end.get(p, -1))) is not None], configs)
-    return out
 
 
 def _unusable(exc: Exception) -> ExtranetError:

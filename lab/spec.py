@@ -261,8 +261,24 @@ def city_timeline(session: Session, *, year: int = 2022, extra_outages: int = 24
             continue
         ends = [names.get(getattr(c, f"{e}_interface_id") or -1) for e in (unit_end, far_end)]
         rows.append(CircuitRow(c.cid, carriers.get(c.carrier_id or -1, ""), c.role, unit, c.bandwidth_mbps, ends))
+    _take_over(rows, failover_arming(session))
     incidents = [(circuit.cid, start, end, "事件记录") for circuit, start, end in _incident_windows(session)]
     return city_year(rows, incidents, year=year, extra_outages=extra_outages)
+
+
+def _take_over(rows: list[CircuitRow], arming: dict[str, str]) -> None:
+    """Which backups carry their unit when its primary's link goes down, as `_arm_backups` renders them: an
+    armed one does; an unarmed one has no route; a partly armed one does on the primary's own router (the
+    primary's untracked route goes with its port) and does not across two (the untracked LAN gateway stays
+    on the primary's router)."""
+    routers: dict[str, set[str]] = defaultdict(set)  # unit -> its primaries' routers
+    for r in rows:
+        if r.role == "primary" and r.ends and r.ends[0]:
+            routers[r.unit].add(r.ends[0][0])
+    for r in rows:
+        state = arming.get(r.cid, ARMED) if r.role == "backup" else ARMED
+        same = bool(r.ends and r.ends[0] and r.ends[0][0] in routers[r.unit])
+        r.takes_over = state == ARMED or (state == PARTIAL and same)
 
 
 def _next_hop(own: Interface, far: Interface | None) -> str | None:

@@ -50,6 +50,9 @@ class Track:
     bandwidth_mbps: int
     demand_mbps: float  # the unit's peak demand, carried by whichever circuit is serving it
     ends: list[tuple[str, str] | None]
+    # A backup the unit's routers would not move its traffic onto when the primary's link goes down (no route
+    # over it, or a LAN gateway that stays on the primary's router): up, it carries keepalives only.
+    takes_over: bool = True
 
 
 @dataclass
@@ -183,7 +186,7 @@ class Integrator:
         tracks = self.units[unit]
         for role in ("primary", "backup"):
             for tr in tracks:
-                if tr.role == role and not self.is_down(tr.cid, t):
+                if tr.role == role and tr.takes_over and not self.is_down(tr.cid, t):
                     return tr
         return None
 
@@ -275,7 +278,8 @@ def from_dict(data: Any, source: str = "timeline") -> Timeline:
             ends = [tuple(e) if e else None for e in c.get("ends", [])]
             tracks[str(cid)] = Track(cid=str(cid), carrier=str(c["carrier"]), role=str(c["role"]),
                                      unit=str(c["unit"]), bandwidth_mbps=int(c["mbps"]),
-                                     demand_mbps=float(c["demand_mbps"]), ends=ends)  # type: ignore[arg-type]
+                                     demand_mbps=float(c["demand_mbps"]), ends=ends,  # type: ignore[arg-type]
+                                     takes_over=bool(c.get("takes_over", True)))
         except KeyError as exc:
             raise TimelineError(f"{where}: missing {exc.args[0]!r}") from None
         except (TypeError, ValueError) as exc:
@@ -317,7 +321,8 @@ def to_dict(tl: Timeline) -> dict[str, Any]:
     return {"name": tl.name, "start": tl.start.isoformat(), "end": tl.end.isoformat(),
             "diurnal": list(tl.diurnal), "weekend": tl.weekend,
             "circuits": {t.cid: {"carrier": t.carrier, "role": t.role, "unit": t.unit, "mbps": t.bandwidth_mbps,
-                                 "demand_mbps": t.demand_mbps, "ends": [list(e) if e else None for e in t.ends]}
+                                 "demand_mbps": t.demand_mbps, "ends": [list(e) if e else None for e in t.ends],
+                                 **({} if t.takes_over else {"takes_over": False})}
                          for t in tl.tracks.values()},
             "events": [ev(e) for e in tl.events]}
 
@@ -337,6 +342,7 @@ class CircuitRow:
     unit: str
     bandwidth_mbps: int
     ends: list[tuple[str, str] | None]
+    takes_over: bool = True  # a backup: see Track.takes_over
 
 
 def _h(*parts: object) -> int:
@@ -360,7 +366,7 @@ def city_year(circuits: list[CircuitRow], incidents: list[tuple[str, dt.datetime
         primary_bw = max((x.bandwidth_mbps for x in circuits if x.unit == c.unit and x.role == "primary"),
                          default=c.bandwidth_mbps)
         demand = round(primary_bw * (0.08 + (_h(c.unit, "demand") % 20) / 100), 3)
-        tracks[c.cid] = Track(c.cid, c.carrier, c.role, c.unit, c.bandwidth_mbps, demand, c.ends)
+        tracks[c.cid] = Track(c.cid, c.carrier, c.role, c.unit, c.bandwidth_mbps, demand, c.ends, c.takes_over)
     events: list[Event] = []
     for cid, a, b, note in incidents:
         if cid in tracks:

@@ -214,9 +214,13 @@ def _impacts(ledger: Ledger, o: Outage, terminals: dict[str, int], traffic: dict
              carry_bps: float) -> list[UnitImpact]:
     info = ledger.info
     end = o.end or max(ledger.circuits[c].intervals[-1].end for c in o.circuits)
-    units = sorted({info[c].unit for c in o.circuits if info[c].unit and info[c].role in ("primary", "backup")})
+    units = {info[c].unit for c in o.circuits if info[c].unit and info[c].role in ("primary", "backup")}
+    # Units behind it on the backbone: cut off while it was down, their down time citing its evidence.
+    cited = set(o.evidence)
+    units |= {u for u, row in ledger.units.items() if cited and any(
+        iv.state == "down" and iv.start < end and o.start < iv.end and cited & set(iv.refs) for iv in row.intervals)}
     out = []
-    for u in units:
+    for u in sorted(units):
         row = ledger.units.get(u)
         cut = sum(_overlap(o.start, end, iv.start, iv.end) for iv in row.intervals if iv.state == "down") if row else 0
         imp = UnitImpact(u, terminals.get(u, 0), cut)

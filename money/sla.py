@@ -23,9 +23,13 @@ The rules (docs/_sla.md says them for people):
 - **Unmeasured** is whatever no eligible source covers. It is never up: availability = up / (period −
   maintenance), and measured availability = up / (up + down) is shown beside it.
 - **Months** are China time (UTC+8, no daylight saving): the bureau reads its own calendar.
-- **End to end.** A unit is up while any of its circuits (primary or backup, by role) is up; otherwise
-  unmeasured if any of them is unmeasured, in maintenance if any is, else down. This is role-based, not a
-  graph search: a unit behind a failed room uplink is not seen as down here (topology/ answers that).
+- **End to end.** A unit is up while a path to the core is up: one of its circuits that can carry it (its
+  primaries, and its backups whose configs make them take over: `CircuitInfo.takes_over`; a backup with no
+  route over it, or behind a LAN gateway that stays put, is up and carries nothing) and, from the room it
+  lands in, the backbone to a core room (`build(core=...)`). A path is as good as its worst stretch, the
+  unit as its best path: up > unmeasured > maintenance > down. A backbone circuit no source measured all
+  year is taken as present and named on the unit's row (`assumed`): nothing says it failed, and a unit
+  would otherwise be unmeasured for want of evidence about a trunk it does not own.
 """
 
 from __future__ import annotations
@@ -119,6 +123,9 @@ class CircuitInfo:
     devices: tuple[str, ...] = ()  # hostnames at its ends
     in_service: Span2 | None = None  # None: the whole year
     srlg: str | None = None  # shared-risk group: a duct, a pole route
+    # A backup whose router's config would not move the unit's traffic onto it when the primary's link goes
+    # down (topology/arming.py takes_over): up or not, it keeps no unit up.
+    takes_over: bool = True
 
 
 # -- coverage and spans from rows ---------------------------------------------------------------------
@@ -321,6 +328,8 @@ class Row:
     year: Seconds
     members: tuple[str, ...] = ()  # circuits behind it
     intervals: list[Interval] = field(default_factory=list)  # circuits and units only
+    # A unit: the backbone circuits on its way to the core that no source measured all year, taken as present.
+    assumed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -431,33 +440,117 @@ def _total(months: dict[int, Seconds]) -> Seconds:
     return y
 
 
-def unit_intervals(circuits: list[list[Interval]], lo: dt.datetime, hi: dt.datetime) -> list[Interval]:
-    """End to end by role: up while any circuit is up; else unmeasured, maintenance or down in that order."""
-    cuts = sorted({lo, hi} | {t for ivs in circuits for iv in ivs for t in (iv.start, iv.end) if lo < t < hi})
-    idx = [0] * len(circuits)
-    out: list[Interval] = []
+# A path is as good as its worst stretch, a unit as good as its best path: up > unmeasured > maintenance > down.
+_GRADE = {"down": 0, "maintenance": 1, "unmeasured": 2, "up": 3}
+_BY_GRADE = ("down", "maintenance", "unmeasured", "up")
+Path = list[list[Interval]]  # the interval lists of one path's circuits (and rooms), in any order
+
+
+def _sweep(lists: list[list[Interval]], lo: dt.datetime, hi: dt.datetime,
+           ) -> Iterable[tuple[dt.datetime, dt.datetime, list[Interval | None]]]:
+    """Each stretch of [lo, hi) where none of the lists changes, with each list's interval there (None: not
+    in service, carrying nothing)."""
+    cuts = sorted({lo, hi} | {t for ivs in lists for iv in ivs for t in (iv.start, iv.end) if lo < t < hi})
+    idx = [0] * len(lists)
     for a, b in itertools.pairwise(cuts):
-        states, refs = [], []
-        for n, ivs in enumerate(circuits):
+        here: list[Interval | None] = []
+        for n, ivs in enumerate(lists):
             while idx[n] < len(ivs) and ivs[idx[n]].end <= a:
                 idx[n] += 1
-            if idx[n] < len(ivs) and ivs[idx[n]].start <= a:
-                states.append(ivs[idx[n]].state)
-                refs += ivs[idx[n]].refs
-            else:
-                states.append("unmeasured")  # out of service: it carries nothing
-        for state in ("up", "unmeasured", "maintenance", "down"):
-            if state in states:
-                break
-        else:
-            state = "unmeasured"
+            here.append(ivs[idx[n]] if idx[n] < len(ivs) and ivs[idx[n]].start <= a else None)
+        yield a, b, here
+
+
+def paths_intervals(paths: list[Path], lo: dt.datetime, hi: dt.datetime) -> list[Interval]:
+    """End to end over alternative paths: each path is its worst member's state (unmeasured when a member is
+    out of service), the whole the best path's; a down stretch cites the down evidence of every path."""
+    flat = [ivs for path in paths for ivs in path]
+    sizes = [len(p) for p in paths]
+    out: list[Interval] = []
+    for a, b, here in _sweep(flat, lo, hi):
+        best, refs, k = 0, [], 0
+        for size in sizes:
+            members = here[k:k + size]
+            k += size
+            grade = min((_GRADE[iv.state] if iv is not None else _GRADE["unmeasured"] for iv in members),
+                        default=_GRADE["unmeasured"])
+            best = max(best, grade)
+            refs += [r for iv in members if iv is not None and iv.state == "down" for r in iv.refs]
+        state = _BY_GRADE[best] if paths else "unmeasured"
         _emit(out, a, b, state, None, tuple(sorted(set(refs))) if state == "down" else (), False)
     return out
 
 
+def unit_intervals(circuits: list[list[Interval]], lo: dt.datetime, hi: dt.datetime) -> list[Interval]:
+    """End to end by role: up while any circuit is up; else unmeasured, maintenance or down in that order."""
+    return paths_intervals([[ivs] for ivs in circuits], lo, hi)
+
+
+def room_intervals(circuits: dict[str, Row], info: dict[str, CircuitInfo], core: frozenset[str],
+                   lo: dt.datetime, hi: dt.datetime) -> tuple[dict[str, list[Interval]], tuple[str, ...]]:
+    """Each room's reach to the core over the city's backbone (circuits between two rooms that a unit's
+    traffic crosses: primary and backup, not uplinks or own patches): the best path's worst circuit, per
+    stretch of time. A backbone circuit no source measured all year is taken as present (nothing says it
+    failed) and returned as assumed. Rooms in `core` are up; a room with no backbone circuit is absent."""
+    edges = [(cid, info[cid].rooms[0], info[cid].rooms[1]) for cid in sorted(circuits)
+             if not info[cid].unit and info[cid].role in ("primary", "backup") and info[cid].takes_over
+             and len(set(info[cid].rooms)) == 2]
+    assumed = tuple(cid for cid, _, _ in edges if circuits[cid].year.unmeasured >= circuits[cid].year.total)
+    rooms = sorted({r for _, x, y in edges for r in (x, y)} - core)
+    if not core or not rooms:
+        return {}, ()
+    measured = [e for e in edges if e[0] not in assumed]
+    trunks = [e for e in edges if e[0] in assumed]  # present, unmeasured: a way out for the cut's island
+    lists = [circuits[cid].intervals for cid, _, _ in measured]
+    memo: dict[tuple[int, ...], dict[str, int]] = {}
+    out: dict[str, list[Interval]] = {r: [] for r in rooms}
+    for a, b, here in _sweep(lists, lo, hi):
+        grades = tuple(_GRADE[iv.state] if iv is not None else _GRADE["unmeasured"] for iv in here)
+        if grades not in memo:
+            memo[grades] = _widest(rooms, core, [(x, y, g) for (_, x, y), g in zip(measured, grades, strict=True)]
+                                   + [(x, y, _GRADE["up"]) for _, x, y in trunks])
+        for room, grade in memo[grades].items():
+            state = _BY_GRADE[grade]
+            refs = _cut_refs(room, measured + trunks, [*here, *[None] * len(trunks)]) if state == "down" else ()
+            _emit(out[room], a, b, state, None, refs, False)
+    return out, assumed
+
+
+def _cut_refs(room: str, edges: list[tuple[str, str, str]], here: list[Interval | None]) -> tuple[str, ...]:
+    """The evidence of the down circuits that cut `room` off: those leaving the rooms it still reaches."""
+    down = [iv is not None and iv.state == "down" for iv in here]
+    island, grew = {room}, True
+    while grew:
+        grew = False
+        for (_, x, y), d in zip(edges, down, strict=True):
+            if not d and (x in island) != (y in island):
+                island |= {x, y}
+                grew = True
+    return tuple(sorted({r for (_, x, y), iv, d in zip(edges, here, down, strict=True)
+                         if d and iv is not None and (x in island or y in island) for r in iv.refs}))
+
+
+def _widest(rooms: list[str], core: frozenset[str], edges: list[tuple[str, str, int]]) -> dict[str, int]:
+    """Per room, the best over paths to the core of the worst grade on the path (a bottleneck path; the
+    backbone is a handful of rooms, so relaxing until nothing changes is enough)."""
+    best = {r: (_GRADE["up"] if r in core else -1) for r in {*rooms, *core}}
+    changed = True
+    while changed:
+        changed = False
+        for x, y, g in edges:
+            for u, v in ((x, y), (y, x)):
+                via = min(best.get(u, -1), g)
+                if via > best.get(v, -1):
+                    best[v], changed = via, True
+    return {r: max(best[r], 0) for r in rooms}
+
+
 def build(year: int, info: dict[str, CircuitInfo], spans: dict[str, list[Span]],
-          maintenance: Iterable[MaintenanceWindow] = (), unit_terminals: dict[str, int] | None = None) -> Ledger:
-    """The ledger of `year` (China time) for the circuits in `info`, from each one's measured spans."""
+          maintenance: Iterable[MaintenanceWindow] = (), unit_terminals: dict[str, int] | None = None,
+          core: Iterable[str] = ()) -> Ledger:
+    """The ledger of `year` (China time) for the circuits in `info`, from each one's measured spans. `core`:
+    the core rooms' codes, where a unit's path ends (none: a unit's own circuits decide, as if every room
+    reached the core)."""
     lo, hi = year_bounds(year)
     bounds = month_starts(year)
     windows = list(maintenance)
@@ -471,8 +564,9 @@ def build(year: int, info: dict[str, CircuitInfo], spans: dict[str, list[Span]],
         ivs = decide(spans.get(cid, []), maint, a, b)
         months = tally(ivs, bounds)
         circuits[cid] = Row("circuit", cid, months, _total(months), (cid,), ivs)
-    return Ledger(year, circuits, _group(circuits, info, "carrier"), _units(circuits, info, lo, hi, bounds),
-                  _group(circuits, info, "room"), info)
+    reach, assumed = room_intervals(circuits, info, frozenset(core), lo, hi)
+    return Ledger(year, circuits, _group(circuits, info, "carrier"),
+                  _units(circuits, info, lo, hi, bounds, reach, assumed), _group(circuits, info, "room"), info)
 
 
 def _group(circuits: dict[str, Row], info: dict[str, CircuitInfo], kind: str) -> dict[str, Row]:
@@ -492,7 +586,8 @@ def _group(circuits: dict[str, Row], info: dict[str, CircuitInfo], kind: str) ->
 
 
 def _units(circuits: dict[str, Row], info: dict[str, CircuitInfo], lo: dt.datetime, hi: dt.datetime,
-           bounds: list[dt.datetime]) -> dict[str, Row]:
+           bounds: list[dt.datetime], reach: dict[str, list[Interval]], assumed: tuple[str, ...],
+           ) -> dict[str, Row]:
     by_unit: dict[str, list[str]] = defaultdict(list)
     for cid in circuits:
         c = info[cid]
@@ -500,9 +595,12 @@ def _units(circuits: dict[str, Row], info: dict[str, CircuitInfo], lo: dt.dateti
             by_unit[c.unit].append(cid)
     out = {}
     for unit, cids in sorted(by_unit.items()):
-        ivs = unit_intervals([circuits[c].intervals for c in cids], lo, hi)
+        carrying = [c for c in cids if info[c].takes_over] or cids
+        paths = [[circuits[c].intervals, *[reach[r] for r in info[c].rooms if r in reach]] for c in carrying]
+        ivs = paths_intervals(paths, lo, hi)
         months = tally(ivs, bounds)
-        out[unit] = Row("unit", unit, months, _total(months), tuple(cids), ivs)
+        behind = tuple(a for a in assumed if set(info[a].rooms) & {r for c in carrying for r in info[c].rooms})
+        out[unit] = Row("unit", unit, months, _total(months), tuple(cids), ivs, assumed=behind)
     return out
 
 

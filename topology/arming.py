@@ -34,3 +34,16 @@ class Armed:
 
 
 NO_FINDING = Armed(NO_CONFIG, None, None, None, missing=("no_config",))
+# What leaves the unit's LAN gateway on the primary's router when that router's uplink goes down: the
+# traffic never reaches the backup's router, however armed that router is.
+_GATEWAY_STAYS = ("gateway_untracked", "gateway_handover")
+
+
+def takes_over(a: Armed) -> bool:
+    """Does the backup carry the unit when the primary's link goes down (what link-state evidence sees)?
+    Not when nothing routes over it, nor when the LAN gateway stays behind; a partly armed backup on the
+    primary's own router does (an untracked primary route goes with its port). A backup whose config was not
+    read is not judged: taken as carrying, and the verdicts say `no_config`."""
+    if a.state == NOT_ARMED:
+        return False
+    return not (a.state == PARTIAL and any(m in _GATEWAY_STAYS for m in a.missing))

@@ -51,6 +51,8 @@ class LineOut(BaseModel):
     key: str
     name: str
     members: list[str] = Field(description="the circuits behind the line")
+    assumed: list[str] = Field(default_factory=list, description="a unit: the backbone circuits on its way to "
+                               "the core that no source measured this year, taken as present")
     figures: FiguresOut
     months: list[FiguresOut] | None = Field(None, description="January … December, when no month was asked")
 
@@ -147,7 +149,7 @@ def ledger(year: Year, by: By = "circuit", month: Month = None,
     for key, row in ans.ledger.by(by).items():
         figures = row.months[month] if month else row.year
         lines.append(LineOut(key=key, name=names.get(key, key), members=list(row.members),
-                             figures=_figures(figures),
+                             assumed=list(row.assumed), figures=_figures(figures),
                              months=None if month else [_figures(row.months[m]) for m in range(1, 13)]))
     return LedgerOut(year=year, by=by, by_zh=KIND_ZH[by], month=month, lines=lines, labels=LABELS)
 

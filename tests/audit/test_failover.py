@@ -223,3 +223,15 @@ def test_every_code_has_both_labels() -> None:
     assert set(MECHANISM_LABELS) == set(MECHANISMS)
     assert set(MISSING_LABELS) == set(MISSING)
     assert all(zh and en and zh != en for zh, en in [*MECHANISM_LABELS.values(), *MISSING_LABELS.values()])
+
+
+def test_which_findings_carry_the_unit_when_the_primary_link_goes_down() -> None:
+    from topology.arming import Armed, takes_over
+
+    def a(state, *missing):
+        return Armed(state, "U-AR1", 1, None, missing=missing)
+
+    assert takes_over(a(ARMED)) and takes_over(a(NO_CONFIG, "no_config"))
+    assert takes_over(a(PARTIAL, "primary_untracked")) and takes_over(a(PARTIAL, "backup_preferred"))
+    assert not takes_over(a(NOT_ARMED, "backup_route"))
+    assert not takes_over(a(PARTIAL, "gateway_untracked")) and not takes_over(a(PARTIAL, "gateway_handover"))

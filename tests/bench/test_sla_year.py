@@ -162,7 +162,7 @@ def test_sla_year(tmp_path: Path) -> None:
         t0 = time.perf_counter()
         with session_scope(eng) as s:
             rows = sla_rows.load(s, YEAR)
-        led = sla.build(YEAR, rows.info, rows.spans)
+        led = sla.build(YEAR, rows.info, rows.spans, core=rows.core)
         return time.perf_counter() - t0, led, rows
 
     fast()  # warm: the first read pulls the file into the page cache

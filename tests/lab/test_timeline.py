@@ -69,6 +69,14 @@ def test_truth_backup_carries_exactly_when_its_primary_is_down(city) -> None:
             assert down_in + down_out > keepalive_only
     # the double failure in August cuts its unit off for 45 minutes at least
     assert max(t.lost_seconds.values()) >= 45 * 60
+    # a backup its unit's configs would not move traffic onto never carries it: its primary's outages cut
+    # the unit off (the year strikes every such unit at least once)
+    idle = [tr for tr in tl.tracks.values() if not tr.takes_over]
+    assert idle and all(tr.role == "backup" for tr in idle)
+    for tr in idle:
+        assert t.failover_seconds[tr.cid] == 0
+        prim = [p for p in tl.tracks.values() if p.unit == tr.unit and p.role == "primary"]
+        assert t.lost_seconds[tr.unit] >= sum(t.down_seconds[p.cid] for p in prim) - 1
 
 
 def test_replay_in_any_steps_equals_the_truth(city) -> None:

@@ -120,3 +120,16 @@ def test_a_duct_and_a_room() -> None:
     assert [(o.failed_kind, o.failed, o.circuits) for o in out] == [("room", "R1", ("A", "B", "C")),
                                                                     ("circuit", "D", ("D",))]
     assert out[0].duration_s == 2 * 3600 and out[0].cause == "all circuits down"
+
+
+def test_a_trunk_outage_names_the_units_it_cut_off_behind_its_room() -> None:
+    info = {**INFO, "BB-R1": CircuitInfo("BB-R1", "unicom", "primary", None, ("R1", "CORE"), ("r1-agg1", "core1")),
+            "BB-R2": CircuitInfo("BB-R2", "telecom", "backup", None, ("R2", "CORE"), ("r2-agg1", "core1"))}
+    spans = {c: around() for c in info}
+    spans["BB-R1"] = around((T, T + H), ref="lsi:9")
+    led = build(2022, info, spans, core=["CORE"])
+    [o] = [o for o in build_outages(led, terminals={"U1": 40, "U2": 7, "U3": 5}) if "BB-R1" in o.circuits]
+    # U1 reaches the core over its backup's room; U2 and U3 land only in R1: cut off for the hour
+    assert {u.unit: u.cut_s for u in o.units} == {"U2": 3600, "U3": 3600}
+    assert o.terminals == 12
+    assert led.units["U2"].intervals[1].refs == ("lsi:9",)

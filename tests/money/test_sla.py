@@ -178,6 +178,57 @@ def test_unit_unmeasured_when_its_only_live_path_is_unknown() -> None:
     assert u.down == 0 and u.unmeasured == 1800
 
 
+def test_a_backup_that_would_not_take_over_keeps_no_unit_up() -> None:
+    lo, hi = sla.year_bounds(2022)
+    t = dt.datetime(2022, 6, 1, 8, tzinfo=CN)
+    spans = {"P": [Span(lo, t, "up", "snmp"), Span(t, t + 2 * H, "down", "snmp"), Span(t + 2 * H, hi, "up", "snmp")],
+             "B": [Span(lo, hi, "up", "snmp")]}
+    armed = {"P": CircuitInfo("P", "unicom", "primary", "U1"), "B": CircuitInfo("B", "telecom", "backup", "U1")}
+    unarmed = {**armed, "B": CircuitInfo("B", "telecom", "backup", "U1", takes_over=False)}
+    assert build(2022, armed, spans).units["U1"].year.down == 0
+    led = build(2022, unarmed, spans)
+    u = led.units["U1"]
+    assert u.year.down == 7200 and u.members == ("B", "P")  # still its circuit, still in the ledger
+    assert led.circuits["B"].year.up == 365 * 86400  # the backup's own availability is untouched
+
+
+def test_a_room_cut_from_the_core_cuts_its_units_and_an_unmeasured_trunk_is_assumed() -> None:
+    lo, hi = sla.year_bounds(2022)
+    t = dt.datetime(2022, 6, 1, 8, tzinfo=CN)
+
+    def down(a, b, ref):
+        return [Span(lo, a, "up", "snmp"), Span(a, b, "down", "snmp", ref=ref), Span(b, hi, "up", "snmp")]
+
+    info = {"U1-P": CircuitInfo("U1-P", "unicom", "primary", "U1", rooms=("R1",)),
+            "U2-P": CircuitInfo("U2-P", "unicom", "primary", "U2", rooms=("R2",)),
+            "U2-B": CircuitInfo("U2-B", "telecom", "backup", "U2", rooms=("R3",)),
+            "BB-R1-1": CircuitInfo("BB-R1-1", "unicom", "primary", None, rooms=("R1", "CORE")),
+            "BB-R1-2": CircuitInfo("BB-R1-2", "unicom", "primary", None, rooms=("R1", "CORE")),
+            "BB-R2": CircuitInfo("BB-R2", "unicom", "primary", None, rooms=("R2", "CORE")),
+            "BB-R3": CircuitInfo("BB-R3", "telecom", "backup", None, rooms=("R3", "CORE")),
+            "UP": CircuitInfo("UP", "unicom", "uplink", None, rooms=("CORE",))}
+    up = [Span(lo, hi, "up", "snmp")]
+    spans = {"U1-P": up, "U2-P": up, "U2-B": up, "UP": up,
+             "BB-R1-1": down(t, t + 2 * H, "sample:1"), "BB-R1-2": down(t + H, t + 3 * H, "sample:2"),
+             "BB-R2": down(t, t + 4 * H, "sample:3")}  # BB-R3: never measured
+    led = build(2022, info, spans, core=["CORE"])
+    u1 = led.units["U1"]
+    # both trunks of R1 down 09:00–10:00: its unit is cut then, the down time citing both trunks
+    assert u1.year.down == 3600 and u1.assumed == ()
+    cut = [iv for iv in u1.intervals if iv.state == "down"]
+    assert [(c.start, c.end) for c in cut] == [(t + H, t + 2 * H)] and cut[0].refs == ("sample:1", "sample:2")
+    # U2's room lost its trunk for four hours; its backup lands in R3, whose unmeasured trunk is assumed
+    u2 = led.units["U2"]
+    assert u2.year.down == 0 and u2.year.up == 365 * 86400 and u2.assumed == ("BB-R3",)
+    # without the core named, a unit's own circuits decide (as if every room reached the core)
+    assert build(2022, info, spans).units["U1"].year.down == 0
+    # an unmeasured trunk that is measured at all is not assumed: U2 over R3 is then unmeasured, never up
+    spans["BB-R3"] = [Span(lo, t, "up", "snmp")]
+    late = build(2022, info, spans, core=["CORE"]).units["U2"]
+    assert late.assumed == () and late.year.down == 0
+    assert late.year.unmeasured == 4 * 3600  # R2's trunk down and R3's unknown: the best path is unmeasured
+
+
 def test_maintenance_window_by_carrier_and_service_period() -> None:
     lo, hi = sla.year_bounds(2022)
     start = dt.datetime(2022, 7, 1, tzinfo=CN).astimezone(UTC)

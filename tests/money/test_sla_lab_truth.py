@@ -63,7 +63,7 @@ def test_ledger_equals_the_lab_ground_truth(timeline: Timeline) -> None:
     ids = itertools.count(1)
     info, states, coverage = {}, [], {}
     for cid, track in timeline.tracks.items():
-        info[cid] = sla.CircuitInfo(cid, track.carrier, track.role, track.unit)
+        info[cid] = sla.CircuitInfo(cid, track.carrier, track.role, track.unit, takes_over=track.takes_over)
         rows, cov = _observe(cid, down[cid], lo, hi, ids)
         states += [sla.StateRow(r.id, r.cid, cid, r.source, r.state, r.start, r.end, r.changed_after) for r in rows]
         coverage[cid] = cov
