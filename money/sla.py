@@ -481,11 +481,6 @@ def paths_intervals(paths: list[Path], lo: dt.datetime, hi: dt.datetime) -> list
     return out
 
 
-def unit_intervals(circuits: list[list[Interval]], lo: dt.datetime, hi: dt.datetime) -> list[Interval]:
-    """End to end by role: up while any circuit is up; else unmeasured, maintenance or down in that order."""
-    return paths_intervals([[ivs] for ivs in circuits], lo, hi)
-
-
 def room_intervals(circuits: dict[str, Row], info: dict[str, CircuitInfo], core: frozenset[str],
                    lo: dt.datetime, hi: dt.datetime) -> tuple[dict[str, list[Interval]], tuple[str, ...]]:
     """Each room's reach to the core over the city's backbone (circuits between two rooms that a unit's
@@ -595,7 +590,7 @@ def _units(circuits: dict[str, Row], info: dict[str, CircuitInfo], lo: dt.dateti
             by_unit[c.unit].append(cid)
     out = {}
     for unit, cids in sorted(by_unit.items()):
-        carrying = [c for c in cids if info[c].takes_over] or cids
+        carrying = [c for c in cids if info[c].takes_over]  # none: no path, the unit unmeasured
         paths = [[circuits[c].intervals, *[reach[r] for r in info[c].rooms if r in reach]] for c in carrying]
         ivs = paths_intervals(paths, lo, hi)
         months = tally(ivs, bounds)

@@ -286,7 +286,7 @@ def test_decide_equals_the_naive_reading(spans: list[Span], maint: list[tuple[in
 def test_unit_equals_the_naive_reading(per_circuit: list[list[Span]]) -> None:
     lo, hi = T, T + 120 * M
     circuits = [decide(spans, [], lo, hi) for spans in per_circuit]
-    ivs = sla.unit_intervals(circuits, lo, hi)
+    ivs = sla.paths_intervals([[c] for c in circuits], lo, hi)  # one path per circuit: the role rule
     got = []
     for iv in ivs:
         got += [iv.state] * round(iv.seconds / 60)
